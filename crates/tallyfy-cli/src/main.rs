@@ -1,0 +1,3 @@
+//! The `tallyfy` command. (Being built; see issue 5.)
+
+fn main() {}

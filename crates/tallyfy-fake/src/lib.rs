@@ -1,0 +1,1 @@
+//! An in-memory Tallyfy server. (Being built; see issue 3.)

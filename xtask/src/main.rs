@@ -1,0 +1,83 @@
+//! Project automation, run as `cargo xtask <command>` (the alias lives in `.cargo/config.toml`).
+//!
+//! - `codegen [--check]`: regenerate `crates/tallyfy-client/src/generated.rs` from `openapi/tallyfy.yaml`,
+//!   or, with `--check`, fail with a diff when the checked-in file is stale.
+//! - `lint-spec`: the project's own rules for the spec (see [`spec_rules`]).
+//! - `docs`: build the HTML API reference with Redocly into `target/docs/`.
+
+mod codegen;
+mod example_check;
+mod files;
+mod spec_rules;
+
+use anyhow::{Result, bail};
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  codegen [--check]   regenerate the client from openapi/tallyfy.yaml (--check: fail if stale)
+  lint-spec           check the spec against the project's rules
+  docs                build the HTML API reference into target/docs/ (needs npx)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<()> {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
+        ["codegen"] => codegen::run(files::Mode::Write),
+        ["codegen", "--check"] => codegen::run(files::Mode::Check),
+        ["lint-spec"] => {
+            let spec = files::read_spec_value()?;
+            let problems = spec_rules::check(&spec);
+            if problems.is_empty() {
+                println!("spec follows the project rules");
+                Ok(())
+            } else {
+                for p in &problems {
+                    eprintln!("- {p}");
+                }
+                bail!("{} spec rule violation(s)", problems.len())
+            }
+        }
+        ["docs"] => build_docs(),
+        ["help" | "--help" | "-h"] | [] => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        _ => bail!("unknown command {args:?}\n\n{USAGE}"),
+    }
+}
+
+/// Redocly CLI, installed (pinned) by `npm ci --prefix tools`; `.ci/run` does this.
+pub const REDOCLY: &str = "tools/node_modules/.bin/redocly";
+
+fn build_docs() -> Result<()> {
+    let root = files::workspace_root();
+    let redocly = root.join(REDOCLY);
+    if !redocly.exists() {
+        bail!("{REDOCLY} is missing: run `npm ci --prefix tools` first");
+    }
+    let out = root.join("target/docs/tallyfy-api.html");
+    let status = std::process::Command::new(&redocly)
+        .current_dir(&root)
+        .args(["build-docs", "openapi/tallyfy.yaml", "--output"])
+        .arg(&out)
+        .status()?;
+    if !status.success() {
+        bail!("redocly build-docs failed ({status})");
+    }
+    println!("wrote {}", out.display());
+    Ok(())
+}

@@ -1,0 +1,293 @@
+//! The project's own rules for `openapi/tallyfy.yaml`, beyond what Redocly's ruleset checks:
+//!
+//! - the document is OpenAPI 3.0.x (progenitor refuses 3.1);
+//! - every operation has a unique snake_case `operationId`, a tag, a summary and a description;
+//! - every `{name}` in a path template is declared as a path parameter, and every declared path parameter
+//!   appears in the template;
+//! - every `$ref` resolves;
+//! - every example (media type `example`/`examples`, parameter examples) validates against its schema.
+
+use crate::example_check::{resolve, validate};
+use serde_json::Value;
+
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "patch", "head", "options", "trace",
+];
+const TAGS: &[&str] = &["guests", "members"];
+
+/// Every rule violation in the spec, one message each; empty when the spec is clean.
+pub fn check(spec: &serde_yaml::Value) -> Vec<String> {
+    let root = match serde_json::to_value(spec) {
+        Ok(v) => v,
+        Err(e) => return vec![format!("the spec cannot be read as JSON: {e}")],
+    };
+    let mut problems = Vec::new();
+    let version = root.get("openapi").and_then(Value::as_str).unwrap_or("");
+    if !version.starts_with("3.0.") {
+        problems.push(format!(
+            "openapi version is {version:?}; progenitor needs 3.0.x"
+        ));
+    }
+    check_refs(&root, &root, "#", &mut problems);
+    check_operations(&root, &mut problems);
+    check_examples(&root, &root, "#", &mut problems);
+    problems
+}
+
+fn check_refs(root: &Value, node: &Value, at: &str, problems: &mut Vec<String>) {
+    match node {
+        Value::Object(map) => {
+            if let Some(r) = map.get("$ref").and_then(Value::as_str)
+                && resolve(root, r).is_none()
+            {
+                problems.push(format!("{at}: $ref {r} does not resolve"));
+            }
+            for (k, v) in map {
+                check_refs(root, v, &format!("{at}/{k}"), problems);
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                check_refs(root, v, &format!("{at}/{i}"), problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn deref<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
+    match node.get("$ref").and_then(Value::as_str) {
+        Some(r) => resolve(root, r).unwrap_or(node),
+        None => node,
+    }
+}
+
+fn is_snake_case(s: &str) -> bool {
+    !s.is_empty()
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn check_operations(root: &Value, problems: &mut Vec<String>) {
+    let mut seen_ids = std::collections::BTreeSet::new();
+    let Some(paths) = root.get("paths").and_then(Value::as_object) else {
+        problems.push("the spec has no paths".into());
+        return;
+    };
+    for (path, item) in paths {
+        let template: Vec<&str> = path
+            .split('/')
+            .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+            .collect();
+        let path_params = params_in(root, item.get("parameters"));
+        for method in METHODS {
+            let Some(op) = item.get(*method) else {
+                continue;
+            };
+            let at = format!("{} {path}", method.to_uppercase());
+            match op.get("operationId").and_then(Value::as_str) {
+                Some(id) if is_snake_case(id) => {
+                    if !seen_ids.insert(id.to_string()) {
+                        problems.push(format!("{at}: operationId {id} is used twice"));
+                    }
+                }
+                Some(id) => problems.push(format!("{at}: operationId {id} is not snake_case")),
+                None => problems.push(format!("{at}: no operationId")),
+            }
+            let tags: Vec<&str> = op
+                .get("tags")
+                .and_then(Value::as_array)
+                .map(|t| t.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            if tags.is_empty() || !tags.iter().all(|t| TAGS.contains(t)) {
+                problems.push(format!("{at}: tags {tags:?} must be one of {TAGS:?}"));
+            }
+            for field in ["summary", "description"] {
+                if op
+                    .get(field)
+                    .and_then(Value::as_str)
+                    .is_none_or(|s| s.trim().is_empty())
+                {
+                    problems.push(format!("{at}: no {field}"));
+                }
+            }
+            let mut declared = path_params.clone();
+            declared.extend(params_in(root, op.get("parameters")));
+            let declared_path: Vec<&str> = declared
+                .iter()
+                .filter(|(_, location)| location == "path")
+                .map(|(name, _)| name.as_str())
+                .collect();
+            for name in &template {
+                if !declared_path.contains(name) {
+                    problems.push(format!("{at}: path parameter {{{name}}} is not declared"));
+                }
+            }
+            for name in &declared_path {
+                if !template.contains(name) {
+                    problems.push(format!(
+                        "{at}: declared path parameter {name} is not in the path"
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// `(name, in)` of each parameter in a `parameters` list, following `$ref`s.
+fn params_in(root: &Value, list: Option<&Value>) -> Vec<(String, String)> {
+    list.and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|p| deref(root, p))
+        .filter_map(|p| {
+            Some((
+                p.get("name")?.as_str()?.to_string(),
+                p.get("in")?.as_str()?.to_string(),
+            ))
+        })
+        .collect()
+}
+
+/// Walks the document and validates every `example`/`examples` that sits beside a `schema`.
+fn check_examples(root: &Value, node: &Value, at: &str, problems: &mut Vec<String>) {
+    match node {
+        Value::Object(map) => {
+            if let Some(schema) = map.get("schema") {
+                if let Some(example) = map.get("example") {
+                    problems.extend(validate(root, schema, example, &format!("{at}/example")));
+                }
+                for (name, ex) in map
+                    .get("examples")
+                    .and_then(Value::as_object)
+                    .into_iter()
+                    .flatten()
+                {
+                    let ex = deref(root, ex);
+                    match ex.get("value") {
+                        Some(value) => problems.extend(validate(
+                            root,
+                            schema,
+                            value,
+                            &format!("{at}/examples/{name}"),
+                        )),
+                        None => problems.push(format!("{at}/examples/{name}: no value")),
+                    }
+                }
+            }
+            for (k, v) in map {
+                // Schemas hold `example`s of their own only as annotations; skip their insides.
+                if k != "schema" {
+                    check_examples(root, v, &format!("{at}/{k}"), problems);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                check_examples(root, v, &format!("{at}/{i}"), problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::files;
+
+    #[test]
+    fn the_spec_follows_the_project_rules() {
+        let problems = check(&files::read_spec_value().unwrap());
+        assert!(
+            problems.is_empty(),
+            "spec rule violations:\n{}",
+            problems.join("\n")
+        );
+    }
+
+    #[test]
+    fn the_spec_has_all_seventeen_operations() {
+        let spec = files::read_spec_value().unwrap();
+        let root = serde_json::to_value(&spec).unwrap();
+        let mut ids: Vec<&str> = root["paths"]
+            .as_object()
+            .unwrap()
+            .values()
+            .flat_map(|item| METHODS.iter().filter_map(move |m| item.get(*m)))
+            .filter_map(|op| op["operationId"].as_str())
+            .collect();
+        ids.sort();
+        assert_eq!(
+            ids,
+            [
+                "create_guest",
+                "disable_guest",
+                "disable_member",
+                "enable_guest",
+                "enable_member",
+                "get_guest",
+                "get_member",
+                "invite_member",
+                "list_guests",
+                "list_members",
+                "purge_guest",
+                "purge_member",
+                "remove_guest",
+                "remove_member",
+                "set_member_role",
+                "update_guest",
+                "update_member",
+            ]
+        );
+    }
+
+    fn spec_with(mutate: impl FnOnce(&mut serde_yaml::Value)) -> Vec<String> {
+        let mut spec = files::read_spec_value().unwrap();
+        mutate(&mut spec);
+        check(&spec)
+    }
+
+    #[test]
+    fn a_broken_spec_is_caught() {
+        let problems = spec_with(|s| {
+            let op = &mut s["paths"]["/organizations/{org_id}/guests"]["get"];
+            op.as_mapping_mut().unwrap().remove("operationId");
+            op.as_mapping_mut().unwrap().remove("summary");
+        });
+        assert_eq!(problems.len(), 2, "{problems:?}");
+
+        let problems = spec_with(|s| {
+            s["paths"]["/organizations/{org_id}/guests"]["get"]["parameters"][0]["$ref"] =
+                "#/components/parameters/Nope".into();
+        });
+        assert!(
+            problems.iter().any(|p| p.contains("does not resolve")),
+            "{problems:?}"
+        );
+
+        let problems = spec_with(|s| {
+            let paths = s["paths"].as_mapping_mut().unwrap();
+            let item = paths
+                .remove("/organizations/{org_id}/users/{user_id}/role")
+                .unwrap();
+            paths.insert("/organizations/{org_id}/users/{member}/role".into(), item);
+        });
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("{member} is not declared")),
+            "{problems:?}"
+        );
+
+        let problems = spec_with(|s| {
+            s["paths"]["/organizations/{org_id}/users/{user_id}/role"]["put"]["requestBody"]["content"]
+                ["application/json"]["examples"]["light"]["value"]["role"] = "owner".into();
+        });
+        assert!(
+            problems.iter().any(|p| p.contains("is not one of")),
+            "{problems:?}"
+        );
+    }
+}

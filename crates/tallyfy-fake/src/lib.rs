@@ -1,1 +1,84 @@
-//! An in-memory Tallyfy server. (Being built; see issue 3.)
+//! An in-memory Tallyfy server with the documented behaviour of the guest and member API, for tests
+//! and demos.
+//!
+//! It is not a mock that replays canned examples: it keeps state, validates input the way Tallyfy
+//! documents (Laravel 422 bodies, seat limits, open-task rules), paginates exactly, decodes each path
+//! segment once, and can be told to fail (429, 5xx, HTML pages, truncated bodies, dropped
+//! connections, delays). Its JSON is built from the generated `tallyfy_client::types`, so a spec change
+//! that breaks it shows up at compile time. The `tallyfy-fake` binary serves the same thing from the
+//! command line.
+//!
+//! # Example
+//! ```no_run
+//! # #[tokio::main] async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use tallyfy_fake::{FakeTallyfy, Fault, RetryAfter};
+//!
+//! let fake = FakeTallyfy::builder()
+//!     .org_id("org-1")
+//!     .token("secret-token")
+//!     .seed_guests(250)
+//!     .seed_members(20)
+//!     .start()
+//!     .await?;
+//! // Point the code under test at fake.base_url() ("http://127.0.0.1:PORT/api") with the token.
+//! fake.inject(Fault::RateLimited { retry_after: RetryAfter::Seconds(1) }, 1);
+//! // ... run the code under test ...
+//! for request in fake.requests() {
+//!     println!("{} {}", request.method, request.target); // raw, as sent on the wire
+//! }
+//! fake.shutdown().await;
+//! # Ok(()) }
+//! ```
+//!
+//! # Map
+//! - [`builder`]: [`FakeTallyfyBuilder`], the configuration (org, token, seed data, latency, page cap,
+//!   seat limit) and `start`.
+//! - [`handle`]: [`FakeTallyfy`], the running server: URL, state, faults, recorded requests,
+//!   shutdown.
+//! - [`inserts`]: [`NewGuest`] and [`NewMember`], for setting up state directly.
+//! - [`faults`]: [`Fault`], [`RetryAfter`] and [`FaultMatch`].
+//! - [`server`]: the HTTP/1.1 server and [`RecordedRequest`].
+//! - [`pagination`]: page arithmetic and `meta.pagination`.
+//! - [`validation`]: the input rules (email, URL and date checks are public).
+//! - [`errors`]: the documented error bodies.
+//! - `routes` (private): routing and the 17 operations (`routes/guests.rs`, `routes/members.rs`).
+//! - `state` and `seed` (private): the stored records and the deterministic seed data.
+//!
+//! # Behaviour in brief
+//! - Paths are served under `/api/organizations/...` and `/organizations/...`.
+//! - Unknown path: 404 `{"error": true, "message": "API endpoint not found", "code":
+//!   "ENDPOINT_NOT_FOUND"}`; wrong method: 405 with `Allow`; missing or wrong bearer token, or no
+//!   `X-Tallyfy-Client` header: 401; another organization: 403.
+//! - Lists: `page` from 1, `per_page` defaults 999 (guests) / 9999 (members) capped at the page cap,
+//!   exact `meta.pagination` with `links.previous`/`links.next` URLs or `null`.
+//! - Ids: seeded members from 1001 (1001 is the default administrator), seeded guests from 10001.
+
+#![warn(missing_docs)]
+
+pub mod builder;
+pub mod errors;
+pub mod faults;
+pub mod handle;
+pub mod inserts;
+pub mod pagination;
+pub mod server;
+pub mod validation;
+
+mod routes;
+mod seed;
+mod state;
+
+pub use builder::FakeTallyfyBuilder;
+pub use faults::{Fault, FaultMatch, RetryAfter};
+pub use handle::FakeTallyfy;
+pub use inserts::{NewGuest, NewMember};
+pub use server::RecordedRequest;
+
+/// The default page size of the guests list (before the page cap).
+pub const GUESTS_DEFAULT_PER_PAGE: u64 = routes::guests::DEFAULT_PER_PAGE;
+/// The default page size of the members list (before the page cap).
+pub const MEMBERS_DEFAULT_PER_PAGE: u64 = routes::members::DEFAULT_PER_PAGE;
+/// The first seeded member's id: the default administrator.
+pub const DEFAULT_ADMIN_ID: i64 = seed::FIRST_MEMBER_ID;
+/// The first seeded guest's id.
+pub const FIRST_GUEST_ID: i64 = seed::FIRST_GUEST_ID;

@@ -1,0 +1,181 @@
+//! [`FakeTallyfyBuilder`]: how a fake is configured and started.
+
+use std::collections::VecDeque;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::FakeTallyfy;
+use crate::server::{self, Shared};
+
+/// The organization id a fake serves unless told otherwise.
+pub const DEFAULT_ORG_ID: &str = "demo-org";
+/// The token a fake accepts unless told otherwise.
+pub const DEFAULT_TOKEN: &str = "fake-token";
+/// The default page-size cap (what Tallyfy's own CLI reports for the real server).
+pub const DEFAULT_PAGE_CAP: u64 = 100;
+/// The default seed of the random data.
+pub const DEFAULT_SEED: u64 = 42;
+/// How many requests [`FakeTallyfy::requests`] keeps by default (older ones are dropped).
+pub const DEFAULT_RECORD_LIMIT: usize = 10_000;
+
+/// Configures a [`FakeTallyfy`]; get one from [`FakeTallyfy::builder`].
+///
+/// ```no_run
+/// # async fn run() -> std::io::Result<()> {
+/// use std::time::Duration;
+/// let fake = tallyfy_fake::FakeTallyfy::builder()
+///     .org_id("org-1")
+///     .token("secret-token")
+///     .seed_guests(250)
+///     .seed_members(20)
+///     .seed(7)
+///     .latency(Duration::from_millis(5))
+///     .page_cap(100)
+///     .seat_limit(30)
+///     .start()
+///     .await?;
+/// assert!(fake.base_url().ends_with("/api"));
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+#[must_use = "a builder does nothing until `start` is awaited"]
+pub struct FakeTallyfyBuilder {
+    org_id: String,
+    token: String,
+    guests: usize,
+    members: usize,
+    seed: u64,
+    latency: Duration,
+    page_cap: u64,
+    seat_limit: Option<u32>,
+    listen: SocketAddr,
+    record_limit: usize,
+    log_requests: bool,
+}
+
+impl Default for FakeTallyfyBuilder {
+    fn default() -> Self {
+        Self {
+            org_id: DEFAULT_ORG_ID.into(),
+            token: DEFAULT_TOKEN.into(),
+            guests: 0,
+            members: 1,
+            seed: DEFAULT_SEED,
+            latency: Duration::ZERO,
+            page_cap: DEFAULT_PAGE_CAP,
+            seat_limit: None,
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            record_limit: DEFAULT_RECORD_LIMIT,
+            log_requests: false,
+        }
+    }
+}
+
+impl FakeTallyfyBuilder {
+    /// The organization id the fake serves (default [`DEFAULT_ORG_ID`]). Other ids get 403.
+    pub fn org_id(mut self, org_id: impl Into<String>) -> Self {
+        self.org_id = org_id.into();
+        self
+    }
+
+    /// The bearer token the fake accepts (default [`DEFAULT_TOKEN`]).
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = token.into();
+        self
+    }
+
+    /// How many guests to generate (default 0). They are deterministic for a given [`seed`](Self::seed):
+    /// ids from 10001, varied profiles, about 40% with task statistics, about 15% with open tasks and
+    /// about 3% disabled.
+    pub fn seed_guests(mut self, n: usize) -> Self {
+        self.guests = n;
+        self
+    }
+
+    /// How many members to generate (default 1, at least 1). Ids start at 1001; member 1001 is the
+    /// organization's default administrator (the token's user), which cannot be removed, disabled or
+    /// demoted.
+    pub fn seed_members(mut self, n: usize) -> Self {
+        self.members = n.max(1);
+        self
+    }
+
+    /// The seed of the generated data (default [`DEFAULT_SEED`]).
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// A delay added to every request before it is answered (default none).
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.latency = latency;
+        self
+    }
+
+    /// The largest page the lists return, whatever `per_page` asks (default [`DEFAULT_PAGE_CAP`]).
+    /// `0` is treated as 1.
+    pub fn page_cap(mut self, cap: u64) -> Self {
+        self.page_cap = cap.max(1);
+        self
+    }
+
+    /// The number of full seats (admins and standard members who are not disabled). Inviting, enabling
+    /// or promoting into a full seat beyond it gives 409 `SEAT_POOL_EXHAUSTED`. Default: unlimited.
+    pub fn seat_limit(mut self, seats: u32) -> Self {
+        self.seat_limit = Some(seats);
+        self
+    }
+
+    /// The address to listen on (default `127.0.0.1:0`, a free port on the loopback interface).
+    pub fn listen(mut self, addr: SocketAddr) -> Self {
+        self.listen = addr;
+        self
+    }
+
+    /// How many requests [`FakeTallyfy::requests`] keeps (default [`DEFAULT_RECORD_LIMIT`]); `0`
+    /// records nothing, which suits load tests.
+    pub fn record_limit(mut self, n: usize) -> Self {
+        self.record_limit = n;
+        self
+    }
+
+    /// Prints one line per request to stderr (`fake-00000001 GET /api/... -> 200`), for debugging
+    /// a client against the fake. Off by default.
+    pub fn log_requests(mut self, on: bool) -> Self {
+        self.log_requests = on;
+        self
+    }
+
+    /// Builds the data, binds the address and starts serving on the current Tokio runtime.
+    ///
+    /// # Errors
+    /// When the address cannot be bound.
+    pub async fn start(self) -> std::io::Result<FakeTallyfy> {
+        let (listener, addr) = server::bind(self.listen).await?;
+        let state = crate::seed::build(
+            &self.org_id,
+            self.seed,
+            self.guests,
+            self.members,
+            self.seat_limit,
+            self.page_cap,
+        );
+        let shared = Arc::new(Shared {
+            org_id: self.org_id,
+            token: self.token,
+            host: addr.to_string(),
+            latency: self.latency,
+            state: Mutex::new(state),
+            faults: Mutex::new(Vec::new()),
+            requests: Mutex::new(VecDeque::new()),
+            record_limit: self.record_limit,
+            log_requests: self.log_requests,
+            counter: AtomicU64::new(0),
+        });
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        let task = tokio::spawn(server::run(listener, shared.clone(), rx));
+        Ok(FakeTallyfy::new(shared, addr, tx, task))
+    }
+}

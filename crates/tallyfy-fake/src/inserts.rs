@@ -1,0 +1,140 @@
+//! What a test hands to [`FakeTallyfy::insert_guest`](crate::FakeTallyfy::insert_guest) and
+//! [`FakeTallyfy::insert_member`](crate::FakeTallyfy::insert_member) to set up the state it needs.
+
+use tallyfy_client::types::RoleName;
+
+/// A guest to put into the fake directly (not through the API).
+///
+/// ```
+/// use tallyfy_fake::NewGuest;
+/// let g = NewGuest::new("o'brien+tag@x.io").name("Aoife", "O'Brien").open_tasks(2);
+/// assert_eq!(g.open_tasks, 2);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NewGuest {
+    /// The email address (unique, compared case-insensitively).
+    pub email: String,
+    /// First name.
+    pub first_name: Option<String>,
+    /// Last name.
+    pub last_name: Option<String>,
+    /// Company name (`details.company_name`).
+    pub company_name: Option<String>,
+    /// Incomplete tasks: while above 0, disabling the guest is refused with 403.
+    pub open_tasks: u32,
+    /// Whether the guest starts disabled.
+    pub disabled: bool,
+    /// Member ids in `details.associated_members`.
+    pub associated_members: Option<Vec<i64>>,
+    /// Put the guest in another organization only, so that creating it through the API attaches it.
+    pub other_org_only: bool,
+}
+
+impl NewGuest {
+    /// A guest with only an email.
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            ..Self::default()
+        }
+    }
+
+    /// Sets the first and last name.
+    pub fn name(mut self, first: impl Into<String>, last: impl Into<String>) -> Self {
+        self.first_name = Some(first.into());
+        self.last_name = Some(last.into());
+        self
+    }
+
+    /// Sets the company name.
+    pub fn company(mut self, company: impl Into<String>) -> Self {
+        self.company_name = Some(company.into());
+        self
+    }
+
+    /// Sets the number of incomplete tasks.
+    pub fn open_tasks(mut self, n: u32) -> Self {
+        self.open_tasks = n;
+        self
+    }
+
+    /// Starts the guest disabled.
+    pub fn disabled(mut self) -> Self {
+        self.disabled = true;
+        self
+    }
+
+    /// Sets the associated members.
+    pub fn associated_members(mut self, ids: Vec<i64>) -> Self {
+        self.associated_members = Some(ids);
+        self
+    }
+
+    /// Makes the guest belong to another organization only (see the field's docs).
+    pub fn in_other_org(mut self) -> Self {
+        self.other_org_only = true;
+        self
+    }
+}
+
+/// A member to put into the fake directly (not through the API).
+///
+/// ```
+/// use tallyfy_fake::NewMember;
+/// use tallyfy_client::types::RoleName;
+/// let m = NewMember::new("light@x.io", "Lee", "Light").role(RoleName::Light);
+/// assert_eq!(m.role, RoleName::Light);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct NewMember {
+    /// The email address.
+    pub email: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Role (default `standard`).
+    pub role: RoleName,
+    /// Whether the member starts disabled.
+    pub disabled: bool,
+    /// Whether the member has only been invited (status `invited`).
+    pub invited: bool,
+}
+
+impl NewMember {
+    /// An active standard member.
+    pub fn new(
+        email: impl Into<String>,
+        first_name: impl Into<String>,
+        last_name: impl Into<String>,
+    ) -> Self {
+        Self {
+            email: email.into(),
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            role: RoleName::Standard,
+            disabled: false,
+            invited: false,
+        }
+    }
+
+    /// Sets the role.
+    pub fn role(mut self, role: RoleName) -> Self {
+        self.role = role;
+        self
+    }
+
+    /// Starts the member disabled.
+    pub fn disabled(mut self) -> Self {
+        self.disabled = true;
+        self
+    }
+
+    /// Starts the member as invited (not yet accepted).
+    pub fn invited(mut self) -> Self {
+        self.invited = true;
+        self
+    }
+}

@@ -1,0 +1,98 @@
+//! `tallyfy-fake`: serve the in-memory Tallyfy API from the command line.
+//!
+//! ```text
+//! tallyfy-fake --listen 127.0.0.1:0 --org ORG --token TOKEN --seed-guests N --seed-members M \
+//!     [--latency-ms N] [--page-cap N] [--seat-limit N] [--seed N]
+//! ```
+//!
+//! The first line on stdout is `listening on http://ADDR`; the API is at `http://ADDR/api` (and at
+//! `http://ADDR` without `/api`). The server runs until SIGINT or SIGTERM.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use clap::Parser;
+use tallyfy_fake::FakeTallyfy;
+
+/// An in-memory Tallyfy server (guests and members) with the documented behaviour.
+#[derive(Debug, Parser)]
+#[command(name = "tallyfy-fake", version)]
+struct Args {
+    /// Address to listen on; port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:0", env = "TALLYFY_FAKE_LISTEN")]
+    listen: SocketAddr,
+    /// Organization id to serve.
+    #[arg(long, default_value = tallyfy_fake::builder::DEFAULT_ORG_ID)]
+    org: String,
+    /// Bearer token to accept.
+    #[arg(long, default_value = tallyfy_fake::builder::DEFAULT_TOKEN)]
+    token: String,
+    /// Number of generated guests.
+    #[arg(long, default_value_t = 100)]
+    seed_guests: usize,
+    /// Number of generated members (at least 1: the default administrator, id 1001).
+    #[arg(long, default_value_t = 10)]
+    seed_members: usize,
+    /// Seed of the generated data.
+    #[arg(long, default_value_t = tallyfy_fake::builder::DEFAULT_SEED)]
+    seed: u64,
+    /// Delay added to every request, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Largest page the lists return.
+    #[arg(long, default_value_t = tallyfy_fake::builder::DEFAULT_PAGE_CAP)]
+    page_cap: u64,
+    /// Full seats available (admins and standard members); unlimited when absent.
+    #[arg(long)]
+    seat_limit: Option<u32>,
+    /// Requests kept for inspection (0 keeps none, best for load tests).
+    #[arg(long, default_value_t = 0)]
+    record_limit: usize,
+    /// Print one line per request to stderr.
+    #[arg(long)]
+    log_requests: bool,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = Args::parse();
+    let mut builder = FakeTallyfy::builder()
+        .listen(args.listen)
+        .org_id(args.org)
+        .token(args.token)
+        .seed_guests(args.seed_guests)
+        .seed_members(args.seed_members)
+        .seed(args.seed)
+        .latency(Duration::from_millis(args.latency_ms))
+        .page_cap(args.page_cap)
+        .record_limit(args.record_limit)
+        .log_requests(args.log_requests);
+    if let Some(seats) = args.seat_limit {
+        builder = builder.seat_limit(seats);
+    }
+    let fake = builder.start().await?;
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "listening on http://{}", fake.addr())?;
+        out.flush()?;
+    }
+    wait_for_signal().await?;
+    fake.shutdown().await;
+    Ok(())
+}
+
+#[cfg(unix)]
+async fn wait_for_signal() -> std::io::Result<()> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    tokio::select! {
+        r = tokio::signal::ctrl_c() => r,
+        _ = term.recv() => Ok(()),
+    }
+}
+
+#[cfg(not(unix))]
+async fn wait_for_signal() -> std::io::Result<()> {
+    tokio::signal::ctrl_c().await
+}

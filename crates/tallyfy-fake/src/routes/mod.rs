@@ -1,0 +1,288 @@
+//! Routing: from a raw request target to one of the 17 operations, and the checks every call passes.
+//!
+//! The order of checks, for every request that a queued fault did not answer:
+//! 1. the path, with or without the `/api` prefix, must be one of the API's paths, else 404
+//!    `ENDPOINT_NOT_FOUND`;
+//! 2. the method must be one the path accepts, else 405 with `Allow`;
+//! 3. `Authorization: Bearer <token>` must carry the fake's token, and `X-Tallyfy-Client` must be
+//!    present (any value), else 401;
+//! 4. the organization in the path must be the fake's, else 403;
+//! 5. the operation's own checks (see `guests.rs` and `members.rs`).
+//!
+//! Routing is done here rather than with a router crate so that each path segment is split on the raw
+//! `/` and then percent-decoded exactly once: `a%2Fb%40x.io` is one segment, `a/b@x.io`, and `+` stays
+//! `+`.
+
+// Handlers return `Result<_, Response>` so that a refusal is one `?` or `return` away; a response is
+// built once per request, so boxing it to shrink the `Err` variant would buy nothing.
+#![allow(clippy::result_large_err)]
+
+pub(crate) mod guests;
+pub(crate) mod members;
+
+use axum::body::Body;
+use bytes::Bytes;
+use http::{HeaderMap, Method, Response, header};
+use percent_encoding::percent_decode_str;
+use serde_json::{Map, Value};
+
+use crate::errors;
+use crate::state::State;
+
+/// One of the API's paths, with its decoded parameters.
+#[derive(Debug, PartialEq, Eq)]
+enum Route {
+    Guests,
+    Guest(String),
+    GuestDisable(String),
+    GuestEnable(String),
+    GuestPurge(String),
+    Users,
+    UserInvite,
+    User(String),
+    UserRole(String),
+    UserDisable(String),
+    UserEnable(String),
+    UserPurge(String),
+}
+
+impl Route {
+    fn allowed(&self) -> &'static [&'static str] {
+        match self {
+            Route::Guests => &["GET", "POST"],
+            Route::Guest(_) => &["GET", "PUT", "DELETE"],
+            Route::GuestDisable(_) => &["DELETE"],
+            Route::GuestEnable(_) => &["PUT"],
+            Route::GuestPurge(_) => &["DELETE"],
+            Route::Users => &["GET"],
+            Route::UserInvite => &["POST"],
+            Route::User(_) => &["GET", "PUT", "DELETE"],
+            Route::UserRole(_) => &["PUT"],
+            Route::UserDisable(_) => &["DELETE"],
+            Route::UserEnable(_) => &["PUT"],
+            Route::UserPurge(_) => &["DELETE"],
+        }
+    }
+}
+
+/// Percent-decodes one raw path segment, once. `None` when the result is not UTF-8.
+fn decode(segment: &str) -> Option<String> {
+    percent_decode_str(segment)
+        .decode_utf8()
+        .ok()
+        .map(|s| s.into_owned())
+}
+
+/// Matches a raw path (no query) to an organization id and a route.
+fn match_route(raw_path: &str) -> Option<(String, Route)> {
+    let path = raw_path.strip_prefix("/api").unwrap_or(raw_path);
+    let rest = path.strip_prefix('/')?;
+    let segs: Vec<&str> = rest.split('/').collect();
+    if segs.len() < 3 || segs[0] != "organizations" || segs.iter().any(|s| s.is_empty()) {
+        return None;
+    }
+    let org = decode(segs[1])?;
+    let route = match (segs[2], &segs[3..]) {
+        ("guests", []) => Route::Guests,
+        ("guests", [g]) => Route::Guest(decode(g)?),
+        ("guests", [g, "disable"]) => Route::GuestDisable(decode(g)?),
+        ("guests", [g, "enable"]) => Route::GuestEnable(decode(g)?),
+        ("guests", [g, "delete"]) => Route::GuestPurge(decode(g)?),
+        ("users", []) => Route::Users,
+        ("users", ["invite"]) => Route::UserInvite,
+        ("users", [u]) => Route::User(decode(u)?),
+        ("users", [u, "role"]) => Route::UserRole(decode(u)?),
+        ("users", [u, "disable"]) => Route::UserDisable(decode(u)?),
+        ("users", [u, "enable"]) => Route::UserEnable(decode(u)?),
+        ("users", [u, "delete"]) => Route::UserPurge(decode(u)?),
+        _ => return None,
+    };
+    Some((org, route))
+}
+
+/// What a handler gets besides the state.
+pub(crate) struct Ctx<'a> {
+    /// Query parameters, decoded (`+` is a space here, as in any query string).
+    pub query: Vec<(String, String)>,
+    /// The request body.
+    pub body: &'a Bytes,
+    /// `http://host/raw/path`: the base of pagination links.
+    pub self_url: String,
+}
+
+impl Ctx<'_> {
+    /// The last value of a query parameter (PHP keeps the last one too).
+    pub fn param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body as a JSON object. Every operation with a body requires one (the spec marks each
+    /// `requestBody` required): a missing body, or one that is not a JSON object, is a 422.
+    pub fn json_object(&self) -> Result<Map<String, Value>, Response<Body>> {
+        if self.body.iter().all(u8::is_ascii_whitespace) {
+            return Err(errors::validation_one(
+                "body",
+                "The request body is required.",
+            ));
+        }
+        match serde_json::from_slice::<Value>(self.body) {
+            Ok(Value::Object(map)) => Ok(map),
+            _ => Err(errors::validation_one(
+                "body",
+                "The request body must be a JSON object.",
+            )),
+        }
+    }
+}
+
+/// The fake's fixed configuration, as the routes need it.
+pub(crate) struct Config<'a> {
+    pub org_id: &'a str,
+    pub token: &'a str,
+    pub host: &'a str,
+}
+
+/// Whether the headers carry the right token and a client header; the 401 otherwise.
+fn check_auth(headers: &HeaderMap, token: &str) -> Result<(), Response<Body>> {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            let (scheme, rest) = v.split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then_some(rest)
+        });
+    if bearer != Some(token) {
+        return Err(errors::unauthenticated("Unauthenticated."));
+    }
+    if !headers.contains_key("x-tallyfy-client") {
+        return Err(errors::unauthenticated(
+            "Unauthenticated. The X-Tallyfy-Client header is required.",
+        ));
+    }
+    Ok(())
+}
+
+/// Answers one request that no fault intercepted.
+pub(crate) fn dispatch(
+    cfg: &Config<'_>,
+    state: &std::sync::Mutex<State>,
+    method: &Method,
+    raw_path: &str,
+    raw_query: Option<&str>,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Response<Body> {
+    let Some((org, route)) = match_route(raw_path) else {
+        return errors::endpoint_not_found();
+    };
+    let allowed = route.allowed();
+    if !allowed.contains(&method.as_str()) {
+        return errors::method_not_allowed(allowed);
+    }
+    if let Err(res) = check_auth(headers, cfg.token) {
+        return res;
+    }
+    if org != cfg.org_id {
+        return errors::wrong_org();
+    }
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or(cfg.host);
+    let ctx = Ctx {
+        query: raw_query
+            .map(|q| {
+                url::form_urlencoded::parse(q.as_bytes())
+                    .into_owned()
+                    .collect()
+            })
+            .unwrap_or_default(),
+        body,
+        self_url: format!("http://{host}{raw_path}"),
+    };
+    let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
+    let st = &mut *st;
+    if method != Method::GET {
+        // Anything but a read may change the state: drop the render cache.
+        st.touch();
+    }
+    match (route, method.as_str()) {
+        (Route::Guests, "GET") => guests::list(st, &ctx),
+        (Route::Guests, _) => guests::create(st, &ctx),
+        (Route::Guest(e), "GET") => guests::get(st, &ctx, &e),
+        (Route::Guest(e), "PUT") => guests::update(st, &ctx, &e),
+        (Route::Guest(e), _) => guests::remove(st, &e),
+        (Route::GuestDisable(e), _) => guests::disable(st, &e),
+        (Route::GuestEnable(e), _) => guests::enable(st, &e),
+        (Route::GuestPurge(e), _) => guests::purge(st, &e),
+        (Route::Users, _) => members::list(st, &ctx),
+        (Route::UserInvite, _) => members::invite(st, &ctx),
+        (Route::User(id), "GET") => members::get(st, &ctx, &id),
+        (Route::User(id), "PUT") => members::update(st, &ctx, &id),
+        (Route::User(id), _) => members::remove(st, &ctx, &id),
+        (Route::UserRole(id), _) => members::set_role(st, &ctx, &id),
+        (Route::UserDisable(id), _) => members::disable(st, &id),
+        (Route::UserEnable(id), _) => members::enable(st, &id),
+        (Route::UserPurge(id), _) => members::purge(st, &id),
+    }
+}
+
+/// A positive integer query parameter (`page`, `per_page`); `Err` is the 422.
+pub(crate) fn positive_param(ctx: &Ctx<'_>, name: &str) -> Result<Option<u64>, Response<Body>> {
+    let Some(raw) = ctx.param(name) else {
+        return Ok(None);
+    };
+    let label = name.replace('_', " ");
+    match raw.trim().parse::<i64>() {
+        Ok(n) if n >= 1 => Ok(Some(n.unsigned_abs())),
+        Ok(_) => Err(errors::validation_one(
+            name,
+            format!("The {label} must be at least 1."),
+        )),
+        Err(_) => Err(errors::validation_one(
+            name,
+            format!("The {label} must be an integer."),
+        )),
+    }
+}
+
+/// Sort order from `sort` (or `sort_by`): the field and whether it is descending.
+pub(crate) fn sort_order<'a>(ctx: &'a Ctx<'_>, also_sort_by: bool) -> (&'a str, bool) {
+    let raw = ctx
+        .param("sort")
+        .or_else(|| {
+            if also_sort_by {
+                ctx.param("sort_by")
+            } else {
+                None
+            }
+        })
+        .filter(|s| !s.is_empty())
+        .unwrap_or("created_at");
+    match raw.strip_prefix('-') {
+        Some(field) => (field, true),
+        None => (raw, false),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_are_decoded_once_and_slashes_do_not_split() {
+        let (org, route) =
+            match_route("/api/organizations/o%2D1/guests/a%2Fb%2540c%40x.io").unwrap();
+        assert_eq!(org, "o-1");
+        assert_eq!(route, Route::Guest("a/b%40c@x.io".into()));
+        let (_, route) = match_route("/organizations/o/guests/a+b@x.io/disable").unwrap();
+        assert_eq!(route, Route::GuestDisable("a+b@x.io".into()));
+        assert!(match_route("/api/organization/o/guests").is_none());
+        assert!(match_route("/api/organizations/o/guests/").is_none());
+        assert!(match_route("/api/organizations/o/users/1/nope").is_none());
+    }
+}

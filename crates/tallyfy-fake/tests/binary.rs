@@ -1,0 +1,66 @@
+//! The `tallyfy-fake` binary: its first stdout line, serving, and stopping on SIGTERM.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+#[tokio::test]
+async fn binary_prints_its_address_serves_and_stops() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tallyfy-fake"))
+        .args([
+            "--listen",
+            "127.0.0.1:0",
+            "--org",
+            "bin-org",
+            "--token",
+            "bin-token",
+            "--seed-guests",
+            "120",
+            "--seed-members",
+            "4",
+            "--page-cap",
+            "50",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("binary starts");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let addr = first
+        .trim_end()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("first line: {first:?}"))
+        .to_string();
+    assert!(addr.starts_with("127.0.0.1:"));
+
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let res = http
+        .get(format!("http://{addr}/api/organizations/bin-org/guests"))
+        .bearer_auth("bin-token")
+        .header("X-Tallyfy-Client", "APIClient")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["meta"]["pagination"]["total"], 120);
+    assert_eq!(body["meta"]["pagination"]["per_page"], 50);
+
+    #[cfg(unix)]
+    {
+        // The shell's builtin `kill`, so that no `kill` executable is needed.
+        let status = Command::new("sh")
+            .args(["-c", &format!("kill -TERM {}", child.id())])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let exit = child.wait().unwrap();
+        assert!(exit.success(), "clean exit on SIGTERM: {exit:?}");
+    }
+    #[cfg(not(unix))]
+    {
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+}

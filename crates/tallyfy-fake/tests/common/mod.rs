@@ -1,0 +1,141 @@
+//! Helpers shared by the fake's HTTP tests: a client that sends the documented headers, and a strict
+//! percent-encoder for path segments.
+
+#![allow(dead_code)]
+
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use tallyfy_fake::FakeTallyfy;
+
+/// Encodes every byte outside RFC 3986's unreserved set (`A-Z a-z 0-9 - . _ ~`) as `%XX`.
+pub fn enc(segment: &str) -> String {
+    let mut out = String::new();
+    for b in segment.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: reqwest::header::HeaderMap,
+    pub text: String,
+}
+
+impl Reply {
+    /// The body as JSON (panics with the body when it is not JSON).
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+    }
+
+    /// A header's value.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The Laravel field errors, as `field -> [messages]`.
+    pub fn field_errors(&self) -> serde_json::Map<String, Value> {
+        let body = self.json();
+        assert_eq!(body["message"], "The given data was invalid.", "{body}");
+        body["errors"].as_object().cloned().unwrap_or_default()
+    }
+}
+
+/// A fake plus a client that talks to it with the documented headers.
+pub struct Api {
+    pub fake: FakeTallyfy,
+    pub http: reqwest::Client,
+}
+
+impl Api {
+    /// Starts a fake with `seed_guests` guests and `seed_members` members.
+    pub async fn start(seed_guests: usize, seed_members: usize) -> Self {
+        let fake = FakeTallyfy::builder()
+            .org_id("org-1")
+            .token("secret-token")
+            .seed_guests(seed_guests)
+            .seed_members(seed_members)
+            .start()
+            .await
+            .expect("fake starts");
+        Self::with(fake)
+    }
+
+    /// Wraps a fake that is already running.
+    pub fn with(fake: FakeTallyfy) -> Self {
+        Self {
+            fake,
+            http: reqwest::Client::builder()
+                .no_proxy()
+                .build()
+                .expect("client"),
+        }
+    }
+
+    /// `base_url()/organizations/{org}` + `rest` (already encoded).
+    pub fn url(&self, rest: &str) -> String {
+        format!(
+            "{}/organizations/{}{}",
+            self.fake.base_url(),
+            enc(self.fake.org_id()),
+            rest
+        )
+    }
+
+    /// The URL of a guest path: `/guests/{email}` + `suffix`.
+    pub fn guest_url(&self, email: &str, suffix: &str) -> String {
+        self.url(&format!("/guests/{}{suffix}", enc(email)))
+    }
+
+    /// Sends a request with the documented headers and reads the whole answer.
+    pub async fn send(&self, method: Method, url: &str, body: Option<Value>) -> Reply {
+        let mut req = self
+            .http
+            .request(method, url)
+            .bearer_auth(self.fake.token())
+            .header("Accept", "application/json")
+            .header("X-Tallyfy-Client", "APIClient");
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        Self::read(req.send().await.expect("request sent")).await
+    }
+
+    /// Reads a response whole.
+    pub async fn read(res: reqwest::Response) -> Reply {
+        let status = res.status();
+        let headers = res.headers().clone();
+        let text = res.text().await.expect("body read");
+        Reply {
+            status,
+            headers,
+            text,
+        }
+    }
+
+    pub async fn get(&self, url: &str) -> Reply {
+        self.send(Method::GET, url, None).await
+    }
+
+    pub async fn post(&self, url: &str, body: Value) -> Reply {
+        self.send(Method::POST, url, Some(body)).await
+    }
+
+    pub async fn put(&self, url: &str, body: Value) -> Reply {
+        self.send(Method::PUT, url, Some(body)).await
+    }
+
+    pub async fn put_empty(&self, url: &str) -> Reply {
+        self.send(Method::PUT, url, None).await
+    }
+
+    pub async fn delete(&self, url: &str) -> Reply {
+        self.send(Method::DELETE, url, None).await
+    }
+}

@@ -1,1 +1,202 @@
-//! The `tallyfy` crate: the SDK services depend on. (Being built; see issue 4.)
+//! Tallyfy's guests and members API for Rust services.
+//!
+//! This crate sits on top of the generated client [`tallyfy_client`] and adds what a service needs:
+//! configuration and authentication, checked inputs, email path segments that are always encoded
+//! exactly once, pagination streams that walk every page, one typed [`Error`], retries and timeouts.
+//!
+//! # Guide
+//!
+//! ## Connect
+//!
+//! Build a [`Client`] once and clone it freely: clones share one connection pool.
+//!
+//! ```no_run
+//! # fn run() -> tallyfy::Result<()> {
+//! // From TALLYFY_ACCESS_TOKEN, TALLYFY_ORG_ID and the optional TALLYFY_BASE_URL:
+//! let client = tallyfy::Client::from_env()?;
+//!
+//! // Or explicitly:
+//! use std::time::Duration;
+//! let client = tallyfy::Client::builder()
+//!     .token(std::env::var("MY_TOKEN").unwrap_or_default())
+//!     .org("0123456789abcdef0123456789abcdef")
+//!     .timeouts(tallyfy::Timeouts { per_attempt: Duration::from_secs(10), ..Default::default() })
+//!     .retry(tallyfy::RetryConfig { max_retries: 5, ..Default::default() })
+//!     .build()?;
+//! # Ok(()) }
+//! ```
+//!
+//! Every request carries `Authorization: Bearer <token>` (marked sensitive), `Accept:
+//! application/json`, `X-Tallyfy-Client: APIClient` (change it with
+//! [`client_header`](ClientBuilder::client_header)) and `User-Agent: tallyfy-rs/<version>`. The token
+//! is never shown by `Debug`, and the client refuses plain `http` to anything but loopback unless you
+//! call [`allow_insecure_http(true)`](ClientBuilder::allow_insecure_http).
+//!
+//! ## List every guest
+//!
+//! [`items()`](guests::ListGuests::items) returns a [`Paginator`], a `Stream` of `Result<Guest, Error>`
+//! that fetches page after page until `total_pages`. Read it with `try_next`, so an error ends your
+//! loop instead of being skipped:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+//! # let fake = tallyfy_fake::FakeTallyfy::builder().seed_guests(250).start().await.unwrap();
+//! # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
+//! use futures::TryStreamExt;
+//!
+//! let mut guests = client.guests().list().sort("-created_at").per_page(100).items();
+//! let mut count = 0;
+//! while let Some(guest) = guests.try_next().await? {
+//!     count += 1;
+//!     let _email = guest.email.unwrap_or_default();
+//! }
+//! assert_eq!(count, 250);
+//! # Ok(()) }
+//! ```
+//!
+//! Page by page, or one page:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+//! # let fake = tallyfy_fake::FakeTallyfy::builder().seed_guests(250).start().await.unwrap();
+//! # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
+//! use futures::TryStreamExt;
+//!
+//! let list = client.guests().list().per_page(100);
+//! let mut pages = list.pages();
+//! while let Some(page) = pages.try_next().await? {
+//!     let info = page.info.as_ref();
+//!     println!("page {} of {:?}: {} guests", page.number, info.and_then(|i| i.total_pages), page.items.len());
+//! }
+//! let third = list.page(3).await?;
+//! assert_eq!(third.items.len(), 50);
+//! // Four requests in flight after page 1, still in order:
+//! let everyone = list.clone().concurrency(4).collect_all().await?;
+//! assert_eq!(everyone.len(), 250);
+//! # Ok(()) }
+//! ```
+//!
+//! Other ways to read a list:
+//! - [`pages()`](guests::ListGuests::pages): a stream of [`Page`]s (items plus [`PageInfo`]);
+//! - [`page(n)`](guests::ListGuests::page): one page;
+//! - [`collect_all()`](guests::ListGuests::collect_all): everything in a `Vec` (holds the whole list in
+//!   memory);
+//! - [`concurrency(k)`](guests::ListGuests::concurrency): after page 1, fetch up to `k` pages at once,
+//!   still yielded in order, with at most `k` pages buffered;
+//! - [`max_pages(n)`](guests::ListGuests::max_pages) and
+//!   [`without_pagination()`](guests::ListGuests::without_pagination).
+//!
+//! A walk never loops: it stops at `total_pages`, on an empty page, and at [`HARD_PAGE_CAP`], and a
+//! server that ignores `page` is reported as [`Error::Pagination`]. A list response without pagination
+//! meta is one page.
+//!
+//! ## Guests by email
+//!
+//! Pass the plain address. It goes on the wire as exactly one path segment, percent-encoded once
+//! (`o'brien+tag@x.io` → `o%27brien%2Btag%40x.io`); do not encode it yourself.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+//! # let fake = tallyfy_fake::FakeTallyfy::builder().start().await.unwrap();
+//! # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
+//! use tallyfy::NewGuest;
+//!
+//! let guest = client
+//!     .guests()
+//!     .create(NewGuest::new("o'brien+tag@x.io").first_name("Pat").company_name("Acme"))
+//!     .await?;
+//! let again = client.guests().get("o'brien+tag@x.io").await?;
+//! assert_eq!(guest.email, again.email);
+//! # Ok(()) }
+//! ```
+//!
+//! Inputs ([`NewGuest`], [`GuestUpdate`], [`Invite`], [`MemberUpdate`], [`Role`]) are checked against
+//! every documented limit before anything is sent:
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! # let client = tallyfy::Client::builder().token("t").org("o").base_url("http://127.0.0.1:9/api").build().unwrap();
+//! let err = client.guests().create(tallyfy::NewGuest::new("o'brien@x.io").phone_1("0".repeat(21))).await.unwrap_err();
+//! assert_eq!(err.to_string(), "invalid input: `phone_1` must be at most 20 characters");
+//! # }
+//! ```
+//!
+//! ## Handle errors
+//!
+//! Every failure is one [`Error`]. API errors keep the status, code, message, per-field messages,
+//! `X-Request-Id` and raw body, whatever shape Tallyfy used:
+//!
+//! ```no_run
+//! # async fn run(client: tallyfy::Client) -> tallyfy::Result<()> {
+//! use tallyfy::Error;
+//! match client.members().invite(tallyfy::Invite::new("a@b.io", tallyfy::Role::Admin)
+//!     .first_name("A").last_name("B").message("Hi")).await
+//! {
+//!     Ok(member) => println!("invited {:?}", member.id),
+//!     Err(Error::Api { status, code, .. }) if code.as_deref() == Some("SEAT_POOL_EXHAUSTED") => {
+//!         println!("no seats left ({status})")
+//!     }
+//!     Err(e) if !e.field_errors().is_empty() => println!("rejected: {:?}", e.field_errors()),
+//!     Err(e) if e.is_retryable() => println!("try again later: {e} {:?}", e.retry_after()),
+//!     Err(e) => return Err(e),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! ## Retries and timeouts
+//!
+//! Each request is retried by [`retry::decide`], a pure function: 429 always (honouring
+//! `Retry-After`), 500/502/503/504 and lost connections for GET/PUT/DELETE, connection failures
+//! before sending for every method, with full-jitter exponential backoff and 3 retries by default.
+//! POST requests (create guest, invite) are not retried on 5xx. [`Timeouts`] bound the connection, each
+//! attempt and the whole call.
+//!
+//! ## Observability
+//!
+//! Each attempt is a `tracing` span `tallyfy.request` with the operation id, method, path template
+//! (never the email), status, attempt number, duration and request id. The token and emails are never
+//! logged.
+//!
+//! # Map
+//! - [`config`]: [`ClientBuilder`], [`Timeouts`], `from_env`.
+//! - [`client`]: the [`Client`] handle.
+//! - [`guests`], [`members`]: the operations and their request builders.
+//! - [`inputs`]: typed, validated request bodies.
+//! - [`pagination`]: [`Page`], [`Pages`], [`Paginator`].
+//! - [`error`]: [`Error`], [`ConfigError`].
+//! - [`retry`]: [`RetryConfig`] and the retry policy.
+//! - [`path`]: what is refused in path segments, and why.
+//! - `transport` (private): the retry loop, timeouts and spans; `validate` (private): input checks.
+
+#![warn(missing_docs)]
+
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod guests;
+pub mod inputs;
+pub mod members;
+pub mod pagination;
+pub mod path;
+pub mod retry;
+mod transport;
+mod validate;
+
+pub use client::Client;
+pub use config::{ClientBuilder, DEFAULT_BASE_URL, Timeouts};
+pub use error::{ConfigError, Error, FieldErrors, Result, TimeoutKind};
+pub use guests::{Guest, Guests};
+pub use inputs::{
+    DateFormat, GuestKey, GuestUpdate, Invite, MemberInclude, MemberUpdate, NewGuest, Role,
+    SyncSource,
+};
+pub use members::{Member, Members};
+pub use pagination::{HARD_PAGE_CAP, Page, PageInfo, Pages, Paginator};
+pub use retry::RetryConfig;
+
+/// The reqwest version this crate uses, so a caller's `reqwest::ClientBuilder` always fits.
+pub use tallyfy_client::reqwest;
+/// The generated wire types (guests, members, their details and stats).
+pub use tallyfy_client::types;
+/// Tolerant wire types used in responses.
+pub use tallyfy_client::{MemberRole, PaginationLinks, Timestamp, types::FlexibleId};

@@ -1,0 +1,240 @@
+//! Benchmarks, all against loopback servers in the same run (`cargo bench -p tallyfy`):
+//! - `get_guest`: one guest lookup through the SDK vs hand-written reqwest + serde_json;
+//! - `list_10k`: listing 10,000 guests, 100 per page, with 20 ms server latency, `concurrency(4)` vs
+//!   sequential;
+//! - `decode_page`: decoding a 100-guest page into typed guests vs `serde_json::Value`.
+
+use std::time::Duration;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use futures::TryStreamExt;
+use tallyfy::reqwest::{self, header};
+use tallyfy_client::types::{GuestEnvelope, GuestList};
+use tallyfy_fake::FakeTallyfy;
+
+const AWKWARD: &str = "o'brien+tag@x.io";
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap()
+}
+
+fn sdk_client(fake: &FakeTallyfy) -> tallyfy::Client {
+    tallyfy::Client::builder()
+        .token(fake.token())
+        .org(fake.org_id())
+        .base_url(fake.base_url())
+        .build()
+        .unwrap()
+}
+
+fn get_guest(c: &mut Criterion) {
+    // The server runs on its own thread; the clients on a single-threaded runtime on this one, so the
+    // two do not compete for one scheduler.
+    let server_rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let fake = server_rt.block_on(async {
+        let fake = FakeTallyfy::builder()
+            .seed_guests(10)
+            .start()
+            .await
+            .unwrap();
+        fake.insert_guest(tallyfy_fake::NewGuest::new(AWKWARD).name("Pat", "O'Brien"));
+        fake
+    });
+    let sdk = sdk_client(&fake);
+
+    // The hand-written baseline: the same headers, the same URL, the same typed body.
+    let mut headers = header::HeaderMap::new();
+    headers.insert(
+        header::AUTHORIZATION,
+        format!("Bearer {}", fake.token()).parse().unwrap(),
+    );
+    headers.insert(header::ACCEPT, "application/json".parse().unwrap());
+    headers.insert("x-tallyfy-client", "APIClient".parse().unwrap());
+    let raw = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap();
+    let url = format!(
+        "{}/organizations/{}/guests/{}",
+        fake.base_url(),
+        tallyfy_client::encode_path_segment(fake.org_id()),
+        tallyfy_client::encode_path_segment(AWKWARD)
+    );
+
+    let mut group = c.benchmark_group("get_guest");
+    group.bench_function("sdk", |b| {
+        b.to_async(&rt).iter(|| async {
+            let guest = sdk.guests().get(AWKWARD).await.unwrap();
+            assert!(guest.id.is_some());
+        })
+    });
+    let generated = sdk.raw().clone();
+    let org = fake.org_id().to_owned();
+    group.bench_function("generated_client", |b| {
+        b.to_async(&rt).iter(|| async {
+            let guest = generated.get_guest(&org, AWKWARD, None).await.unwrap();
+            assert!(guest.data.id.is_some());
+        })
+    });
+    group.bench_function("reqwest_serde_json", |b| {
+        b.to_async(&rt).iter(|| async {
+            let response = raw.get(&url).send().await.unwrap();
+            assert!(response.status().is_success());
+            let bytes = response.bytes().await.unwrap();
+            let envelope: GuestEnvelope = serde_json::from_slice(&bytes).unwrap();
+            assert!(envelope.data.id.is_some());
+        })
+    });
+    group.finish();
+
+    // Criterion measures one function after the other, so on a busy machine they can see different
+    // loads. This interleaves them: each round times a block of 100 calls of each contender, in a
+    // rotating order, and the medians of the per-round ratios to the baseline are printed.
+    rt.block_on(async {
+        let mut sdk_ratios = Vec::new();
+        let mut generated_ratios = Vec::new();
+        let mut timeout_ratios = Vec::new();
+        for round in 0..60 {
+            let mut times = [Duration::ZERO; 4];
+            for turn in 0..4 {
+                let contender = (round + turn) % 4;
+                let started = std::time::Instant::now();
+                for _ in 0..100 {
+                    match contender {
+                        0 => {
+                            sdk.guests().get(AWKWARD).await.unwrap();
+                        }
+                        1 => {
+                            generated.get_guest(&org, AWKWARD, None).await.unwrap();
+                        }
+                        2 => {
+                            let response = raw.get(&url).send().await.unwrap();
+                            let bytes = response.bytes().await.unwrap();
+                            let _: GuestEnvelope = serde_json::from_slice(&bytes).unwrap();
+                        }
+                        _ => {
+                            // The baseline with a per-request timeout, as the SDK has.
+                            tokio::time::timeout(Duration::from_secs(30), async {
+                                let response = raw.get(&url).send().await.unwrap();
+                                let bytes = response.bytes().await.unwrap();
+                                let _: GuestEnvelope = serde_json::from_slice(&bytes).unwrap();
+                            })
+                            .await
+                            .unwrap();
+                        }
+                    }
+                }
+                times[contender] += started.elapsed();
+            }
+            sdk_ratios.push(times[0].as_secs_f64() / times[2].as_secs_f64());
+            generated_ratios.push(times[1].as_secs_f64() / times[2].as_secs_f64());
+            timeout_ratios.push(times[3].as_secs_f64() / times[2].as_secs_f64());
+        }
+        for (name, ratios) in [
+            ("SDK", &mut sdk_ratios),
+            ("generated client", &mut generated_ratios),
+            ("reqwest+serde_json with a tokio timeout", &mut timeout_ratios),
+        ] {
+            ratios.sort_by(f64::total_cmp);
+            eprintln!(
+                "get_guest interleaved, {name} / reqwest+serde_json: median {:.3} (p10 {:.3}, p90 {:.3}) over {} rounds",
+                ratios[ratios.len() / 2],
+                ratios[ratios.len() / 10],
+                ratios[ratios.len() * 9 / 10],
+                ratios.len()
+            );
+        }
+    });
+    drop(fake);
+    drop(server_rt);
+}
+
+fn list_10k(c: &mut Criterion) {
+    let rt = runtime();
+    let fake = rt.block_on(async {
+        FakeTallyfy::builder()
+            .seed_guests(10_000)
+            .latency(Duration::from_millis(20))
+            .start()
+            .await
+            .unwrap()
+    });
+    let client = sdk_client(&fake);
+
+    let mut group = c.benchmark_group("list_10k");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(20));
+    for (name, k) in [("sequential", 1usize), ("concurrency_4", 4)] {
+        group.bench_function(name, |b| {
+            b.to_async(&rt).iter(|| async {
+                let n = client
+                    .guests()
+                    .list()
+                    .per_page(100)
+                    .concurrency(k)
+                    .items()
+                    .try_fold(0usize, |n, _| async move { Ok(n + 1) })
+                    .await
+                    .unwrap();
+                assert_eq!(n, 10_000);
+            })
+        });
+    }
+    group.finish();
+    drop(fake);
+}
+
+fn decode_page(c: &mut Criterion) {
+    let rt = runtime();
+    let body = rt.block_on(async {
+        let fake = FakeTallyfy::builder()
+            .seed_guests(100)
+            .start()
+            .await
+            .unwrap();
+        let url = format!(
+            "{}/organizations/{}/guests?per_page=100&with=stats",
+            fake.base_url(),
+            fake.org_id()
+        );
+        let body = reqwest::Client::new()
+            .get(url)
+            .bearer_auth(fake.token())
+            .header("x-tallyfy-client", "APIClient")
+            .send()
+            .await
+            .unwrap()
+            .bytes()
+            .await
+            .unwrap();
+        fake.shutdown().await;
+        body
+    });
+    let typed: GuestList = serde_json::from_slice(&body).unwrap();
+    assert_eq!(typed.data.len(), 100);
+
+    let mut group = c.benchmark_group("decode_page");
+    group.throughput(criterion::Throughput::Bytes(body.len() as u64));
+    group.bench_function("typed_guest_list", |b| {
+        b.iter(|| serde_json::from_slice::<GuestList>(&body).unwrap())
+    });
+    group.bench_function("serde_json_value", |b| {
+        b.iter(|| serde_json::from_slice::<serde_json::Value>(&body).unwrap())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, get_guest, decode_page, list_10k);
+criterion_main!(benches);

@@ -1,0 +1,132 @@
+//! [`Client`]: the handle services keep. Cheap to clone (one `Arc`), `Send + Sync`, one connection
+//! pool shared by every clone.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::config::{ClientBuilder, Timeouts};
+use crate::error::Error;
+use crate::guests::Guests;
+use crate::members::Members;
+use crate::retry::RetryConfig;
+
+/// A Tallyfy API client for one organization.
+///
+/// Build it with [`Client::builder`] or [`Client::from_env`], then reach the operations through
+/// [`guests`](Self::guests) and [`members`](Self::members). Clones share the connection pool and the
+/// configuration.
+///
+/// ```no_run
+/// # async fn run() -> tallyfy::Result<()> {
+/// let client = tallyfy::Client::from_env()?;
+/// let guest = client.guests().get("o'brien+tag@x.io").await?;
+/// println!("{:?}", guest.first_name);
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Parts>,
+}
+
+/// What a client holds.
+pub(crate) struct Parts {
+    pub(crate) api: tallyfy_client::Client,
+    pub(crate) org: String,
+    pub(crate) base_url: String,
+    pub(crate) client_header: String,
+    pub(crate) user_agent: String,
+    pub(crate) timeouts: Timeouts,
+    pub(crate) retry: RetryConfig,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let p = &*self.inner;
+        f.debug_struct("Client")
+            .field("token", &crate::config::Redacted)
+            .field("org", &p.org)
+            .field("base_url", &p.base_url)
+            .field("client_header", &p.client_header)
+            .field("user_agent", &p.user_agent)
+            .field("timeouts", &p.timeouts)
+            .field("retry", &p.retry)
+            .finish()
+    }
+}
+
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from `TALLYFY_ACCESS_TOKEN`, `TALLYFY_ORG_ID` and the optional
+    /// `TALLYFY_BASE_URL` (default `https://go.tallyfy.com/api`). A missing variable is
+    /// [`ConfigError::MissingEnv`](crate::ConfigError::MissingEnv) naming it.
+    pub fn from_env() -> Result<Self, Error> {
+        ClientBuilder::from_env()?.build()
+    }
+
+    pub(crate) fn from_parts(parts: Parts) -> Self {
+        Self {
+            inner: Arc::new(parts),
+        }
+    }
+
+    pub(crate) fn parts(&self) -> &Parts {
+        &self.inner
+    }
+
+    /// The organization this client works on.
+    pub fn org_id(&self) -> &str {
+        &self.inner.org
+    }
+
+    /// The base URL, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.inner.base_url
+    }
+
+    /// The generated low-level client underneath, with the same headers and connection pool, for
+    /// anything this crate does not wrap. It does not retry or validate.
+    pub fn raw(&self) -> &tallyfy_client::Client {
+        &self.inner.api
+    }
+
+    /// The guest operations.
+    pub fn guests(&self) -> Guests<'_> {
+        Guests::new(self)
+    }
+
+    /// The member operations.
+    pub fn members(&self) -> Members<'_> {
+        Members::new(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync_clone<T: Send + Sync + Clone + 'static>() {}
+
+    #[test]
+    fn client_is_shareable() {
+        assert_send_sync_clone::<Client>();
+    }
+
+    #[test]
+    fn debug_never_shows_the_token() {
+        let builder = Client::builder()
+            .token("super-secret-token-123")
+            .org("0123456789abcdef0123456789abcdef")
+            .base_url("http://127.0.0.1:9/api");
+        let builder_debug = format!("{builder:#?}");
+        let client = builder.build().unwrap();
+        let client_debug = format!("{client:#?}");
+        assert!(!builder_debug.contains("super-secret"));
+        assert!(!client_debug.contains("super-secret"));
+        insta::assert_snapshot!("builder_debug", builder_debug);
+        insta::assert_snapshot!("client_debug", client_debug);
+    }
+}

@@ -1,0 +1,464 @@
+//! Building a [`Client`]: [`ClientBuilder`], [`Timeouts`], and [`Client::from_env`].
+//!
+//! The builder checks everything before the first request: the token is present and fits in a header,
+//! the org id is usable, the base URL is absolute, and plain http is only used for loopback unless the
+//! caller allows it. The token is held in a [`SecretString`] and never appears in `Debug` output.
+
+use std::fmt;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
+use secrecy::{ExposeSecret, SecretString};
+
+use crate::client::Client;
+use crate::error::{ConfigError, Error};
+use crate::retry::RetryConfig;
+
+/// The documented API base URL.
+pub const DEFAULT_BASE_URL: &str = "https://go.tallyfy.com/api";
+
+/// The `X-Tallyfy-Client` value the docs ask for.
+pub const DEFAULT_CLIENT_HEADER: &str = "APIClient";
+
+/// The default `User-Agent`: `tallyfy-rs/<version>`.
+pub const DEFAULT_USER_AGENT: &str = concat!("tallyfy-rs/", env!("CARGO_PKG_VERSION"));
+
+/// The variable [`Client::from_env`] reads the access token from.
+pub const ENV_TOKEN: &str = "TALLYFY_ACCESS_TOKEN";
+/// The variable [`Client::from_env`] reads the organization id from.
+pub const ENV_ORG: &str = "TALLYFY_ORG_ID";
+/// The optional variable [`Client::from_env`] reads the base URL from.
+pub const ENV_BASE_URL: &str = "TALLYFY_BASE_URL";
+
+/// How long the client waits.
+///
+/// ```
+/// use std::time::Duration;
+/// let t = tallyfy::Timeouts {
+///     per_attempt: Duration::from_secs(10),
+///     ..Default::default()
+/// };
+/// assert_eq!(t.connect, Duration::from_secs(10));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Timeouts {
+    /// Establishing a connection (TCP and TLS). Default 10 s.
+    pub connect: Duration,
+    /// One attempt: sending the request and reading the whole response. Default 30 s.
+    pub per_attempt: Duration,
+    /// One call, every retry and wait included. Default 120 s.
+    pub total: Duration,
+}
+
+impl Default for Timeouts {
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_secs(10),
+            per_attempt: Duration::from_secs(30),
+            total: Duration::from_secs(120),
+        }
+    }
+}
+
+/// Configures and builds a [`Client`]. Start with [`Client::builder`].
+///
+/// ```
+/// let client = tallyfy::Client::builder()
+///     .token("my-personal-access-token")
+///     .org("0123456789abcdef0123456789abcdef")
+///     .build()?;
+/// # Ok::<(), tallyfy::Error>(())
+/// ```
+#[must_use]
+pub struct ClientBuilder {
+    token: Option<SecretString>,
+    org: Option<String>,
+    base_url: String,
+    client_header: String,
+    user_agent: String,
+    timeouts: Timeouts,
+    retry: RetryConfig,
+    reqwest: Option<reqwest::ClientBuilder>,
+    allow_insecure_http: bool,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("token", &self.token.as_ref().map(|_| Redacted))
+            .field("org", &self.org)
+            .field("base_url", &self.base_url)
+            .field("client_header", &self.client_header)
+            .field("user_agent", &self.user_agent)
+            .field("timeouts", &self.timeouts)
+            .field("retry", &self.retry)
+            .field(
+                "reqwest_client",
+                &self.reqwest.as_ref().map(|_| "caller's builder"),
+            )
+            .field("allow_insecure_http", &self.allow_insecure_http)
+            .finish()
+    }
+}
+
+/// Shown instead of a secret.
+pub(crate) struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        Self {
+            token: None,
+            org: None,
+            base_url: DEFAULT_BASE_URL.to_owned(),
+            client_header: DEFAULT_CLIENT_HEADER.to_owned(),
+            user_agent: DEFAULT_USER_AGENT.to_owned(),
+            timeouts: Timeouts::default(),
+            retry: RetryConfig::default(),
+            reqwest: None,
+            allow_insecure_http: false,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The access token (a personal access token or an OAuth access token), sent as
+    /// `Authorization: Bearer <token>`.
+    pub fn token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(SecretString::from(token.into()));
+        self
+    }
+
+    /// The access token, already held as a secret.
+    pub fn token_secret(mut self, token: SecretString) -> Self {
+        self.token = Some(token);
+        self
+    }
+
+    /// The organization id (from Settings → Organization in Tallyfy).
+    pub fn org(mut self, org_id: impl Into<String>) -> Self {
+        self.org = Some(org_id.into());
+        self
+    }
+
+    /// The API base URL, such as the default [`DEFAULT_BASE_URL`] or `https://api.tallyfy.com`.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = url.into();
+        self
+    }
+
+    /// The `X-Tallyfy-Client` header (default `APIClient`).
+    pub fn client_header(mut self, value: impl Into<String>) -> Self {
+        self.client_header = value.into();
+        self
+    }
+
+    /// The `User-Agent` header (default `tallyfy-rs/<version>`).
+    pub fn user_agent(mut self, value: impl Into<String>) -> Self {
+        self.user_agent = value.into();
+        self
+    }
+
+    /// Connect, per-attempt and total timeouts.
+    pub fn timeouts(mut self, timeouts: Timeouts) -> Self {
+        self.timeouts = timeouts;
+        self
+    }
+
+    /// The retry policy (see [`RetryConfig`]).
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Starts from your own `reqwest::ClientBuilder` (proxies, root certificates, pool settings). The
+    /// client adds its default headers, user agent and connect timeout to it.
+    ///
+    /// It takes a builder rather than a built `reqwest::Client` because the authentication headers are
+    /// set as the HTTP client's default headers, which a built client cannot gain afterwards.
+    ///
+    /// ```
+    /// use tallyfy::reqwest;
+    /// let client = tallyfy::Client::builder()
+    ///     .token("t")
+    ///     .org("o")
+    ///     .reqwest_client(reqwest::Client::builder().pool_max_idle_per_host(4))
+    ///     .build()?;
+    /// # Ok::<(), tallyfy::Error>(())
+    /// ```
+    pub fn reqwest_client(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.reqwest = Some(builder);
+        self
+    }
+
+    /// Allows plain `http` to hosts other than loopback. Off by default: the token would cross the
+    /// network unencrypted.
+    pub fn allow_insecure_http(mut self, allow: bool) -> Self {
+        self.allow_insecure_http = allow;
+        self
+    }
+
+    /// A builder filled from `TALLYFY_ACCESS_TOKEN`, `TALLYFY_ORG_ID` and, if set, `TALLYFY_BASE_URL`.
+    /// Empty variables count as missing.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Like [`from_env`](Self::from_env), but reads the three variables through `lookup` (a secret
+    /// store, a test's map, ...).
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// let vars = HashMap::from([("TALLYFY_ACCESS_TOKEN", "t")]);
+    /// let err = tallyfy::ClientBuilder::from_lookup(|k| vars.get(k).map(|v| v.to_string())).unwrap_err();
+    /// assert_eq!(err.to_string(), "environment variable TALLYFY_ORG_ID is not set");
+    /// ```
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let get = |var: &'static str| lookup(var).filter(|v| !v.trim().is_empty());
+        let token = get(ENV_TOKEN).ok_or(ConfigError::MissingEnv { var: ENV_TOKEN })?;
+        let org = get(ENV_ORG).ok_or(ConfigError::MissingEnv { var: ENV_ORG })?;
+        let mut builder = Self::default().token(token).org(org);
+        if let Some(url) = get(ENV_BASE_URL) {
+            builder = builder.base_url(url);
+        }
+        Ok(builder)
+    }
+
+    /// Checks the configuration and builds the client.
+    ///
+    /// Fails with [`Error::Config`] when the token or org is missing or unusable, the base URL is not
+    /// an absolute http(s) URL, or it is plain http to a non-loopback host without
+    /// [`allow_insecure_http`](Self::allow_insecure_http).
+    ///
+    /// ```
+    /// let err = tallyfy::Client::builder()
+    ///     .token("t")
+    ///     .org("o")
+    ///     .base_url("http://tallyfy.example/api")
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert!(matches!(err, tallyfy::Error::Config(tallyfy::ConfigError::InsecureHttp { .. })));
+    /// ```
+    pub fn build(self) -> Result<Client, Error> {
+        let token = self.token.ok_or(ConfigError::MissingToken)?;
+        let org = self.org.ok_or(ConfigError::MissingOrg)?;
+        crate::path::org_segment(&org).map_err(|reason| ConfigError::InvalidOrg { reason })?;
+        let base_url = check_base_url(&self.base_url, self.allow_insecure_http)?;
+        let t = self.timeouts;
+        for (name, d) in [
+            ("timeouts.connect", t.connect),
+            ("timeouts.per_attempt", t.per_attempt),
+            ("timeouts.total", t.total),
+        ] {
+            if d.is_zero() {
+                return Err(ConfigError::InvalidSetting {
+                    name,
+                    reason: "must be longer than zero".into(),
+                }
+                .into());
+            }
+        }
+
+        let secret = token.expose_secret().trim();
+        if secret.is_empty() {
+            return Err(ConfigError::InvalidToken.into());
+        }
+        let mut auth = HeaderValue::from_str(&format!("Bearer {secret}"))
+            .map_err(|_| ConfigError::InvalidToken)?;
+        auth.set_sensitive(true);
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, auth);
+        headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
+        headers.insert(
+            HeaderName::from_static("x-tallyfy-client"),
+            HeaderValue::from_str(&self.client_header).map_err(|_| ConfigError::InvalidHeader {
+                name: "X-Tallyfy-Client",
+            })?,
+        );
+        let user_agent = HeaderValue::from_str(&self.user_agent)
+            .map_err(|_| ConfigError::InvalidHeader { name: "User-Agent" })?;
+        headers.insert(USER_AGENT, user_agent);
+
+        let http = self
+            .reqwest
+            .unwrap_or_default()
+            .default_headers(headers)
+            .connect_timeout(t.connect)
+            .build()
+            .map_err(ConfigError::Http)?;
+
+        Ok(Client::from_parts(crate::client::Parts {
+            api: tallyfy_client::Client::new_with_client(&base_url, http),
+            org,
+            base_url,
+            client_header: self.client_header,
+            user_agent: self.user_agent,
+            timeouts: t,
+            retry: self.retry,
+        }))
+    }
+}
+
+/// Checks the base URL and returns it without a trailing slash (the generated client appends paths
+/// starting with `/`).
+fn check_base_url(raw: &str, allow_insecure_http: bool) -> Result<String, ConfigError> {
+    let invalid = |reason: &str| ConfigError::InvalidBaseUrl {
+        url: raw.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let url = url::Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("must not contain credentials"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("must not have a query or fragment"));
+    }
+    let host = url.host().ok_or_else(|| invalid("has no host"))?;
+    match url.scheme() {
+        "https" => {}
+        "http" => {
+            let loopback = match host {
+                url::Host::Domain(d) => d.eq_ignore_ascii_case("localhost"),
+                url::Host::Ipv4(ip) => IpAddr::V4(ip).is_loopback(),
+                url::Host::Ipv6(ip) => IpAddr::V6(ip).is_loopback(),
+            };
+            if !loopback && !allow_insecure_http {
+                return Err(ConfigError::InsecureHttp {
+                    host: host.to_string(),
+                });
+            }
+        }
+        _ => {
+            return Err(invalid(
+                "must start with https:// (or http:// for loopback)",
+            ));
+        }
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        let ok = |u: &str| check_base_url(u, false).unwrap();
+        assert_eq!(
+            ok("https://go.tallyfy.com/api/"),
+            "https://go.tallyfy.com/api"
+        );
+        assert_eq!(ok("https://api.tallyfy.com"), "https://api.tallyfy.com");
+        assert_eq!(ok("http://127.0.0.1:8080/api"), "http://127.0.0.1:8080/api");
+        assert_eq!(ok("http://[::1]:8080/api"), "http://[::1]:8080/api");
+        assert_eq!(ok("http://localhost:1/api"), "http://localhost:1/api");
+        assert!(matches!(
+            check_base_url("http://tallyfy.example/api", false),
+            Err(ConfigError::InsecureHttp { .. })
+        ));
+        assert!(matches!(
+            check_base_url("http://10.0.0.1/api", false),
+            Err(ConfigError::InsecureHttp { .. })
+        ));
+        assert!(check_base_url("http://tallyfy.example/api", true).is_ok());
+        for bad in [
+            "go.tallyfy.com/api",
+            "ftp://x.io",
+            "https://u:p@x.io/api",
+            "https://x.io/api?x=1",
+            "",
+        ] {
+            assert!(
+                matches!(
+                    check_base_url(bad, false),
+                    Err(ConfigError::InvalidBaseUrl { .. })
+                ),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn missing_pieces_are_named() {
+        let e = Client::builder().org("o").build().unwrap_err();
+        assert!(matches!(e, Error::Config(ConfigError::MissingToken)));
+        let e = Client::builder().token("t").build().unwrap_err();
+        assert!(matches!(e, Error::Config(ConfigError::MissingOrg)));
+        let e = Client::builder().token(" ").org("o").build().unwrap_err();
+        assert!(matches!(e, Error::Config(ConfigError::InvalidToken)));
+        let e = Client::builder()
+            .token("a\nb")
+            .org("o")
+            .build()
+            .unwrap_err();
+        assert!(matches!(e, Error::Config(ConfigError::InvalidToken)));
+        let e = Client::builder().token("t").org("..").build().unwrap_err();
+        assert!(matches!(e, Error::Config(ConfigError::InvalidOrg { .. })));
+        let e = Client::builder()
+            .token("t")
+            .org("o")
+            .client_header("bad\nvalue")
+            .build()
+            .unwrap_err();
+        assert!(matches!(
+            e,
+            Error::Config(ConfigError::InvalidHeader {
+                name: "X-Tallyfy-Client"
+            })
+        ));
+        let e = Client::builder()
+            .token("t")
+            .org("o")
+            .timeouts(Timeouts {
+                total: Duration::ZERO,
+                ..Timeouts::default()
+            })
+            .build()
+            .unwrap_err();
+        assert!(matches!(
+            e,
+            Error::Config(ConfigError::InvalidSetting { .. })
+        ));
+    }
+
+    #[test]
+    fn env_lookup_names_the_missing_variable() {
+        let none = |_: &str| None;
+        let e = ClientBuilder::from_lookup(none).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "environment variable TALLYFY_ACCESS_TOKEN is not set"
+        );
+        let only_token = |k: &str| (k == ENV_TOKEN).then(|| "t".to_owned());
+        let e = ClientBuilder::from_lookup(only_token).unwrap_err();
+        assert!(matches!(
+            e,
+            Error::Config(ConfigError::MissingEnv {
+                var: "TALLYFY_ORG_ID"
+            })
+        ));
+        let empty_org = |k: &str| Some(if k == ENV_ORG { "" } else { "x" }.to_owned());
+        assert!(ClientBuilder::from_lookup(empty_org).is_err());
+        let all = |k: &str| {
+            Some(match k {
+                ENV_TOKEN => "t".into(),
+                ENV_ORG => "o".into(),
+                _ => "http://127.0.0.1:9/api".into(),
+            })
+        };
+        let client = ClientBuilder::from_lookup(all).unwrap().build().unwrap();
+        assert_eq!(client.base_url(), "http://127.0.0.1:9/api");
+        let defaults = |k: &str| (k != ENV_BASE_URL).then(|| "x".to_owned());
+        let client = ClientBuilder::from_lookup(defaults)
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(client.base_url(), DEFAULT_BASE_URL);
+    }
+}

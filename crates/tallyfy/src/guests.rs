@@ -1,0 +1,450 @@
+//! Guest operations: [`Guests`] (from [`Client::guests`]) and the request builders [`ListGuests`]
+//! and [`GetGuest`].
+//!
+//! Guests are addressed by email. Pass the plain address (`o'brien+tag@x.io`): it is checked (see
+//! [`crate::path`]) and percent-encoded exactly once as a single path segment by the generated client.
+
+use std::future::{Future, IntoFuture};
+use std::num::NonZeroU64;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use futures::TryStreamExt;
+use tallyfy_client::types;
+
+use crate::client::Client;
+use crate::error::Error;
+use crate::inputs::{GuestKey, GuestUpdate, NewGuest};
+use crate::pagination::{self, Page, PageInfo, Pages, Paginator, Walk};
+use crate::path;
+use crate::transport::ops;
+
+/// A guest, as the API returns it. Every field is optional; unknown fields are ignored.
+pub type Guest = types::Guest;
+
+/// The guest operations of a [`Client`]'s organization.
+///
+/// ```no_run
+/// # async fn run(client: tallyfy::Client) -> tallyfy::Result<()> {
+/// let guests = client.guests();
+/// let created = guests.create(tallyfy::NewGuest::new("o'brien+tag@x.io").first_name("Pat")).await?;
+/// let same = guests.get("o'brien+tag@x.io").with_stats().await?;
+/// assert_eq!(created.id, same.id);
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Guests<'c> {
+    client: &'c Client,
+}
+
+impl<'c> Guests<'c> {
+    pub(crate) fn new(client: &'c Client) -> Self {
+        Self { client }
+    }
+
+    /// Lists guests. Set options on the returned builder, then walk it with
+    /// [`items`](ListGuests::items) or [`pages`](ListGuests::pages).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+    /// # let fake = tallyfy_fake::FakeTallyfy::builder().seed_guests(3).seed_members(3).start().await.unwrap();
+    /// # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
+    /// let everyone = client.guests().list().collect_all().await?;
+    /// assert_eq!(everyone.len(), 3);
+    /// # Ok(()) }
+    /// ```
+    pub fn list(&self) -> ListGuests {
+        ListGuests {
+            client: self.client.clone(),
+            params: Arc::new(Params::default()),
+            concurrency: 1,
+            max_pages: None,
+        }
+    }
+
+    /// Gets one guest by email. Await it, or add [`with_stats`](GetGuest::with_stats) first.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+    /// # let fake = tallyfy_fake::FakeTallyfy::builder().seed_guests(3).seed_members(3).start().await.unwrap();
+    /// # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
+    /// # fake.insert_guest(tallyfy_fake::NewGuest::new("o'brien+tag@x.io"));
+    /// let guest = client.guests().get("o'brien+tag@x.io").await?;
+    /// assert_eq!(guest.email.as_deref(), Some("o'brien+tag@x.io"));
+    /// # Ok(()) }
+    /// ```
+    pub fn get(&self, email: impl Into<String>) -> GetGuest<'c> {
+        GetGuest {
+            client: self.client,
+            email: email.into(),
+            with_stats: false,
+        }
+    }
+
+    /// Adds a guest to the organization (or attaches an existing guest of another organization).
+    /// The input is validated first; see [`NewGuest`]. Not retried on 5xx (it is a POST).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+    /// # let fake = tallyfy_fake::FakeTallyfy::builder().seed_guests(3).seed_members(3).start().await.unwrap();
+    /// # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
+    /// let guest = client.guests().create(tallyfy::NewGuest::new("new@acme.example").first_name("New")).await?;
+    /// assert_eq!(guest.first_name.as_deref(), Some("New"));
+    /// # Ok(()) }
+    /// ```
+    pub async fn create(&self, guest: NewGuest) -> Result<Guest, Error> {
+        let body = guest.to_wire()?;
+        let org = self.client.org_id();
+        let api = self.client.raw();
+        let envelope = self
+            .client
+            .execute(ops::CREATE_GUEST, || api.create_guest(org, &body))
+            .await?;
+        Ok(envelope.data)
+    }
+
+    /// Replaces the guest's associated members.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+    /// # let fake = tallyfy_fake::FakeTallyfy::builder().seed_guests(3).seed_members(3).start().await.unwrap();
+    /// # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
+    /// # let email = fake.guests()[0].email.clone().unwrap();
+    /// let admin = tallyfy_fake::DEFAULT_ADMIN_ID;
+    /// let guest = client.guests().update(&email, tallyfy::GuestUpdate::associated_members([admin])).await?;
+    /// assert_eq!(guest.details.unwrap().associated_members, Some(vec![admin]));
+    /// # Ok(()) }
+    /// ```
+    pub async fn update(&self, email: &str, update: GuestUpdate) -> Result<Guest, Error> {
+        let email = path::email_segment(email)?;
+        let body = update.to_wire()?;
+        let org = self.client.org_id();
+        let api = self.client.raw();
+        let envelope = self
+            .client
+            .execute(ops::UPDATE_GUEST, || api.update_guest(org, email, &body))
+            .await?;
+        Ok(envelope.data)
+    }
+
+    /// Removes the guest from the organization (the guest record stays; see [`purge`](Self::purge)).
+    /// An unknown email is an error for which [`Error::is_not_found`] may be false: Tallyfy answers
+    /// 422 here.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+    /// # let fake = tallyfy_fake::FakeTallyfy::builder().seed_guests(3).seed_members(3).start().await.unwrap();
+    /// # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
+    /// # let email = fake.guests()[0].email.clone().unwrap();
+    /// client.guests().remove(&email).await?;
+    /// assert!(client.guests().get(email).await.unwrap_err().is_not_found());
+    /// # Ok(()) }
+    /// ```
+    pub async fn remove(&self, email: &str) -> Result<Guest, Error> {
+        let email = path::email_segment(email)?;
+        let org = self.client.org_id();
+        let api = self.client.raw();
+        let envelope = self
+            .client
+            .execute(ops::REMOVE_GUEST, || api.remove_guest(org, email))
+            .await?;
+        Ok(envelope.data)
+    }
+
+    /// Disables the guest (refused with 403 while the guest has incomplete tasks).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+    /// # let fake = tallyfy_fake::FakeTallyfy::builder().seed_guests(3).seed_members(3).start().await.unwrap();
+    /// # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
+    /// # let email = fake.guests()[0].email.clone().unwrap();
+    /// client.guests().disable(&email).await?;
+    /// client.guests().enable(&email).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn disable(&self, email: &str) -> Result<Guest, Error> {
+        let email = path::email_segment(email)?;
+        let org = self.client.org_id();
+        let api = self.client.raw();
+        let envelope = self
+            .client
+            .execute(ops::DISABLE_GUEST, || api.disable_guest(org, email))
+            .await?;
+        Ok(envelope.data)
+    }
+
+    /// Enables a disabled guest; the server issues a new guest link.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+    /// # let fake = tallyfy_fake::FakeTallyfy::builder().seed_guests(3).seed_members(3).start().await.unwrap();
+    /// # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
+    /// # let email = fake.guests()[0].email.clone().unwrap();
+    /// client.guests().disable(&email).await?;
+    /// let guest = client.guests().enable(&email).await?;
+    /// assert!(guest.link.is_some());
+    /// # Ok(()) }
+    /// ```
+    pub async fn enable(&self, email: &str) -> Result<Guest, Error> {
+        let email = path::email_segment(email)?;
+        let org = self.client.org_id();
+        let api = self.client.raw();
+        let envelope = self
+            .client
+            .execute(ops::ENABLE_GUEST, || api.enable_guest(org, email))
+            .await?;
+        Ok(envelope.data)
+    }
+
+    /// Deletes a disabled guest permanently, by numeric id or email.
+    ///
+    /// ```no_run
+    /// # async fn run(client: tallyfy::Client) -> tallyfy::Result<()> {
+    /// client.guests().disable("gone@example.com").await?;
+    /// client.guests().purge("gone@example.com").await?;
+    /// client.guests().purge(1234).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn purge(&self, guest: impl Into<GuestKey>) -> Result<(), Error> {
+        let key = guest.into();
+        let segment = match &key {
+            GuestKey::Id(id) => path::positive_id("guest_id", *id)?.to_string(),
+            GuestKey::Email(email) if email.contains('@') => path::email_segment(email)?.to_owned(),
+            GuestKey::Email(other) => path::plain_segment("guest_id", other)?.to_owned(),
+        };
+        let org = self.client.org_id();
+        let api = self.client.raw();
+        self.client
+            .execute(ops::PURGE_GUEST, || api.purge_guest(org, &segment))
+            .await
+    }
+}
+
+/// Looks up one guest by email; await it.
+///
+/// ```no_run
+/// # async fn run(client: tallyfy::Client) -> tallyfy::Result<()> {
+/// let guest = client.guests().get("o'brien+tag@x.io").with_stats().await?;
+/// println!("{:?}", guest.stats);
+/// # Ok(()) }
+/// ```
+#[derive(Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct GetGuest<'c> {
+    client: &'c Client,
+    email: String,
+    with_stats: bool,
+}
+
+impl<'c> GetGuest<'c> {
+    /// Includes the guest's task statistics (`with=stats`).
+    pub fn with_stats(mut self) -> Self {
+        self.with_stats = true;
+        self
+    }
+
+    /// Sends the request (the same as awaiting the builder).
+    pub async fn send(self) -> Result<Guest, Error> {
+        let email = path::email_segment(&self.email)?;
+        let org = self.client.org_id();
+        let api = self.client.raw();
+        let with = self.with_stats.then_some(types::GetGuestWith::Stats);
+        let envelope = self
+            .client
+            .execute(ops::GET_GUEST, || api.get_guest(org, email, with))
+            .await?;
+        Ok(envelope.data)
+    }
+}
+
+impl<'c> IntoFuture for GetGuest<'c> {
+    type Output = Result<Guest, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'c>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+struct Params {
+    q: Option<String>,
+    sort: Option<String>,
+    sort_by: Option<String>,
+    per_page: Option<u64>,
+    with_stats: bool,
+    without_pagination: bool,
+}
+
+/// Lists the organization's guests, from [`Guests::list`].
+///
+/// Set options, then choose how to read: [`items`](Self::items) (every guest),
+/// [`pages`](Self::pages) (page by page), [`page`](Self::page) (one page) or
+/// [`collect_all`](Self::collect_all).
+///
+/// ```no_run
+/// # async fn run(client: tallyfy::Client) -> tallyfy::Result<()> {
+/// use futures::TryStreamExt;
+/// let mut guests = client.guests().list().query("acme").sort("-created_at").per_page(100).with_stats().items();
+/// while let Some(guest) = guests.try_next().await? {
+///     println!("{:?}", guest.email);
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+#[must_use = "a list does nothing until read with items(), pages(), page() or collect_all()"]
+pub struct ListGuests {
+    client: Client,
+    params: Arc<Params>,
+    concurrency: usize,
+    max_pages: Option<u64>,
+}
+
+impl ListGuests {
+    fn params(&mut self) -> &mut Params {
+        Arc::make_mut(&mut self.params)
+    }
+
+    /// Keeps only guests whose email contains this text (`q`).
+    pub fn query(mut self, text: impl Into<String>) -> Self {
+        self.params().q = Some(text.into());
+        self
+    }
+
+    /// Sorts by this field; a leading `-` sorts descending (`-created_at`).
+    pub fn sort(mut self, field: impl Into<String>) -> Self {
+        self.params().sort = Some(field.into());
+        self
+    }
+
+    /// Sends `sort_by`, the guests list's other name for `sort`.
+    pub fn sort_by(mut self, field: impl Into<String>) -> Self {
+        self.params().sort_by = Some(field.into());
+        self
+    }
+
+    /// Asks for this many guests per page (at least 1). The server may send fewer; the walk follows
+    /// `total_pages` either way.
+    pub fn per_page(mut self, n: u64) -> Self {
+        self.params().per_page = Some(n);
+        self
+    }
+
+    /// Includes each guest's task statistics.
+    pub fn with_stats(mut self) -> Self {
+        self.params().with_stats = true;
+        self
+    }
+
+    /// Fetches pages 2..N with up to `k` requests in flight (default 1), still yielding them in order.
+    /// At most `k` pages are held in memory.
+    pub fn concurrency(mut self, k: usize) -> Self {
+        self.concurrency = k;
+        self
+    }
+
+    /// Stops after `n` pages (at least 1).
+    pub fn max_pages(mut self, n: u64) -> Self {
+        self.max_pages = Some(n);
+        self
+    }
+
+    /// Asks the server for every guest in one response (`without_pagination=true`).
+    pub fn without_pagination(mut self) -> Self {
+        self.params().without_pagination = true;
+        self
+    }
+
+    fn walk(&self) -> Walk<Guest> {
+        let invalid =
+            check_list_options(self.params.per_page, self.concurrency, self.max_pages).err();
+        let client = self.client.clone();
+        let params = self.params.clone();
+        let single = params.without_pagination;
+        Walk {
+            fetch: Arc::new(move |n| {
+                let client = client.clone();
+                let params = params.clone();
+                Box::pin(async move {
+                    let page = (!params.without_pagination).then_some(n);
+                    fetch_page(&client, &params, page).await
+                })
+            }),
+            concurrency: self.concurrency,
+            max_pages: self.max_pages,
+            cap: pagination::HARD_PAGE_CAP,
+            single,
+            invalid,
+        }
+    }
+
+    /// Every guest, as a stream that fetches pages as it goes.
+    pub fn items(&self) -> Paginator<Guest> {
+        pagination::paginator(self.walk())
+    }
+
+    /// Every page, as a stream.
+    pub fn pages(&self) -> Pages<Guest> {
+        pagination::pages(self.walk())
+    }
+
+    /// Fetches page `n` (from 1) only.
+    pub async fn page(&self, n: u64) -> Result<Page<Guest>, Error> {
+        check_list_options(self.params.per_page, 1, None)?;
+        if n == 0 {
+            return Err(Error::invalid_input("page", "must be at least 1"));
+        }
+        fetch_page(&self.client, &self.params, Some(n)).await
+    }
+
+    /// Fetches every page and returns all guests in one `Vec`. This holds the whole list in memory;
+    /// prefer [`items`](Self::items) for large organizations.
+    pub async fn collect_all(&self) -> Result<Vec<Guest>, Error> {
+        self.items().try_collect().await
+    }
+}
+
+pub(crate) fn check_list_options(
+    per_page: Option<u64>,
+    concurrency: usize,
+    max_pages: Option<u64>,
+) -> Result<(), Error> {
+    if per_page == Some(0) {
+        return Err(Error::invalid_input("per_page", "must be at least 1"));
+    }
+    if per_page.is_some_and(|p| p > i64::MAX as u64) {
+        return Err(Error::invalid_input("per_page", "is too large"));
+    }
+    if concurrency == 0 {
+        return Err(Error::invalid_input("concurrency", "must be at least 1"));
+    }
+    if max_pages == Some(0) {
+        return Err(Error::invalid_input("max_pages", "must be at least 1"));
+    }
+    Ok(())
+}
+
+async fn fetch_page(client: &Client, p: &Params, page: Option<u64>) -> Result<Page<Guest>, Error> {
+    let org = client.org_id();
+    let api = client.raw();
+    let with = p.with_stats.then_some(types::ListGuestsWith::Stats);
+    let list = client
+        .execute(ops::LIST_GUESTS, || {
+            api.list_guests(
+                org,
+                page.and_then(NonZeroU64::new),
+                p.per_page.and_then(NonZeroU64::new),
+                p.q.as_deref(),
+                p.sort.as_deref(),
+                p.sort_by.as_deref(),
+                with,
+                p.without_pagination.then_some(true),
+            )
+        })
+        .await?;
+    Ok(Page {
+        items: list.data,
+        number: page.unwrap_or(1),
+        info: PageInfo::from_meta(list.meta),
+    })
+}

@@ -1,0 +1,786 @@
+//! Typed request inputs: [`NewGuest`], [`GuestUpdate`], [`Invite`], [`MemberUpdate`], [`Role`] and the
+//! small enums they use.
+//!
+//! Each input is built with chained setters and checked against every documented limit when it is
+//! sent (or earlier with `validate()`): lengths in characters, email syntax, URLs, enums and the
+//! `YYYY-MM-DD HH:MM:SS` date format. A failure is [`Error::InvalidInput`] naming the field, and
+//! nothing is sent.
+
+use std::fmt;
+use std::str::FromStr;
+
+use tallyfy_client::types;
+
+use crate::error::Error;
+use crate::validate;
+
+fn conv<T, E: fmt::Display>(field: &str, r: Result<T, E>) -> Result<T, Error> {
+    r.map_err(|e| Error::invalid_input(field, e.to_string()))
+}
+
+/// A member's role in an organization, for [`Invite`] and
+/// [`Members::set_role`](crate::members::Members::set_role).
+///
+/// Roles read from responses use the open [`MemberRole`](crate::MemberRole), which keeps values this
+/// version does not know.
+///
+/// ```
+/// let role: tallyfy::Role = "Standard".parse().unwrap();
+/// assert_eq!(role, tallyfy::Role::Standard);
+/// assert!("owner".parse::<tallyfy::Role>().is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Administrator.
+    Admin,
+    /// Standard member.
+    Standard,
+    /// Light member.
+    Light,
+}
+
+impl Role {
+    /// `admin`, `standard` or `light`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Admin => "admin",
+            Self::Standard => "standard",
+            Self::Light => "light",
+        }
+    }
+
+    pub(crate) fn to_wire(self) -> types::RoleName {
+        match self {
+            Self::Admin => types::RoleName::Admin,
+            Self::Standard => types::RoleName::Standard,
+            Self::Light => types::RoleName::Light,
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Role {
+    type Err = Error;
+    /// Reads `admin`, `standard` or `light` in any letter case.
+    fn from_str(s: &str) -> Result<Self, Error> {
+        match s.to_ascii_lowercase().as_str() {
+            "admin" => Ok(Self::Admin),
+            "standard" => Ok(Self::Standard),
+            "light" => Ok(Self::Light),
+            _ => Err(Error::invalid_input(
+                "role",
+                "must be one of admin, standard, light",
+            )),
+        }
+    }
+}
+
+/// The only documented external system for guests: Salesforce.
+///
+/// ```
+/// assert_eq!("salesforce".parse::<tallyfy::SyncSource>().unwrap(), tallyfy::SyncSource::Salesforce);
+/// assert!("hubspot".parse::<tallyfy::SyncSource>().is_err());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SyncSource {
+    /// `salesforce`.
+    Salesforce,
+}
+
+impl FromStr for SyncSource {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        if s.eq_ignore_ascii_case("salesforce") {
+            Ok(Self::Salesforce)
+        } else {
+            Err(Error::invalid_input(
+                "external_sync_source",
+                "must be `salesforce`",
+            ))
+        }
+    }
+}
+
+/// How a member's dates are shown.
+///
+/// ```
+/// assert_eq!("dd/mm/yyyy".parse::<tallyfy::DateFormat>().unwrap(), tallyfy::DateFormat::DayFirst);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DateFormat {
+    /// `mm/dd/yyyy`.
+    MonthFirst,
+    /// `dd/mm/yyyy`.
+    DayFirst,
+}
+
+impl FromStr for DateFormat {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        match s.to_ascii_lowercase().as_str() {
+            "mm/dd/yyyy" => Ok(Self::MonthFirst),
+            "dd/mm/yyyy" => Ok(Self::DayFirst),
+            _ => Err(Error::invalid_input(
+                "date_format",
+                "must be `mm/dd/yyyy` or `dd/mm/yyyy`",
+            )),
+        }
+    }
+}
+
+/// Related data a member list or lookup can include (`with=`).
+///
+/// ```
+/// # async fn run(client: tallyfy::Client) -> tallyfy::Result<()> {
+/// use tallyfy::MemberInclude;
+/// let member = client.members().get(42).with(&[MemberInclude::Groups, MemberInclude::Stats]).await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum MemberInclude {
+    /// `groups`.
+    Groups,
+    /// `stats`.
+    Stats,
+    /// `organizations`.
+    Organizations,
+    /// `preferences`.
+    Preferences,
+    /// `assets`.
+    Assets,
+    /// `member_watchers`.
+    MemberWatchers,
+    /// `guest_watchers`.
+    GuestWatchers,
+    /// `auth_methods`.
+    AuthMethods,
+    /// `country`.
+    Country,
+}
+
+impl MemberInclude {
+    /// The name the API uses.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Groups => "groups",
+            Self::Stats => "stats",
+            Self::Organizations => "organizations",
+            Self::Preferences => "preferences",
+            Self::Assets => "assets",
+            Self::MemberWatchers => "member_watchers",
+            Self::GuestWatchers => "guest_watchers",
+            Self::AuthMethods => "auth_methods",
+            Self::Country => "country",
+        }
+    }
+
+    /// The comma-separated list, without repeats, or `None` when empty.
+    pub(crate) fn join(includes: &[Self]) -> Option<String> {
+        let mut seen: Vec<&str> = Vec::new();
+        for i in includes {
+            if !seen.contains(&i.as_str()) {
+                seen.push(i.as_str());
+            }
+        }
+        (!seen.is_empty()).then(|| seen.join(","))
+    }
+}
+
+impl FromStr for MemberInclude {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        use MemberInclude::*;
+        [
+            Groups,
+            Stats,
+            Organizations,
+            Preferences,
+            Assets,
+            MemberWatchers,
+            GuestWatchers,
+            AuthMethods,
+            Country,
+        ]
+        .into_iter()
+        .find(|i| i.as_str().eq_ignore_ascii_case(s))
+        .ok_or_else(|| Error::invalid_input("with", format!("`{s}` is not a known include")))
+    }
+}
+
+/// A guest to create with [`Guests::create`](crate::guests::Guests::create).
+///
+/// Only the email is required. Limits: names, company, opportunity and status at most 200 characters,
+/// phones at most 20, URLs must be http(s) URLs, `external_date_creation` is `YYYY-MM-DD HH:MM:SS`.
+///
+/// ```
+/// let guest = tallyfy::NewGuest::new("o'brien+tag@x.io")
+///     .first_name("Siobhán")
+///     .company_name("Acme")
+///     .company_url("https://acme.example")
+///     .phone_1("+353 1 234 5678");
+/// assert!(guest.validate().is_ok());
+/// let bad = tallyfy::NewGuest::new("not an email");
+/// assert!(bad.validate().is_err());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NewGuest {
+    email: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    company_name: Option<String>,
+    opportunity_name: Option<String>,
+    status: Option<String>,
+    phone_1: Option<String>,
+    phone_2: Option<String>,
+    company_url: Option<String>,
+    contact_url: Option<String>,
+    image_url: Option<String>,
+    opportunity_url: Option<String>,
+    timezone: Option<String>,
+    external_sync_source: Option<SyncSource>,
+    external_date_creation: Option<String>,
+}
+
+macro_rules! setters {
+    ($ty:ty { $($(#[$doc:meta])* $name:ident),* $(,)? }) => {
+        impl $ty {
+            $(
+                $(#[$doc])*
+                pub fn $name(mut self, value: impl Into<String>) -> Self {
+                    self.$name = Some(value.into());
+                    self
+                }
+            )*
+        }
+    };
+}
+
+setters!(NewGuest {
+    /// First name (at most 200 characters).
+    first_name,
+    /// Last name (at most 200 characters).
+    last_name,
+    /// Company name (at most 200 characters).
+    company_name,
+    /// Opportunity name (at most 200 characters).
+    opportunity_name,
+    /// A free-text status (at most 200 characters).
+    status,
+    /// First phone number (at most 20 characters).
+    phone_1,
+    /// Second phone number (at most 20 characters).
+    phone_2,
+    /// The company's web site (an http or https URL).
+    company_url,
+    /// A contact page (an http or https URL).
+    contact_url,
+    /// A picture of the guest (an http or https URL).
+    image_url,
+    /// The opportunity's URL (an http or https URL).
+    opportunity_url,
+    /// An IANA time zone such as `America/Chicago`.
+    timezone,
+    /// When the guest was created in the external system, as `YYYY-MM-DD HH:MM:SS`.
+    external_date_creation,
+});
+
+impl NewGuest {
+    /// A new guest with this email address (checked when sent).
+    pub fn new(email: impl Into<String>) -> Self {
+        Self {
+            email: email.into(),
+            ..Self::default()
+        }
+    }
+
+    /// The system the guest comes from.
+    pub fn external_sync_source(mut self, source: SyncSource) -> Self {
+        self.external_sync_source = Some(source);
+        self
+    }
+
+    /// The email address.
+    pub fn email(&self) -> &str {
+        &self.email
+    }
+
+    /// Checks every field against the documented limits.
+    pub fn validate(&self) -> Result<(), Error> {
+        self.to_wire().map(|_| ())
+    }
+
+    pub(crate) fn to_wire(&self) -> Result<types::GuestCreate, Error> {
+        validate::email("email", &self.email)?;
+        let texts = [
+            ("first_name", &self.first_name, 200),
+            ("last_name", &self.last_name, 200),
+            ("company_name", &self.company_name, 200),
+            ("opportunity_name", &self.opportunity_name, 200),
+            ("status", &self.status, 200),
+            ("phone_1", &self.phone_1, 20),
+            ("phone_2", &self.phone_2, 20),
+        ];
+        for (field, value, max) in texts {
+            if let Some(v) = value {
+                validate::max_chars(field, v, max)?;
+                validate::no_controls(field, v)?;
+            }
+        }
+        if let Some(tz) = &self.timezone {
+            validate::no_controls("timezone", tz)?;
+        }
+        for (field, value) in [
+            ("company_url", &self.company_url),
+            ("contact_url", &self.contact_url),
+            ("image_url", &self.image_url),
+            ("opportunity_url", &self.opportunity_url),
+        ] {
+            if let Some(v) = value {
+                validate::http_url(field, v)?;
+            }
+        }
+        if let Some(d) = &self.external_date_creation {
+            validate::datetime("external_date_creation", d)?;
+        }
+        fn opt<T: TryFrom<String, Error = E>, E: fmt::Display>(
+            field: &str,
+            v: &Option<String>,
+        ) -> Result<Option<T>, Error> {
+            v.clone().map(|v| conv(field, T::try_from(v))).transpose()
+        }
+        Ok(types::GuestCreate {
+            email: self.email.clone(),
+            first_name: opt("first_name", &self.first_name)?,
+            last_name: opt("last_name", &self.last_name)?,
+            company_name: opt("company_name", &self.company_name)?,
+            opportunity_name: opt("opportunity_name", &self.opportunity_name)?,
+            status: opt("status", &self.status)?,
+            phone_1: opt("phone_1", &self.phone_1)?,
+            phone_2: opt("phone_2", &self.phone_2)?,
+            company_url: self.company_url.clone(),
+            contact_url: self.contact_url.clone(),
+            image_url: self.image_url.clone(),
+            opportunity_url: self.opportunity_url.clone(),
+            timezone: self.timezone.clone(),
+            external_sync_source: self
+                .external_sync_source
+                .map(|SyncSource::Salesforce| types::GuestCreateExternalSyncSource::Salesforce),
+            external_date_creation: opt("external_date_creation", &self.external_date_creation)?,
+        })
+    }
+}
+
+/// A change to a guest, for [`Guests::update`](crate::guests::Guests::update).
+///
+/// The API changes only the guest's associated members; profile fields cannot be updated (the server
+/// silently drops them), so this type does not offer them.
+///
+/// ```
+/// let update = tallyfy::GuestUpdate::associated_members([12, 34]);
+/// let clear = tallyfy::GuestUpdate::clear_associated_members();
+/// # let _ = (update, clear);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GuestUpdate {
+    associated_members: Vec<i64>,
+}
+
+impl GuestUpdate {
+    /// Replaces the guest's associated members with these member ids.
+    pub fn associated_members(ids: impl IntoIterator<Item = i64>) -> Self {
+        Self {
+            associated_members: ids.into_iter().collect(),
+        }
+    }
+
+    /// Removes every associated member.
+    pub fn clear_associated_members() -> Self {
+        Self {
+            associated_members: Vec::new(),
+        }
+    }
+
+    /// Checks that every id is positive.
+    pub fn validate(&self) -> Result<(), Error> {
+        for id in &self.associated_members {
+            crate::path::positive_id("associated_members", *id)?;
+        }
+        Ok(())
+    }
+
+    pub(crate) fn to_wire(&self) -> Result<types::GuestUpdate, Error> {
+        self.validate()?;
+        Ok(types::GuestUpdate {
+            associated_members: self.associated_members.clone(),
+        })
+    }
+}
+
+/// An invitation for a new member, for [`Members::invite`](crate::members::Members::invite).
+///
+/// Every field is required by the API: email, first and last name (1 to 32 characters each), role and
+/// a message (1 to 5000 characters).
+///
+/// ```
+/// use tallyfy::{Invite, Role};
+/// let invite = Invite::new("new.hire@acme.example", Role::Standard)
+///     .first_name("Ada")
+///     .last_name("Lovelace")
+///     .message("Welcome aboard!");
+/// assert!(invite.validate().is_ok());
+/// let missing = Invite::new("new.hire@acme.example", Role::Light);
+/// assert!(missing.validate().is_err()); // no names, no message
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Invite {
+    email: String,
+    role: Role,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    message: Option<String>,
+}
+
+setters!(Invite {
+    /// First name (required, at most 32 characters).
+    first_name,
+    /// Last name (required, at most 32 characters).
+    last_name,
+    /// The personal note in the invitation email (required, at most 5000 characters).
+    message,
+});
+
+impl Invite {
+    /// An invitation for this address with this role.
+    pub fn new(email: impl Into<String>, role: Role) -> Self {
+        Self {
+            email: email.into(),
+            role,
+            first_name: None,
+            last_name: None,
+            message: None,
+        }
+    }
+
+    /// Checks every field against the documented limits.
+    pub fn validate(&self) -> Result<(), Error> {
+        self.to_wire().map(|_| ())
+    }
+
+    pub(crate) fn to_wire(&self) -> Result<types::MemberInvite, Error> {
+        validate::email("email", &self.email)?;
+        let first = validate::required("first_name", self.first_name.as_deref())?;
+        validate::max_chars("first_name", first, 32)?;
+        validate::no_controls("first_name", first)?;
+        let last = validate::required("last_name", self.last_name.as_deref())?;
+        validate::max_chars("last_name", last, 32)?;
+        validate::no_controls("last_name", last)?;
+        let message = validate::required("message", self.message.as_deref())?;
+        validate::max_chars("message", message, 5000)?;
+        Ok(types::MemberInvite {
+            email: self.email.clone(),
+            first_name: conv("first_name", first.try_into())?,
+            last_name: conv("last_name", last.try_into())?,
+            message: conv("message", message.try_into())?,
+            role: self.role.to_wire(),
+        })
+    }
+}
+
+/// A profile update for a member, for [`Members::update`](crate::members::Members::update).
+///
+/// First name, last name (each 1 to 32 characters) and time zone are required by the API; the rest is
+/// optional. The phone is at most 20 characters.
+///
+/// ```
+/// use tallyfy::{DateFormat, MemberUpdate};
+/// let update = MemberUpdate::new("Ada", "Lovelace", "Europe/London")
+///     .job_title("Analyst")
+///     .date_format(DateFormat::DayFirst);
+/// assert!(update.validate().is_ok());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberUpdate {
+    first_name: String,
+    last_name: String,
+    timezone: String,
+    phone: Option<String>,
+    job_title: Option<String>,
+    job_description: Option<String>,
+    team: Option<String>,
+    country_id: Option<i64>,
+    date_format: Option<DateFormat>,
+    step_preferences: Option<bool>,
+}
+
+setters!(MemberUpdate {
+    /// Phone number (at most 20 characters).
+    phone,
+    /// Job title.
+    job_title,
+    /// Job description.
+    job_description,
+    /// Team.
+    team,
+});
+
+impl MemberUpdate {
+    /// An update with the three required fields.
+    pub fn new(
+        first_name: impl Into<String>,
+        last_name: impl Into<String>,
+        timezone: impl Into<String>,
+    ) -> Self {
+        Self {
+            first_name: first_name.into(),
+            last_name: last_name.into(),
+            timezone: timezone.into(),
+            phone: None,
+            job_title: None,
+            job_description: None,
+            team: None,
+            country_id: None,
+            date_format: None,
+            step_preferences: None,
+        }
+    }
+
+    /// A known country id.
+    pub fn country_id(mut self, id: i64) -> Self {
+        self.country_id = Some(id);
+        self
+    }
+
+    /// How dates are shown to the member.
+    pub fn date_format(mut self, format: DateFormat) -> Self {
+        self.date_format = Some(format);
+        self
+    }
+
+    /// The member's step preferences flag.
+    pub fn step_preferences(mut self, on: bool) -> Self {
+        self.step_preferences = Some(on);
+        self
+    }
+
+    /// Checks every field against the documented limits.
+    pub fn validate(&self) -> Result<(), Error> {
+        self.to_wire().map(|_| ())
+    }
+
+    pub(crate) fn to_wire(&self) -> Result<types::MemberUpdate, Error> {
+        for (field, value) in [
+            ("first_name", &self.first_name),
+            ("last_name", &self.last_name),
+        ] {
+            validate::required(field, Some(value))?;
+            validate::max_chars(field, value, 32)?;
+            validate::no_controls(field, value)?;
+        }
+        validate::required("timezone", Some(&self.timezone))?;
+        validate::no_controls("timezone", &self.timezone)?;
+        if let Some(phone) = &self.phone {
+            validate::max_chars("phone", phone, 20)?;
+            validate::no_controls("phone", phone)?;
+        }
+        if let Some(id) = self.country_id {
+            crate::path::positive_id("country_id", id)?;
+        }
+        Ok(types::MemberUpdate {
+            first_name: conv("first_name", self.first_name.as_str().try_into())?,
+            last_name: conv("last_name", self.last_name.as_str().try_into())?,
+            timezone: conv("timezone", self.timezone.as_str().try_into())?,
+            phone: self
+                .phone
+                .as_deref()
+                .map(|p| conv("phone", p.try_into()))
+                .transpose()?,
+            job_title: self.job_title.clone(),
+            job_description: self.job_description.clone(),
+            team: self.team.clone(),
+            country_id: self.country_id,
+            date_format: self.date_format.map(|f| match f {
+                DateFormat::MonthFirst => types::MemberUpdateDateFormat::MmDdYyyy,
+                DateFormat::DayFirst => types::MemberUpdateDateFormat::DdMmYyyy,
+            }),
+            step_preferences: self.step_preferences,
+        })
+    }
+}
+
+/// How to name a guest for [`Guests::purge`](crate::guests::Guests::purge): its numeric id or its
+/// email.
+///
+/// ```
+/// let by_id: tallyfy::GuestKey = 17.into();
+/// let by_email: tallyfy::GuestKey = "gone@example.com".into();
+/// # let _ = (by_id, by_email);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GuestKey {
+    /// The guest's numeric id.
+    Id(i64),
+    /// The guest's email.
+    Email(String),
+}
+
+impl From<i64> for GuestKey {
+    fn from(id: i64) -> Self {
+        Self::Id(id)
+    }
+}
+
+impl From<&str> for GuestKey {
+    fn from(email: &str) -> Self {
+        Self::Email(email.to_owned())
+    }
+}
+
+impl From<String> for GuestKey {
+    fn from(email: String) -> Self {
+        Self::Email(email)
+    }
+}
+
+impl From<&String> for GuestKey {
+    fn from(email: &String) -> Self {
+        Self::Email(email.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn field_of(e: Error) -> String {
+        match e {
+            Error::InvalidInput { field, .. } => field,
+            other => panic!("not InvalidInput: {other}"),
+        }
+    }
+
+    #[test]
+    fn new_guest_limits() {
+        let ok = NewGuest::new("a@b.com");
+        assert!(ok.validate().is_ok());
+        let cases = [
+            (NewGuest::new("nope"), "email"),
+            (
+                NewGuest::new("a@b.com").first_name("x".repeat(201)),
+                "first_name",
+            ),
+            (NewGuest::new("a@b.com").status("x".repeat(201)), "status"),
+            (NewGuest::new("a@b.com").phone_2("1".repeat(21)), "phone_2"),
+            (
+                NewGuest::new("a@b.com").company_url("acme.com"),
+                "company_url",
+            ),
+            (
+                NewGuest::new("a@b.com").image_url("ftp://x.io/a.png"),
+                "image_url",
+            ),
+            (
+                NewGuest::new("a@b.com").external_date_creation("2025-01-15T10:30:00Z"),
+                "external_date_creation",
+            ),
+        ];
+        for (guest, field) in cases {
+            assert_eq!(field_of(guest.validate().unwrap_err()), field);
+        }
+        let full = NewGuest::new("a@b.com")
+            .first_name("é".repeat(200))
+            .phone_1("1".repeat(20))
+            .external_sync_source(SyncSource::Salesforce)
+            .external_date_creation("2025-01-15 10:30:00");
+        let wire = full.to_wire().unwrap();
+        let json = serde_json::to_value(&wire).unwrap();
+        assert_eq!(json["external_sync_source"], "salesforce");
+        assert_eq!(json["external_date_creation"], "2025-01-15 10:30:00");
+    }
+
+    #[test]
+    fn invite_limits() {
+        let base = || {
+            Invite::new("a@b.com", Role::Admin)
+                .first_name("A")
+                .last_name("B")
+                .message("hi")
+        };
+        assert!(base().validate().is_ok());
+        assert_eq!(
+            field_of(Invite::new("a@b.com", Role::Admin).validate().unwrap_err()),
+            "first_name"
+        );
+        assert_eq!(
+            field_of(base().first_name("x".repeat(33)).validate().unwrap_err()),
+            "first_name"
+        );
+        assert_eq!(
+            field_of(base().last_name("").validate().unwrap_err()),
+            "last_name"
+        );
+        assert_eq!(
+            field_of(base().message("x".repeat(5001)).validate().unwrap_err()),
+            "message"
+        );
+        assert!(base().message("x".repeat(5000)).validate().is_ok());
+        let json = serde_json::to_value(base().to_wire().unwrap()).unwrap();
+        assert_eq!(json["role"], "admin");
+    }
+
+    #[test]
+    fn member_update_limits() {
+        let base = || MemberUpdate::new("A", "B", "Europe/London");
+        assert!(base().validate().is_ok());
+        assert_eq!(
+            field_of(MemberUpdate::new("", "B", "UTC").validate().unwrap_err()),
+            "first_name"
+        );
+        assert_eq!(
+            field_of(MemberUpdate::new("A", "B", " ").validate().unwrap_err()),
+            "timezone"
+        );
+        assert_eq!(
+            field_of(base().phone("1".repeat(21)).validate().unwrap_err()),
+            "phone"
+        );
+        let json = serde_json::to_value(
+            base()
+                .date_format(DateFormat::MonthFirst)
+                .to_wire()
+                .unwrap(),
+        )
+        .unwrap();
+        assert_eq!(json["date_format"], "mm/dd/yyyy");
+    }
+
+    #[test]
+    fn enums_parse() {
+        assert_eq!("ADMIN".parse::<Role>().unwrap(), Role::Admin);
+        assert_eq!(field_of("owner".parse::<Role>().unwrap_err()), "role");
+        assert_eq!(
+            field_of("x".parse::<DateFormat>().unwrap_err()),
+            "date_format"
+        );
+        assert_eq!(
+            "member_watchers".parse::<MemberInclude>().unwrap(),
+            MemberInclude::MemberWatchers
+        );
+        assert_eq!(
+            MemberInclude::join(&[
+                MemberInclude::Groups,
+                MemberInclude::Stats,
+                MemberInclude::Groups
+            ])
+            .as_deref(),
+            Some("groups,stats")
+        );
+        assert_eq!(MemberInclude::join(&[]), None);
+    }
+}

@@ -1,0 +1,144 @@
+//! Checks for values that go into a URL path: guest emails, org ids and numeric ids.
+//!
+//! The values are checked, never encoded here: the generated client percent-encodes every path
+//! parameter exactly once with [`tallyfy_client::encode_path_segment`] (every byte outside
+//! `A-Z a-z 0-9 - . _ ~` becomes `%XX`), so encoding here too would turn `%40` into `%2540`.
+//!
+//! What is refused is only what can never be a valid value, because Tallyfy may hold addresses that a
+//! strict validator rejects (internationalized ones included):
+//! - empty values;
+//! - `.` and `..`, which are unreserved and would be read as dot segments that remove part of the path;
+//! - control characters;
+//! - for emails, a value without `@` or with more than one `@` outside a quoted local part.
+
+use crate::error::Error;
+
+/// Checks a guest email used as a path segment.
+pub(crate) fn email_segment(email: &str) -> Result<&str, Error> {
+    common("email", email)?;
+    match unquoted_at_signs(email) {
+        0 => Err(Error::invalid_input("email", "must contain `@`")),
+        1 => Ok(email),
+        _ => Err(Error::invalid_input(
+            "email",
+            "must not contain more than one `@` outside a quoted local part",
+        )),
+    }
+}
+
+/// Checks an organization id used as a path segment.
+pub(crate) fn org_segment(org: &str) -> Result<&str, String> {
+    match check(org) {
+        Some(rule) => Err(rule.to_owned()),
+        None => Ok(org),
+    }
+}
+
+/// Checks a numeric id (members, guests).
+pub(crate) fn positive_id(field: &str, id: i64) -> Result<i64, Error> {
+    if id > 0 {
+        Ok(id)
+    } else {
+        Err(Error::invalid_input(field, "must be a positive number"))
+    }
+}
+
+/// Checks a string id that is not an email (a guest id given as text).
+pub(crate) fn plain_segment<'a>(field: &str, value: &'a str) -> Result<&'a str, Error> {
+    common(field, value)?;
+    Ok(value)
+}
+
+fn common(field: &str, value: &str) -> Result<(), Error> {
+    match check(value) {
+        Some(rule) => Err(Error::invalid_input(field, rule)),
+        None => Ok(()),
+    }
+}
+
+fn check(value: &str) -> Option<&'static str> {
+    if value.is_empty() {
+        Some("must not be empty")
+    } else if value == "." || value == ".." {
+        Some("must not be `.` or `..`")
+    } else if value.chars().any(char::is_control) {
+        Some("must not contain control characters")
+    } else {
+        None
+    }
+}
+
+/// Counts the `@` signs that are not inside a double-quoted part (`"a@b"@example.com` has one).
+fn unquoted_at_signs(email: &str) -> usize {
+    let mut quoted = false;
+    let mut escaped = false;
+    let mut count = 0;
+    for c in email.chars() {
+        if escaped {
+            escaped = false;
+            continue;
+        }
+        match c {
+            '\\' if quoted => escaped = true,
+            '"' => quoted = !quoted,
+            '@' if !quoted => count += 1,
+            _ => {}
+        }
+    }
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_awkward_but_possible_addresses() {
+        for ok in [
+            "a@b.com",
+            "o'brien+tag@x.io",
+            "a/b@c.com",
+            "a%41@b.com",
+            "josé@exämple.com",
+            "\"a@b\"@example.com",
+            "\"a\\\"@b\"@example.com",
+            "a b@c",
+            "a@b",
+            "..a@b",
+        ] {
+            assert_eq!(email_segment(ok).unwrap(), ok);
+        }
+    }
+
+    #[test]
+    fn refuses_what_can_never_be_an_address() {
+        for (bad, rule) in [
+            ("", "empty"),
+            (".", "`.`"),
+            ("..", "`.`"),
+            ("ab.com", "`@`"),
+            ("a@b@c.com", "more than one"),
+            ("a@b.com\n", "control"),
+            ("a\u{0}@b.com", "control"),
+            ("a\u{85}@b.com", "control"),
+        ] {
+            let e = email_segment(bad).unwrap_err();
+            assert!(
+                matches!(&e, Error::InvalidInput { field, rule: r } if field == "email" && r.contains(rule)),
+                "{bad:?}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn org_ids_and_numeric_ids() {
+        assert!(org_segment("0123456789abcdef0123456789abcdef").is_ok());
+        assert!(org_segment("org 1/x").is_ok());
+        for bad in ["", ".", "..", "a\tb"] {
+            assert!(org_segment(bad).is_err(), "{bad:?}");
+        }
+        assert!(positive_id("user_id", 1).is_ok());
+        assert!(positive_id("user_id", 0).is_err());
+        assert!(positive_id("user_id", -5).is_err());
+    }
+}

@@ -1,0 +1,341 @@
+//! Runs one API call: calls the generated client, applies the per-attempt and total timeouts, asks
+//! the retry policy after each failure, turns every outcome into [`Error`], and records a `tracing`
+//! span per attempt.
+//!
+//! Spans are named `tallyfy.request` at INFO with the fields `operation`, `method`, `path` (the
+//! template, such as `/organizations/{org_id}/guests/{guest_email}`: never an email or org id),
+//! `attempt`, `status`, `duration_ms`, `request_id`. Retries are logged at DEBUG. Neither the token
+//! nor any email is ever recorded.
+
+use std::future::Future;
+use std::time::{Instant, SystemTime};
+
+use reqwest::header::HeaderMap;
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use tallyfy_client::{Error as RawError, ResponseValue};
+use tokio::time::timeout_at;
+use tracing::{Instrument, field};
+
+use crate::client::Client;
+use crate::error::{Error, TimeoutKind};
+use crate::retry::{self, Decision, Outcome};
+
+/// One API operation, as the spans and the retry policy see it.
+#[derive(Clone, Debug)]
+pub(crate) struct Op {
+    pub(crate) id: &'static str,
+    pub(crate) method: Method,
+    pub(crate) path: &'static str,
+}
+
+macro_rules! op {
+    ($name:ident, $id:literal, $method:ident, $path:literal) => {
+        pub(crate) const $name: Op = Op {
+            id: $id,
+            method: Method::$method,
+            path: $path,
+        };
+    };
+}
+
+/// The seventeen operations.
+pub(crate) mod ops {
+    use super::*;
+    op!(
+        LIST_GUESTS,
+        "list_guests",
+        GET,
+        "/organizations/{org_id}/guests"
+    );
+    op!(
+        CREATE_GUEST,
+        "create_guest",
+        POST,
+        "/organizations/{org_id}/guests"
+    );
+    op!(
+        GET_GUEST,
+        "get_guest",
+        GET,
+        "/organizations/{org_id}/guests/{guest_email}"
+    );
+    op!(
+        UPDATE_GUEST,
+        "update_guest",
+        PUT,
+        "/organizations/{org_id}/guests/{guest_email}"
+    );
+    op!(
+        REMOVE_GUEST,
+        "remove_guest",
+        DELETE,
+        "/organizations/{org_id}/guests/{guest_email}"
+    );
+    op!(
+        DISABLE_GUEST,
+        "disable_guest",
+        DELETE,
+        "/organizations/{org_id}/guests/{guest_email}/disable"
+    );
+    op!(
+        ENABLE_GUEST,
+        "enable_guest",
+        PUT,
+        "/organizations/{org_id}/guests/{guest_email}/enable"
+    );
+    op!(
+        PURGE_GUEST,
+        "purge_guest",
+        DELETE,
+        "/organizations/{org_id}/guests/{guest_id}/delete"
+    );
+    op!(
+        LIST_MEMBERS,
+        "list_members",
+        GET,
+        "/organizations/{org_id}/users"
+    );
+    op!(
+        INVITE_MEMBER,
+        "invite_member",
+        POST,
+        "/organizations/{org_id}/users/invite"
+    );
+    op!(
+        GET_MEMBER,
+        "get_member",
+        GET,
+        "/organizations/{org_id}/users/{user_id}"
+    );
+    op!(
+        UPDATE_MEMBER,
+        "update_member",
+        PUT,
+        "/organizations/{org_id}/users/{user_id}"
+    );
+    op!(
+        REMOVE_MEMBER,
+        "remove_member",
+        DELETE,
+        "/organizations/{org_id}/users/{user_id}"
+    );
+    op!(
+        SET_MEMBER_ROLE,
+        "set_member_role",
+        PUT,
+        "/organizations/{org_id}/users/{user_id}/role"
+    );
+    op!(
+        DISABLE_MEMBER,
+        "disable_member",
+        DELETE,
+        "/organizations/{org_id}/users/{user_id}/disable"
+    );
+    op!(
+        ENABLE_MEMBER,
+        "enable_member",
+        PUT,
+        "/organizations/{org_id}/users/{user_id}/enable"
+    );
+    op!(
+        PURGE_MEMBER,
+        "purge_member",
+        DELETE,
+        "/organizations/{org_id}/users/{user_id}/delete"
+    );
+}
+
+/// How one attempt failed, before the retry decision.
+enum AttemptError {
+    Status {
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Vec<u8>,
+    },
+    Transport {
+        source: reqwest::Error,
+        connect: bool,
+    },
+    TimedOut,
+    /// Failures that retrying cannot fix.
+    Final(Error),
+}
+
+impl Client {
+    /// Runs `send` (one call of a generated method) with retries and timeouts.
+    pub(crate) async fn execute<T, F, Fut>(&self, op: Op, mut send: F) -> Result<T, Error>
+    where
+        T: DeserializeOwned,
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, RawError<()>>>,
+    {
+        let parts = self.parts();
+        let timeouts = parts.timeouts;
+        let started = tokio::time::Instant::now();
+        let deadline = later(started, timeouts.total);
+        let mut retries = 0u32;
+        loop {
+            let attempt_deadline =
+                deadline.min(later(tokio::time::Instant::now(), timeouts.per_attempt));
+            let span = tracing::info_span!(
+                "tallyfy.request",
+                operation = op.id,
+                method = %op.method,
+                path = op.path,
+                attempt = retries + 1,
+                status = field::Empty,
+                duration_ms = field::Empty,
+                request_id = field::Empty,
+            );
+            let attempt_started = Instant::now();
+            let result = timeout_at(attempt_deadline, attempt(send()))
+                .instrument(span.clone())
+                .await
+                .unwrap_or(Err(AttemptError::TimedOut));
+            span.record("duration_ms", attempt_started.elapsed().as_millis() as u64);
+
+            if matches!(result, Err(AttemptError::TimedOut))
+                && tokio::time::Instant::now() >= deadline
+            {
+                break Err(Error::Timeout {
+                    kind: TimeoutKind::Total,
+                    after: timeouts.total,
+                });
+            }
+            let error = match result {
+                Ok(value) => {
+                    span.record("status", value.status().as_u16());
+                    record_request_id(&span, value.headers());
+                    return Ok(value.into_inner());
+                }
+                Err(e) => e,
+            };
+
+            let outcome = match &error {
+                AttemptError::Status {
+                    status, headers, ..
+                } => {
+                    span.record("status", status.as_u16());
+                    record_request_id(&span, headers);
+                    Outcome::Status {
+                        status: *status,
+                        headers,
+                    }
+                }
+                AttemptError::Transport { connect: true, .. } => Outcome::ConnectFailed,
+                AttemptError::Transport { .. } | AttemptError::TimedOut => Outcome::ConnectionLost,
+                AttemptError::Final(_) => break Err(into_error(error, timeouts)),
+            };
+            let now = SystemTime::now();
+            let decision = retry::decide(
+                &parts.retry,
+                retries,
+                &op.method,
+                outcome,
+                now,
+                rand::random::<f64>(),
+            );
+            let wait = match decision {
+                Decision::RetryAfter(wait) => wait,
+                Decision::GiveUp => break Err(into_error(error, timeouts)),
+            };
+            let resume_at = later(tokio::time::Instant::now(), wait);
+            if resume_at >= deadline {
+                tracing::debug!(
+                    parent: &span,
+                    wait_ms = wait.as_millis() as u64,
+                    "not retrying: the wait would pass the total timeout"
+                );
+                break Err(match error {
+                    AttemptError::TimedOut => Error::Timeout {
+                        kind: TimeoutKind::Total,
+                        after: timeouts.total,
+                    },
+                    other => into_error(other, timeouts),
+                });
+            }
+            tracing::debug!(
+                parent: &span,
+                wait_ms = wait.as_millis() as u64,
+                "retrying"
+            );
+            tokio::time::sleep_until(resume_at).await;
+            retries += 1;
+        }
+    }
+}
+
+/// `at + d`, saturating at about thirty years from `at` (a huge configured duration never panics).
+fn later(at: tokio::time::Instant, d: std::time::Duration) -> tokio::time::Instant {
+    const FAR: std::time::Duration = std::time::Duration::from_secs(30 * 365 * 86_400);
+    at.checked_add(d.min(FAR)).unwrap_or(at)
+}
+
+fn record_request_id(span: &tracing::Span, headers: &HeaderMap) {
+    if let Some(id) = headers.get("x-request-id").and_then(|v| v.to_str().ok()) {
+        span.record("request_id", id);
+    }
+}
+
+/// One attempt: the generated call, with non-2xx bodies read here (inside the per-attempt timeout).
+async fn attempt<T: DeserializeOwned>(
+    call: impl Future<Output = Result<ResponseValue<T>, RawError<()>>>,
+) -> Result<ResponseValue<T>, AttemptError> {
+    match call.await {
+        Ok(value) => Ok(value),
+        Err(RawError::UnexpectedResponse(response)) => {
+            let status = response.status();
+            let headers = response.headers().clone();
+            // A body that cannot be read (connection cut) is kept empty: the status says enough.
+            let body = response
+                .bytes()
+                .await
+                .map(|b| b.to_vec())
+                .unwrap_or_default();
+            Err(AttemptError::Status {
+                status,
+                headers,
+                body,
+            })
+        }
+        Err(RawError::CommunicationError(source)) | Err(RawError::ResponseBodyError(source)) => {
+            let connect = source.is_connect();
+            Err(AttemptError::Transport { source, connect })
+        }
+        Err(RawError::InvalidUpgrade(source)) => Err(AttemptError::Transport {
+            source,
+            connect: false,
+        }),
+        Err(RawError::InvalidResponsePayload(bytes, source)) => Err(AttemptError::Final(
+            Error::decode::<T>(None, &bytes, source),
+        )),
+        Err(RawError::InvalidRequest(message)) | Err(RawError::Custom(message)) => Err(
+            AttemptError::Final(Error::invalid_input("request", message)),
+        ),
+        Err(RawError::ErrorResponse(value)) => Err(AttemptError::Status {
+            status: value.status(),
+            headers: value.headers().clone(),
+            body: Vec::new(),
+        }),
+    }
+}
+
+fn into_error(error: AttemptError, timeouts: crate::config::Timeouts) -> Error {
+    match error {
+        AttemptError::Status {
+            status,
+            headers,
+            body,
+        } => Error::from_response_parts(status, &headers, &body, SystemTime::now()),
+        // The URL holds the (encoded) email: keep it out of messages that end up in logs.
+        AttemptError::Transport { source, .. } => Error::Transport {
+            source: source.without_url(),
+        },
+        AttemptError::TimedOut => Error::Timeout {
+            kind: TimeoutKind::PerAttempt,
+            after: timeouts.per_attempt,
+        },
+        AttemptError::Final(e) => e,
+    }
+}

@@ -72,7 +72,14 @@ fn build_docs() -> Result<()> {
     let out = root.join("target/docs/tallyfy-api.html");
     let status = std::process::Command::new(&redocly)
         .current_dir(&root)
-        .args(["build-docs", "openapi/tallyfy.yaml", "--inlineBundle", "--title", "Tallyfy guests and members API", "--output"])
+        .args([
+            "build-docs",
+            "openapi/tallyfy.yaml",
+            "--inlineBundle",
+            "--title",
+            "Tallyfy guests and members API",
+            "--output",
+        ])
         .arg(&out)
         .status()?;
     if !status.success() {

@@ -1,3 +1,53 @@
-//! The `tallyfy` command. (Being built; see issue 5.)
+//! The `tallyfy` command: Tallyfy guests and members from the shell, on top of the `tallyfy` crate.
+//!
+//! Map: [`args`] (the command line), [`commands`] (running each command), [`output`] (json, ndjson
+//! and table writers), [`rows`] (table columns), [`exit`] (exit codes).
 
-fn main() {}
+mod args;
+mod commands;
+mod exit;
+mod output;
+mod rows;
+
+use clap::Parser;
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = args::Cli::parse();
+    init_tracing(cli.verbose);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(exit::OTHER);
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::from(exit::OK),
+        Err(failure) => {
+            failure.report();
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+/// `-v` logs the SDK's requests at info level, `-vv` at debug; without it nothing is logged.
+fn init_tracing(verbose: u8) {
+    let level = match verbose {
+        0 => return,
+        1 => "info",
+        _ => "debug",
+    };
+    let filter = format!("tallyfy={level},tallyfy_cli={level},tallyfy_fake={level}");
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        // The SDK records each request as a span; log it when it closes, with its status and duration.
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .init();
+}

@@ -1,0 +1,216 @@
+//! The command line, as clap parses it. Names and flags are fixed by the product; add freely.
+
+use crate::output::Format;
+use clap::{Args, Parser, Subcommand};
+
+/// Tallyfy guests and members from the shell.
+///
+/// Real use reads TALLYFY_ACCESS_TOKEN and TALLYFY_ORG_ID (and optionally TALLYFY_BASE_URL);
+/// `--fake` runs against an in-process fake server seeded with demo data, with no account needed.
+#[derive(Debug, Parser)]
+#[command(name = "tallyfy", version, about)]
+pub struct Cli {
+    /// The API's base URL.
+    #[arg(long, env = "TALLYFY_BASE_URL", global = true)]
+    pub base_url: Option<String>,
+    /// The access token (prefer the environment variable: arguments are visible to other users).
+    #[arg(
+        long,
+        env = "TALLYFY_ACCESS_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
+    /// The organization id.
+    #[arg(long = "org", env = "TALLYFY_ORG_ID", global = true)]
+    pub org: Option<String>,
+    /// Output format [default: table when stdout is a terminal, json otherwise].
+    #[arg(long, value_enum, global = true)]
+    pub output: Option<Format>,
+    /// Start an in-process fake Tallyfy seeded with demo data and run against it.
+    #[arg(long, global = true)]
+    pub fake: bool,
+    /// More logging on stderr (-v: info, -vv: debug).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Guests: outside people who take part in tasks, addressed by email.
+    #[command(subcommand)]
+    Guests(GuestCommand),
+    /// Members: the organization's users, addressed by numeric id.
+    #[command(subcommand)]
+    Members(MemberCommand),
+}
+
+/// Options shared by the two list commands.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only items matching this text.
+    #[arg(long)]
+    pub query: Option<String>,
+    /// Sort field; a leading `-` sorts descending (e.g. -created_at).
+    #[arg(long, allow_hyphen_values = true)]
+    pub sort: Option<String>,
+    /// Items per page.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub per_page: Option<u64>,
+    /// Fetch only this page (without it, every page is walked).
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub page: Option<u64>,
+    /// Pages fetched at once after the first.
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=32))]
+    pub concurrency: u64,
+    /// Stop after this many items.
+    #[arg(long)]
+    pub limit: Option<u64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum GuestCommand {
+    /// List guests (every page unless --page is given).
+    List {
+        #[command(flatten)]
+        list: ListArgs,
+        /// Include each guest's task statistics.
+        #[arg(long)]
+        with_stats: bool,
+    },
+    /// Show one guest.
+    Get {
+        email: String,
+        #[arg(long)]
+        with_stats: bool,
+    },
+    /// Add a guest.
+    Create(Box<CreateGuestArgs>),
+    /// Replace the members associated with a guest.
+    Update {
+        email: String,
+        /// Comma-separated member ids; an empty value clears the list.
+        #[arg(long, value_delimiter = ',', num_args = 0..)]
+        associated_members: Vec<String>,
+    },
+    /// Remove a guest from the organization.
+    Remove { email: String },
+    /// Disable a guest.
+    Disable { email: String },
+    /// Enable a disabled guest (issues a new link).
+    Enable { email: String },
+    /// Delete a disabled guest permanently.
+    Purge {
+        #[arg(value_name = "ID_OR_EMAIL")]
+        id_or_email: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CreateGuestArgs {
+    #[arg(long)]
+    pub email: String,
+    #[arg(long)]
+    pub first_name: Option<String>,
+    #[arg(long)]
+    pub last_name: Option<String>,
+    #[arg(long)]
+    pub company_name: Option<String>,
+    #[arg(long = "phone-1")]
+    pub phone_1: Option<String>,
+    #[arg(long = "phone-2")]
+    pub phone_2: Option<String>,
+    #[arg(long)]
+    pub timezone: Option<String>,
+    #[arg(long)]
+    pub company_url: Option<String>,
+    #[arg(long)]
+    pub contact_url: Option<String>,
+    #[arg(long)]
+    pub image_url: Option<String>,
+    #[arg(long)]
+    pub opportunity_name: Option<String>,
+    #[arg(long)]
+    pub opportunity_url: Option<String>,
+    #[arg(long)]
+    pub status: Option<String>,
+    #[arg(long)]
+    pub external_sync_source: Option<String>,
+    /// YYYY-MM-DD HH:MM:SS
+    #[arg(long)]
+    pub external_date_creation: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum MemberCommand {
+    /// List members (every page unless --page is given).
+    List {
+        #[command(flatten)]
+        list: ListArgs,
+        /// Related data to include: groups,stats,organizations,...
+        #[arg(long, value_delimiter = ',')]
+        with: Vec<String>,
+    },
+    /// Show one member.
+    Get {
+        id: i64,
+        #[arg(long, value_delimiter = ',')]
+        with: Vec<String>,
+    },
+    /// Invite someone to become a member.
+    Invite {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        first_name: String,
+        #[arg(long)]
+        last_name: String,
+        /// admin, standard or light
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        message: String,
+    },
+    /// Update a member's profile.
+    Update(Box<UpdateMemberArgs>),
+    /// Change a member's role (admin, standard or light).
+    SetRole { id: i64, role: String },
+    /// Remove a member, optionally handing their tasks to another.
+    Remove {
+        id: i64,
+        #[arg(long)]
+        reassign_to: Option<i64>,
+    },
+    /// Disable a member.
+    Disable { id: i64 },
+    /// Enable a disabled member.
+    Enable { id: i64 },
+    /// Delete a disabled member permanently.
+    Purge { id: i64 },
+}
+
+#[derive(Debug, Args)]
+pub struct UpdateMemberArgs {
+    pub id: i64,
+    #[arg(long)]
+    pub first_name: String,
+    #[arg(long)]
+    pub last_name: String,
+    #[arg(long)]
+    pub timezone: String,
+    #[arg(long)]
+    pub phone: Option<String>,
+    #[arg(long)]
+    pub job_title: Option<String>,
+    #[arg(long)]
+    pub job_description: Option<String>,
+    #[arg(long)]
+    pub team: Option<String>,
+    #[arg(long)]
+    pub country_id: Option<i64>,
+    /// mm/dd/yyyy or dd/mm/yyyy
+    #[arg(long)]
+    pub date_format: Option<String>,
+}

@@ -1,0 +1,130 @@
+//! Soak: one `Client` shared by 64 tasks keeps calling the fake (gets and page reads) for a bounded
+//! time, then prints a table: requests, errors, throughput, latency percentiles, and file descriptors
+//! and resident memory after warm-up and at the end.
+//!
+//! `cargo bench -p tallyfy-tests --bench soak -- [seconds]` (default 60). Numbers go in BENCHMARKS.md.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use tallyfy::Client;
+use tallyfy_fake::FakeTallyfy;
+
+fn open_fds() -> usize {
+    std::fs::read_dir("/proc/self/fd")
+        .map(|d| d.count())
+        .unwrap_or(0)
+}
+
+fn rss_mib() -> f64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: f64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0.0);
+    pages * 4.0 / 1024.0
+}
+
+#[tokio::main(flavor = "multi_thread")]
+async fn main() {
+    let seconds: u64 = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(60);
+    let fake = FakeTallyfy::builder()
+        .seed_guests(1000)
+        .record_limit(0)
+        .start()
+        .await
+        .unwrap();
+    let client = Client::builder()
+        .token(fake.token())
+        .org(fake.org_id())
+        .base_url(fake.base_url())
+        .build()
+        .unwrap();
+    let emails: Arc<Vec<String>> =
+        Arc::new(fake.guests().into_iter().filter_map(|g| g.email).collect());
+    let stop = Arc::new(AtomicBool::new(false));
+    let errors = Arc::new(AtomicU64::new(0));
+    let warm = Arc::new(AtomicBool::new(false));
+
+    let started = Instant::now();
+    let mut tasks = Vec::new();
+    for task in 0..64u64 {
+        let (client, emails, stop, errors, warm) = (
+            client.clone(),
+            emails.clone(),
+            stop.clone(),
+            errors.clone(),
+            warm.clone(),
+        );
+        tasks.push(tokio::spawn(async move {
+            let mut latencies = Vec::new();
+            let mut i = task;
+            while !stop.load(Ordering::Relaxed) {
+                let t = Instant::now();
+                let ok = if i % 2 == 0 {
+                    client
+                        .guests()
+                        .get(&emails[i as usize % emails.len()])
+                        .await
+                        .is_ok()
+                } else {
+                    client
+                        .guests()
+                        .list()
+                        .per_page(50)
+                        .page(1 + i % 20)
+                        .await
+                        .is_ok()
+                };
+                if !ok {
+                    errors.fetch_add(1, Ordering::Relaxed);
+                }
+                if warm.load(Ordering::Relaxed) {
+                    latencies.push(t.elapsed());
+                }
+                i += 64;
+            }
+            latencies
+        }));
+    }
+    tokio::time::sleep(Duration::from_secs((seconds / 10).max(1))).await;
+    warm.store(true, Ordering::Relaxed);
+    let (fds_warm, rss_warm) = (open_fds(), rss_mib());
+    let measured_from = Instant::now();
+    tokio::time::sleep(Duration::from_secs(seconds).saturating_sub(started.elapsed())).await;
+    stop.store(true, Ordering::Relaxed);
+    let mut latencies: Vec<Duration> = Vec::new();
+    for t in tasks {
+        latencies.extend(t.await.unwrap());
+    }
+    let measured = measured_from.elapsed();
+    let (fds_end, rss_end) = (open_fds(), rss_mib());
+    latencies.sort();
+    let pct = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 - 1.0) * p) as usize)
+            .copied()
+            .unwrap_or_default()
+    };
+
+    println!("| soak ({seconds} s, 64 tasks, one Client) | value |");
+    println!("|---|---|");
+    println!("| requests after warm-up | {} |", latencies.len());
+    println!("| errors | {} |", errors.load(Ordering::Relaxed));
+    println!(
+        "| throughput | {:.0} req/s |",
+        latencies.len() as f64 / measured.as_secs_f64()
+    );
+    println!(
+        "| latency p50 / p99 / max | {:?} / {:?} / {:?} |",
+        pct(0.5),
+        pct(0.99),
+        pct(1.0)
+    );
+    println!("| open fds after warm-up → end | {fds_warm} → {fds_end} |");
+    println!("| RSS after warm-up → end | {rss_warm:.1} MiB → {rss_end:.1} MiB |");
+}

@@ -1,0 +1,188 @@
+//! The token stays secret: never in `Debug`, `Display`, error messages or `tracing` output at any
+//! level (the SDK's and its HTTP stack's), never sent to another host on a redirect, and never sent
+//! over plain http to anything but loopback unless the caller allows it.
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use tallyfy::{Client, NewGuest};
+use tallyfy_fake::{FakeTallyfy, Fault};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+const TOKEN: &str = "tok-SECRET-3f9a1c";
+
+/// A `tracing` writer that keeps everything in memory.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_token_is_in_no_debug_display_error_or_trace_output() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::FULL)
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let fake = FakeTallyfy::builder()
+        .token(TOKEN)
+        .seed_guests(5)
+        .start()
+        .await
+        .unwrap();
+    let client = Client::builder()
+        .token(TOKEN)
+        .org(fake.org_id())
+        .base_url(fake.base_url())
+        .build()
+        .unwrap();
+    let mut shown = vec![format!("{client:?}")];
+
+    // Successes, API errors, transport errors and retries all pass through the logs.
+    let email = fake.guests()[0].email.clone().unwrap();
+    client.guests().get(&email).await.unwrap();
+    shown.push(format!(
+        "{:?}",
+        client.guests().create(NewGuest::new("a@b.io")).await
+    ));
+    for result in [
+        client.guests().get("nobody@x.io").await,
+        client.guests().get("not an email").await,
+    ] {
+        let e = result.unwrap_err();
+        shown.push(format!("{e} {e:?}"));
+    }
+    fake.inject(Fault::Status(503), 1);
+    fake.inject(Fault::DropConnection, 1);
+    client.guests().get(&email).await.unwrap();
+    let wrong = Client::builder()
+        .token("wrong")
+        .org(fake.org_id())
+        .base_url(fake.base_url())
+        .build()
+        .unwrap();
+    let e = wrong.guests().get(&email).await.unwrap_err();
+    shown.push(format!("{e} {e:?}"));
+
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        logs.contains("tallyfy.request"),
+        "the SDK's spans were captured"
+    );
+    assert!(
+        logs.lines().count() > 20,
+        "trace-level output was captured:\n{logs}"
+    );
+    for text in shown.iter().chain([&logs]) {
+        assert!(!text.contains(TOKEN), "the token leaked into:\n{text}");
+    }
+}
+
+/// Accepts one connection and returns its request head (lower-cased), replying with `reply`.
+async fn serve_once(listener: TcpListener, reply: String) -> String {
+    let (mut socket, _) = listener.accept().await.unwrap();
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut len = 0;
+    while !buf[..len].windows(4).any(|w| w == b"\r\n\r\n") {
+        let n = socket.read(&mut buf[len..]).await.unwrap();
+        if n == 0 {
+            break;
+        }
+        len += n;
+    }
+    socket.write_all(reply.as_bytes()).await.unwrap();
+    socket.shutdown().await.ok();
+    String::from_utf8_lossy(&buf[..len]).to_lowercase()
+}
+
+#[tokio::test]
+async fn a_redirect_to_another_host_drops_the_authorization_header() {
+    let first = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let second = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    // Same machine, another host name and port: an origin the token was not meant for.
+    let target = format!(
+        "http://localhost:{}/elsewhere",
+        second.local_addr().unwrap().port()
+    );
+    let base = format!(
+        "http://127.0.0.1:{}/api",
+        first.local_addr().unwrap().port()
+    );
+    let redirect = format!(
+        "HTTP/1.1 302 Found\r\nlocation: {target}\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+    );
+    let body = r#"{"data":{"id":1,"email":"a@b.io"}}"#;
+    let ok = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let first = tokio::spawn(serve_once(first, redirect));
+    let second = tokio::spawn(serve_once(second, ok));
+
+    let client = Client::builder()
+        .token(TOKEN)
+        .org("org")
+        .base_url(base)
+        .build()
+        .unwrap();
+    let result = client.guests().get("a@b.io").await;
+    let (first, second) = (first.await.unwrap(), second.await.unwrap());
+    assert!(
+        first.contains(&format!("authorization: bearer {}", TOKEN.to_lowercase())),
+        "{first}"
+    );
+    assert!(
+        second.starts_with("get /elsewhere"),
+        "the redirect was followed: {second}"
+    );
+    assert!(
+        !second.contains("authorization"),
+        "the token followed the redirect:\n{second}"
+    );
+    assert!(!second.contains(&TOKEN.to_lowercase()));
+    drop(result);
+}
+
+#[test]
+fn plain_http_is_refused_except_to_loopback_unless_allowed() {
+    let build = |url: &str, allow: bool| {
+        Client::builder()
+            .token(TOKEN)
+            .org("org")
+            .base_url(url)
+            .allow_insecure_http(allow)
+            .build()
+            .map_err(Box::new)
+    };
+    // No request is made: building the client is where the check happens.
+    for url in [
+        "http://go.tallyfy.com/api",
+        "http://10.0.0.8/api",
+        "http://example.test:8080",
+    ] {
+        let err = build(url, false).unwrap_err();
+        assert!(matches!(*err, tallyfy::Error::Config(_)), "{url}: {err}");
+        assert!(!err.to_string().contains(TOKEN));
+        assert!(build(url, true).is_ok(), "{url} with allow_insecure_http");
+    }
+    for url in [
+        "http://127.0.0.1:9/api",
+        "http://localhost:9/api",
+        "http://[::1]:9/api",
+        "https://go.tallyfy.com/api",
+    ] {
+        assert!(build(url, false).is_ok(), "{url}");
+    }
+}

@@ -7,23 +7,11 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
-use tallyfy::Client;
 use tallyfy_fake::FakeTallyfy;
-
-fn open_fds() -> usize {
-    std::fs::read_dir("/proc/self/fd")
-        .map(|d| d.count())
-        .unwrap_or(0)
-}
+use tallyfy_tests::{client_for, open_fds, rss_kib};
 
 fn rss_mib() -> f64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: f64 = statm
-        .split_whitespace()
-        .nth(1)
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(0.0);
-    pages * 4.0 / 1024.0
+    rss_kib() as f64 / 1024.0
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -38,12 +26,7 @@ async fn main() {
         .start()
         .await
         .unwrap();
-    let client = Client::builder()
-        .token(fake.token())
-        .org(fake.org_id())
-        .base_url(fake.base_url())
-        .build()
-        .unwrap();
+    let client = client_for(&fake);
     let emails: Arc<Vec<String>> =
         Arc::new(fake.guests().into_iter().filter_map(|g| g.email).collect());
     let stop = Arc::new(AtomicBool::new(false));

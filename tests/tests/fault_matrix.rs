@@ -142,7 +142,7 @@ async fn faults_from_wiremock() {
     ];
     let mut failures = Vec::new();
     for (cell, (name, reply, expected)) in table.into_iter().enumerate() {
-        let server = MockServer::start().await;
+        let server = MockServer::builder().start().await;
         Mock::given(any()).respond_with(reply).mount(&server).await;
         let client = client(format!("{}/api", server.uri()));
         let received = async || server.received_requests().await.map_or(0, |r| r.len());

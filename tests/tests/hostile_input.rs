@@ -3,8 +3,9 @@
 //! applies the same rule (counting characters, not bytes) and accepts it.
 
 use proptest::prelude::*;
-use tallyfy::{Client, Error, Invite, NewGuest, Role};
+use tallyfy::{Error, Invite, NewGuest, Role};
 use tallyfy_fake::FakeTallyfy;
+use tallyfy_tests::client_for;
 
 /// The length-limited text fields of create-guest and invite, with their limits in characters.
 const GUEST_FIELDS: &[(&str, usize)] = &[
@@ -80,12 +81,7 @@ fn limits_are_enforced_by_name_before_sending_and_agree_with_the_server() {
             .start()
             .await
             .unwrap();
-        let client = Client::builder()
-            .token(fake.token())
-            .org(fake.org_id())
-            .base_url(fake.base_url())
-            .build()
-            .unwrap();
+        let client = client_for(&fake);
         (fake, client)
     });
     let config = ProptestConfig {

@@ -6,22 +6,7 @@
 use futures::StreamExt;
 use tallyfy::Client;
 use tallyfy_fake::FakeTallyfy;
-
-fn open_fds() -> usize {
-    std::fs::read_dir("/proc/self/fd")
-        .map(|d| d.count())
-        .unwrap_or(0)
-}
-
-fn rss_kib() -> u64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: u64 = statm
-        .split_whitespace()
-        .nth(1)
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(0);
-    pages * 4
-}
+use tallyfy_tests::{client_for, open_fds, rss_kib};
 
 async fn burst(client: &Client, emails: &[String], requests: usize) -> usize {
     futures::stream::iter(0..requests)
@@ -56,12 +41,7 @@ async fn sixty_four_tasks_ten_thousand_requests() {
         .start()
         .await
         .unwrap();
-    let client = Client::builder()
-        .token(fake.token())
-        .org(fake.org_id())
-        .base_url(fake.base_url())
-        .build()
-        .unwrap();
+    let client = client_for(&fake);
     let emails: Vec<String> = fake.guests().into_iter().filter_map(|g| g.email).collect();
 
     assert_eq!(

@@ -73,7 +73,9 @@ async fn every_lying_walk_ends() {
     ];
     let mut failures = Vec::new();
     for (name, script, concurrency, want, max_requests) in table {
-        let server = MockServer::start().await;
+        // A server of its own (not from wiremock's pool): requests still in flight when an earlier
+        // walk stopped must not be counted against this one.
+        let server = MockServer::builder().start().await;
         Mock::given(any())
             .respond_with(Script(script))
             .mount(&server)

@@ -14,6 +14,58 @@ fn rss_mib() -> f64 {
     rss_kib() as f64 / 1024.0
 }
 
+/// Latencies in fixed log-scale buckets (eight per doubling, so within about 9%): recording costs no
+/// memory, so the soak's own bookkeeping cannot look like a leak.
+#[derive(Clone)]
+struct Histogram {
+    buckets: [u64; 256],
+    max: Duration,
+}
+
+impl Default for Histogram {
+    fn default() -> Self {
+        Self {
+            buckets: [0; 256],
+            max: Duration::ZERO,
+        }
+    }
+}
+
+impl Histogram {
+    fn record(&mut self, d: Duration) {
+        let micros = d.as_micros().max(1) as f64;
+        self.buckets[((micros.log2() * 8.0) as usize).min(255)] += 1;
+        self.max = self.max.max(d);
+    }
+
+    fn merge(&mut self, other: &Histogram) {
+        for (a, b) in self.buckets.iter_mut().zip(other.buckets) {
+            *a += b;
+        }
+        self.max = self.max.max(other.max);
+    }
+
+    fn count(&self) -> u64 {
+        self.buckets.iter().sum()
+    }
+
+    /// The latency below which a fraction `p` of the calls fell (the bucket's upper edge).
+    fn percentile(&self, p: f64) -> Duration {
+        if p >= 1.0 {
+            return self.max;
+        }
+        let target = (self.count() as f64 * p).ceil() as u64;
+        let mut seen = 0;
+        for (i, n) in self.buckets.iter().enumerate() {
+            seen += n;
+            if seen >= target && *n > 0 {
+                return Duration::from_micros(2f64.powf((i + 1) as f64 / 8.0) as u64);
+            }
+        }
+        self.max
+    }
+}
+
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
     let seconds: u64 = std::env::args()
@@ -44,7 +96,7 @@ async fn main() {
             warm.clone(),
         );
         tasks.push(tokio::spawn(async move {
-            let mut latencies = Vec::new();
+            let mut latencies = Histogram::default();
             let mut i = task;
             while !stop.load(Ordering::Relaxed) {
                 let t = Instant::now();
@@ -67,7 +119,7 @@ async fn main() {
                     errors.fetch_add(1, Ordering::Relaxed);
                 }
                 if warm.load(Ordering::Relaxed) {
-                    latencies.push(t.elapsed());
+                    latencies.record(t.elapsed());
                 }
                 i += 64;
             }
@@ -80,27 +132,21 @@ async fn main() {
     let measured_from = Instant::now();
     tokio::time::sleep(Duration::from_secs(seconds).saturating_sub(started.elapsed())).await;
     stop.store(true, Ordering::Relaxed);
-    let mut latencies: Vec<Duration> = Vec::new();
+    let mut latencies = Histogram::default();
     for t in tasks {
-        latencies.extend(t.await.unwrap());
+        latencies.merge(&t.await.unwrap());
     }
     let measured = measured_from.elapsed();
     let (fds_end, rss_end) = (open_fds(), rss_mib());
-    latencies.sort();
-    let pct = |p: f64| {
-        latencies
-            .get(((latencies.len() as f64 - 1.0) * p) as usize)
-            .copied()
-            .unwrap_or_default()
-    };
+    let pct = |p: f64| latencies.percentile(p);
 
     println!("| soak ({seconds} s, 64 tasks, one Client) | value |");
     println!("|---|---|");
-    println!("| requests after warm-up | {} |", latencies.len());
+    println!("| requests after warm-up | {} |", latencies.count());
     println!("| errors | {} |", errors.load(Ordering::Relaxed));
     println!(
         "| throughput | {:.0} req/s |",
-        latencies.len() as f64 / measured.as_secs_f64()
+        latencies.count() as f64 / measured.as_secs_f64()
     );
     println!(
         "| latency p50 / p99 / max | {:?} / {:?} / {:?} |",

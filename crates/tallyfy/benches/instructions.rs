@@ -5,10 +5,10 @@
 //! `instructions <sdk|generated|reqwest> <calls>`: starts the fake on its own thread, then makes
 //! `calls` get_guest calls on a current-thread runtime.
 
-use tallyfy_client::types::GuestEnvelope;
-use tallyfy_fake::FakeTallyfy;
+mod common;
 
-const AWKWARD: &str = "o'brien+tag@x.io";
+use common::{AWKWARD, fake_with_awkward_guest, hand_written, sdk_client};
+use tallyfy_client::types::GuestEnvelope;
 
 fn main() {
     let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
@@ -20,45 +20,15 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let fake = server_rt.block_on(async {
-        let fake = FakeTallyfy::builder()
-            .seed_guests(10)
-            .record_limit(0)
-            .start()
-            .await
-            .unwrap();
-        fake.insert_guest(tallyfy_fake::NewGuest::new(AWKWARD).name("Pat", "O'Brien"));
-        fake
-    });
+    let fake = fake_with_awkward_guest(&server_rt);
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
-    let sdk = tallyfy::Client::builder()
-        .token(fake.token())
-        .org(fake.org_id())
-        .base_url(fake.base_url())
-        .build()
-        .unwrap();
+    let sdk = sdk_client(&fake);
     let generated = sdk.raw().clone();
     let org = fake.org_id().to_owned();
-    let mut headers = tallyfy::reqwest::header::HeaderMap::new();
-    headers.insert(
-        "authorization",
-        format!("Bearer {}", fake.token()).parse().unwrap(),
-    );
-    headers.insert("accept", "application/json".parse().unwrap());
-    headers.insert("x-tallyfy-client", "APIClient".parse().unwrap());
-    let raw = tallyfy::reqwest::Client::builder()
-        .default_headers(headers)
-        .build()
-        .unwrap();
-    let url = format!(
-        "{}/organizations/{}/guests/{}",
-        fake.base_url(),
-        tallyfy_client::encode_path_segment(fake.org_id()),
-        tallyfy_client::encode_path_segment(AWKWARD)
-    );
+    let (raw, url) = hand_written(&fake);
     rt.block_on(async {
         for _ in 0..calls {
             match contender.as_str() {

@@ -6,27 +6,18 @@
 
 use std::time::Duration;
 
+mod common;
+
+use common::{AWKWARD, fake_with_awkward_guest, hand_written, sdk_client};
 use criterion::{Criterion, criterion_group, criterion_main};
 use futures::TryStreamExt;
-use tallyfy::reqwest::{self, header};
 use tallyfy_client::types::{GuestEnvelope, GuestList};
 use tallyfy_fake::FakeTallyfy;
-
-const AWKWARD: &str = "o'brien+tag@x.io";
 
 fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
-        .build()
-        .unwrap()
-}
-
-fn sdk_client(fake: &FakeTallyfy) -> tallyfy::Client {
-    tallyfy::Client::builder()
-        .token(fake.token())
-        .org(fake.org_id())
-        .base_url(fake.base_url())
         .build()
         .unwrap()
 }
@@ -43,35 +34,10 @@ fn get_guest(c: &mut Criterion) {
         .enable_all()
         .build()
         .unwrap();
-    let fake = server_rt.block_on(async {
-        let fake = FakeTallyfy::builder()
-            .seed_guests(10)
-            .start()
-            .await
-            .unwrap();
-        fake.insert_guest(tallyfy_fake::NewGuest::new(AWKWARD).name("Pat", "O'Brien"));
-        fake
-    });
+    let fake = fake_with_awkward_guest(&server_rt);
     let sdk = sdk_client(&fake);
-
     // The hand-written baseline: the same headers, the same URL, the same typed body.
-    let mut headers = header::HeaderMap::new();
-    headers.insert(
-        header::AUTHORIZATION,
-        format!("Bearer {}", fake.token()).parse().unwrap(),
-    );
-    headers.insert(header::ACCEPT, "application/json".parse().unwrap());
-    headers.insert("x-tallyfy-client", "APIClient".parse().unwrap());
-    let raw = reqwest::Client::builder()
-        .default_headers(headers)
-        .build()
-        .unwrap();
-    let url = format!(
-        "{}/organizations/{}/guests/{}",
-        fake.base_url(),
-        tallyfy_client::encode_path_segment(fake.org_id()),
-        tallyfy_client::encode_path_segment(AWKWARD)
-    );
+    let (raw, url) = hand_written(&fake);
 
     let mut group = c.benchmark_group("get_guest");
     group.bench_function("sdk", |b| {

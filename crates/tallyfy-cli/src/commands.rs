@@ -224,8 +224,29 @@ fn includes(with: &[String]) -> Result<Vec<MemberInclude>, Failure> {
         .collect()
 }
 
-fn list_options(list: &ListArgs) -> (usize, Option<u64>) {
-    (list.concurrency as usize, list.limit)
+/// Applies the options both list commands share to a guests or members list builder (they have the
+/// same methods but no common trait), then writes one page (`--page`) or walks them all.
+macro_rules! list_walk {
+    ($out:expr, $req:expr, $list:expr) => {{
+        let list: &ListArgs = &$list;
+        let mut req = $req.concurrency(list.concurrency as usize);
+        if let Some(q) = &list.query {
+            req = req.query(q.clone());
+        }
+        if let Some(s) = &list.sort {
+            req = req.sort(s.clone());
+        }
+        if let Some(n) = list.per_page {
+            req = req.per_page(n);
+        }
+        match list.page {
+            Some(n) => {
+                $out.pages(futures::stream::once(req.page(n)), list.limit)
+                    .await
+            }
+            None => $out.pages(req.pages(), list.limit).await,
+        }
+    }};
 }
 
 /// Runs the command.
@@ -242,25 +263,9 @@ async fn guests(client: &Client, out: &Out, cmd: GuestCommand) -> Result<(), Fai
     let guests = client.guests();
     match cmd {
         GuestCommand::List { list, with_stats } => {
-            let mut req = guests.list();
-            if let Some(q) = &list.query {
-                req = req.query(q.clone());
-            }
-            if let Some(s) = &list.sort {
-                req = req.sort(s.clone());
-            }
-            if let Some(n) = list.per_page {
-                req = req.per_page(n);
-            }
-            if with_stats {
-                req = req.with_stats();
-            }
-            let (k, limit) = list_options(&list);
-            let req = req.concurrency(k);
-            match list.page {
-                Some(n) => out.pages(futures::stream::once(req.page(n)), limit).await,
-                None => out.pages(req.pages(), limit).await,
-            }
+            let req = guests.list();
+            let req = if with_stats { req.with_stats() } else { req };
+            list_walk!(out, req, list)
         }
         GuestCommand::Get { email, with_stats } => {
             let mut req = guests.get(email);
@@ -328,23 +333,7 @@ async fn members(client: &Client, out: &Out, cmd: MemberCommand) -> Result<(), F
     let members = client.members();
     match cmd {
         MemberCommand::List { list, with } => {
-            let mut req = members.list();
-            if let Some(q) = &list.query {
-                req = req.query(q.clone());
-            }
-            if let Some(s) = &list.sort {
-                req = req.sort(s.clone());
-            }
-            if let Some(n) = list.per_page {
-                req = req.per_page(n);
-            }
-            req = req.with(&includes(&with)?);
-            let (k, limit) = list_options(&list);
-            let req = req.concurrency(k);
-            match list.page {
-                Some(n) => out.pages(futures::stream::once(req.page(n)), limit).await,
-                None => out.pages(req.pages(), limit).await,
-            }
+            list_walk!(out, members.list().with(&includes(&with)?), list)
         }
         MemberCommand::Get { id, with } => {
             out.one(&members.get(id).with(&includes(&with)?).send().await?)

@@ -166,6 +166,19 @@ pub enum MemberInclude {
 }
 
 impl MemberInclude {
+    /// Every include, in the order the docs list them.
+    const ALL: [Self; 9] = [
+        Self::Groups,
+        Self::Stats,
+        Self::Organizations,
+        Self::Preferences,
+        Self::Assets,
+        Self::MemberWatchers,
+        Self::GuestWatchers,
+        Self::AuthMethods,
+        Self::Country,
+    ];
+
     /// The name the API uses.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -196,21 +209,10 @@ impl MemberInclude {
 impl FromStr for MemberInclude {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self, Error> {
-        use MemberInclude::*;
-        [
-            Groups,
-            Stats,
-            Organizations,
-            Preferences,
-            Assets,
-            MemberWatchers,
-            GuestWatchers,
-            AuthMethods,
-            Country,
-        ]
-        .into_iter()
-        .find(|i| i.as_str().eq_ignore_ascii_case(s))
-        .ok_or_else(|| Error::invalid_input("with", format!("`{s}` is not a known include")))
+        Self::ALL
+            .into_iter()
+            .find(|i| i.as_str().eq_ignore_ascii_case(s))
+            .ok_or_else(|| Error::invalid_input("with", format!("`{s}` is not a known include")))
     }
 }
 

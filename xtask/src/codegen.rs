@@ -36,7 +36,8 @@ pub fn generate(spec_text: &str) -> Result<String> {
     let tokens = Generator::new(&settings())
         .generate_tokens(&view)
         .context("progenitor could not generate the client")?;
-    let file: syn::File = syn::parse2(tokens).context("progenitor produced invalid Rust")?;
+    let mut file: syn::File = syn::parse2(tokens).context("progenitor produced invalid Rust")?;
+    drop_api_version_header(&mut file)?;
     let body = progenitor_impl::space_out_items(prettyplease::unparse(&file))?;
     let body = use_strict_path_encoder(&body)?;
     let digest = Sha256::digest(spec_text.as_bytes());
@@ -150,6 +151,106 @@ pub fn generator_view(mut spec: OpenAPI) -> Result<OpenAPI> {
     Ok(spec)
 }
 
+/// progenitor adds an `api-version` header (for the versioned APIs of Oxide's dropshot servers) to
+/// every request. Tallyfy defines no such header, so the client would send one the API never
+/// documented, and build a header map per request to do it. Remove each `header_map.append` of it and
+/// shrink the map's capacity to match; fail if a progenitor upgrade changes the shape, so the header
+/// can never come back unnoticed.
+fn drop_api_version_header(file: &mut syn::File) -> Result<()> {
+    use quote::ToTokens;
+    use syn::visit_mut::VisitMut;
+
+    struct Dropper {
+        removed: usize,
+        capacities: usize,
+    }
+
+    fn is_api_version_append(stmt: &syn::Stmt) -> bool {
+        let syn::Stmt::Expr(syn::Expr::MethodCall(call), _) = stmt else {
+            return false;
+        };
+        call.method == "append"
+            && call.receiver.to_token_stream().to_string() == "header_map"
+            && call
+                .args
+                .first()
+                .is_some_and(|a| a.to_token_stream().to_string().contains("\"api-version\""))
+    }
+
+    /// `let mut header_map = ...::HeaderMap::with_capacity(Nusize);` → `N - 1`, allowing the `mut`
+    /// that an operation without header parameters no longer needs.
+    fn shrink_capacity(stmt: &mut syn::Stmt) -> bool {
+        let syn::Stmt::Local(local) = stmt else {
+            return false;
+        };
+        if local.pat.to_token_stream().to_string() != "mut header_map" {
+            return false;
+        }
+        let Some(syn::Expr::Call(call)) = local.init.as_mut().map(|i| &mut *i.expr) else {
+            return false;
+        };
+        if !call
+            .func
+            .to_token_stream()
+            .to_string()
+            .ends_with("with_capacity")
+        {
+            return false;
+        }
+        let Some(syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Int(n),
+            ..
+        })) = call.args.first_mut()
+        else {
+            return false;
+        };
+        let Ok(value) = n.base10_parse::<usize>() else {
+            return false;
+        };
+        let Some(value) = value.checked_sub(1) else {
+            return false;
+        };
+        *n = syn::LitInt::new(&format!("{value}usize"), n.span());
+        local.attrs.push(syn::parse_quote!(#[allow(unused_mut)]));
+        true
+    }
+
+    impl VisitMut for Dropper {
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            let before = block.stmts.len();
+            block.stmts.retain(|s| !is_api_version_append(s));
+            let removed = before - block.stmts.len();
+            if removed > 0 {
+                self.removed += removed;
+                for stmt in &mut block.stmts {
+                    self.capacities += usize::from(shrink_capacity(stmt));
+                }
+            }
+            syn::visit_mut::visit_block_mut(self, block);
+        }
+    }
+
+    let mut dropper = Dropper {
+        removed: 0,
+        capacities: 0,
+    };
+    dropper.visit_file_mut(file);
+    let left = file
+        .to_token_stream()
+        .to_string()
+        .matches("\"api-version\"")
+        .count();
+    if dropper.removed == 0 || dropper.capacities != dropper.removed || left != 0 {
+        bail!(
+            "progenitor's api-version header changed shape (removed {}, capacities fixed {}, \
+             left {left}); update drop_api_version_header",
+            dropper.removed,
+            dropper.capacities
+        );
+    }
+    Ok(())
+}
+
 /// progenitor's `encode_path` leaves `@ + ' ; & = \` raw. Swap the import for the client crate's strict
 /// RFC 3986 encoder, and fail loudly if a progenitor upgrade changes the line.
 fn use_strict_path_encoder(code: &str) -> Result<String> {
@@ -193,6 +294,13 @@ mod tests {
             assert_eq!(codes, [&StatusCode::Range(2)], "{:?}", op.operation_id);
             assert!(op.responses.default.is_none());
         }
+    }
+
+    #[test]
+    fn the_generated_code_sends_no_api_version_header() {
+        let code = generate(&files::read_spec_text().unwrap()).unwrap();
+        assert!(!code.contains("\"api-version\""));
+        assert!(!code.contains("HeaderMap::with_capacity(1usize)"));
     }
 
     #[test]

@@ -2387,12 +2387,8 @@ percent-encode it like any path segment.
             "{}/organizations/{}/guests", self.baseurl, encode_path(& org_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        #[allow(unused_mut)]
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2453,12 +2449,8 @@ percent-encode it like any path segment.
             "{}/organizations/{}/guests", self.baseurl, encode_path(& org_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        #[allow(unused_mut)]
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2510,12 +2502,8 @@ percent-encode it like any path segment.
             "{}/organizations/{}/guests/{}", self.baseurl, encode_path(& org_id
             .to_string()), encode_path(& guest_email.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        #[allow(unused_mut)]
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2568,12 +2556,8 @@ percent-encode it like any path segment.
             "{}/organizations/{}/guests/{}", self.baseurl, encode_path(& org_id
             .to_string()), encode_path(& guest_email.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        #[allow(unused_mut)]
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2624,12 +2608,8 @@ percent-encode it like any path segment.
             "{}/organizations/{}/guests/{}", self.baseurl, encode_path(& org_id
             .to_string()), encode_path(& guest_email.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        #[allow(unused_mut)]
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2678,12 +2658,8 @@ percent-encode it like any path segment.
             "{}/organizations/{}/guests/{}/disable", self.baseurl, encode_path(& org_id
             .to_string()), encode_path(& guest_email.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        #[allow(unused_mut)]
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2730,12 +2706,8 @@ percent-encode it like any path segment.
             "{}/organizations/{}/guests/{}/enable", self.baseurl, encode_path(& org_id
             .to_string()), encode_path(& guest_email.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        #[allow(unused_mut)]
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2784,12 +2756,8 @@ once.
             "{}/organizations/{}/guests/{}/delete", self.baseurl, encode_path(& org_id
             .to_string()), encode_path(& guest_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        #[allow(unused_mut)]
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
         let info = OperationInfo {
@@ -2838,12 +2806,8 @@ back wrapped in `{"data": ...}`.
         let url = format!(
             "{}/organizations/{}/users", self.baseurl, encode_path(& org_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        #[allow(unused_mut)]
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2896,12 +2860,8 @@ percent-encode it like any path segment.
             "{}/organizations/{}/users/invite", self.baseurl, encode_path(& org_id
             .to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        #[allow(unused_mut)]
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2952,12 +2912,8 @@ back wrapped in `{"data": ...}`.
             "{}/organizations/{}/users/{}", self.baseurl, encode_path(& org_id
             .to_string()), encode_path(& user_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        #[allow(unused_mut)]
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3008,12 +2964,8 @@ percent-encode it like any path segment.
             "{}/organizations/{}/users/{}", self.baseurl, encode_path(& org_id
             .to_string()), encode_path(& user_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        #[allow(unused_mut)]
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3066,12 +3018,8 @@ percent-encode it like any path segment.
             "{}/organizations/{}/users/{}", self.baseurl, encode_path(& org_id
             .to_string()), encode_path(& user_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        #[allow(unused_mut)]
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3128,12 +3076,8 @@ percent-encode it like any path segment.
             "{}/organizations/{}/users/{}/role", self.baseurl, encode_path(& org_id
             .to_string()), encode_path(& user_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        #[allow(unused_mut)]
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3181,12 +3125,8 @@ percent-encode it like any path segment.
             "{}/organizations/{}/users/{}/disable", self.baseurl, encode_path(& org_id
             .to_string()), encode_path(& user_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        #[allow(unused_mut)]
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
         let info = OperationInfo {
@@ -3223,12 +3163,8 @@ percent-encode it like any path segment.
             "{}/organizations/{}/users/{}/enable", self.baseurl, encode_path(& org_id
             .to_string()), encode_path(& user_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        #[allow(unused_mut)]
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self.client.put(url).headers(header_map).build()?;
         let info = OperationInfo {
@@ -3267,12 +3203,8 @@ percent-encode it like any path segment.
             "{}/organizations/{}/users/{}/delete", self.baseurl, encode_path(& org_id
             .to_string()), encode_path(& user_id.to_string()),
         );
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-        header_map
-            .append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(Self::api_version()),
-            );
+        #[allow(unused_mut)]
+        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).headers(header_map).build()?;
         let info = OperationInfo {

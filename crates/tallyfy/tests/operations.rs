@@ -97,6 +97,8 @@ async fn every_guest_operation() {
     // unknown guest
     let err = guests.get("nobody@x.io").await.unwrap_err();
     assert!(err.is_not_found(), "{err}");
+
+    only_documented_headers(&fake);
 }
 
 #[tokio::test]
@@ -186,6 +188,34 @@ async fn every_member_operation() {
     // not found
     let err = members.get(999_999).await.unwrap_err();
     assert!(err.is_not_found(), "{err}");
+
+    only_documented_headers(&fake);
+}
+
+/// Every request carried only the headers Tallyfy documents plus HTTP's own: in particular not the
+/// `api-version` header that progenitor adds unless codegen removes it.
+fn only_documented_headers(fake: &tallyfy_fake::FakeTallyfy) {
+    const ALLOWED: [&str; 7] = [
+        "authorization",
+        "accept",
+        "x-tallyfy-client",
+        "user-agent",
+        "host",
+        "content-type",
+        "content-length",
+    ];
+    let requests = fake.requests();
+    assert!(requests.len() > 5, "{requests:?}");
+    for request in requests {
+        for name in request.headers.keys() {
+            assert!(
+                ALLOWED.contains(&name.as_str()),
+                "{} {} sent `{name}`",
+                request.method,
+                request.target
+            );
+        }
+    }
 }
 
 #[tokio::test]

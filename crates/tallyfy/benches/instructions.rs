@@ -2,13 +2,12 @@
 //! skew: run under `valgrind --tool=callgrind`, twice per contender with different call counts, and
 //! divide the difference by the extra calls (see `crates/tallyfy/bench/instructions.sh`).
 //!
-//! `instructions <sdk|generated|reqwest> <calls>`: starts the fake on its own thread, then makes
+//! `instructions <sdk|generated|reqwest|reqwest-fixed-url> <calls>`: starts the fake on its own thread, then makes
 //! `calls` get_guest calls on a current-thread runtime.
 
 mod common;
 
-use common::{AWKWARD, fake_with_awkward_guest, hand_written, sdk_client};
-use tallyfy_client::types::GuestEnvelope;
+use common::{AWKWARD, HandWritten, fake_with_awkward_guest, sdk_client};
 
 fn main() {
     let mut args = std::env::args().skip(1).filter(|a| a != "--bench");
@@ -28,7 +27,8 @@ fn main() {
     let sdk = sdk_client(&fake);
     let generated = sdk.raw().clone();
     let org = fake.org_id().to_owned();
-    let (raw, url) = hand_written(&fake);
+    let hand = HandWritten::new(&fake);
+    let fixed_url = hand.guest_url(AWKWARD);
     rt.block_on(async {
         for _ in 0..calls {
             match contender.as_str() {
@@ -38,11 +38,13 @@ fn main() {
                 "generated" => {
                     generated.get_guest(&org, AWKWARD, None).await.unwrap();
                 }
-                _ => {
-                    let response = raw.get(&url).send().await.unwrap();
-                    let bytes = response.bytes().await.unwrap();
-                    let _: GuestEnvelope = serde_json::from_slice(&bytes).unwrap();
+                "reqwest" => {
+                    hand.get_guest(AWKWARD).await;
                 }
+                "reqwest-fixed-url" => {
+                    hand.get_url(&fixed_url).await;
+                }
+                other => panic!("unknown contender {other}"),
             }
         }
     });

@@ -8,10 +8,10 @@ use std::time::Duration;
 
 mod common;
 
-use common::{AWKWARD, fake_with_awkward_guest, hand_written, sdk_client};
+use common::{AWKWARD, HandWritten, fake_with_awkward_guest, sdk_client};
 use criterion::{Criterion, criterion_group, criterion_main};
 use futures::TryStreamExt;
-use tallyfy_client::types::{GuestEnvelope, GuestList};
+use tallyfy_client::types::GuestList;
 use tallyfy_fake::FakeTallyfy;
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -36,8 +36,11 @@ fn get_guest(c: &mut Criterion) {
         .unwrap();
     let fake = fake_with_awkward_guest(&server_rt);
     let sdk = sdk_client(&fake);
+    let generated = sdk.raw().clone();
+    let org = fake.org_id().to_owned();
     // The hand-written baseline: the same headers, the same URL, the same typed body.
-    let (raw, url) = hand_written(&fake);
+    let hand = HandWritten::new(&fake);
+    let fixed_url = hand.guest_url(AWKWARD);
 
     let mut group = c.benchmark_group("get_guest");
     group.bench_function("sdk", |b| {
@@ -46,8 +49,6 @@ fn get_guest(c: &mut Criterion) {
             assert!(guest.id.is_some());
         })
     });
-    let generated = sdk.raw().clone();
-    let org = fake.org_id().to_owned();
     group.bench_function("generated_client", |b| {
         b.to_async(&rt).iter(|| async {
             let guest = generated.get_guest(&org, AWKWARD, None).await.unwrap();
@@ -56,11 +57,12 @@ fn get_guest(c: &mut Criterion) {
     });
     group.bench_function("reqwest_serde_json", |b| {
         b.to_async(&rt).iter(|| async {
-            let response = raw.get(&url).send().await.unwrap();
-            assert!(response.status().is_success());
-            let bytes = response.bytes().await.unwrap();
-            let envelope: GuestEnvelope = serde_json::from_slice(&bytes).unwrap();
-            assert!(envelope.data.id.is_some());
+            assert!(hand.get_guest(AWKWARD).await.data.id.is_some());
+        })
+    });
+    group.bench_function("reqwest_serde_json_fixed_url", |b| {
+        b.to_async(&rt).iter(|| async {
+            assert!(hand.get_url(&fixed_url).await.data.id.is_some());
         })
     });
     group.finish();
@@ -68,14 +70,20 @@ fn get_guest(c: &mut Criterion) {
     // Criterion measures one function after the other, so on a busy machine they can see different
     // loads. This interleaves them: each round times a block of 100 calls of each contender, in a
     // rotating order, and the medians of the per-round ratios to the baseline are printed.
+    const NAMES: [&str; 5] = [
+        "SDK",
+        "generated client",
+        "reqwest+serde_json",
+        "reqwest+serde_json, URL built once",
+        "reqwest+serde_json with a tokio timeout",
+    ];
+    const BASELINE: usize = 2;
     rt.block_on(async {
-        let mut sdk_ratios = Vec::new();
-        let mut generated_ratios = Vec::new();
-        let mut timeout_ratios = Vec::new();
+        let mut ratios = vec![Vec::new(); NAMES.len()];
         for round in 0..60 {
-            let mut times = [Duration::ZERO; 4];
-            for turn in 0..4 {
-                let contender = (round + turn) % 4;
+            let mut times = [Duration::ZERO; NAMES.len()];
+            for turn in 0..NAMES.len() {
+                let contender = (round + turn) % NAMES.len();
                 let started = std::time::Instant::now();
                 for _ in 0..100 {
                     match contender {
@@ -86,33 +94,26 @@ fn get_guest(c: &mut Criterion) {
                             generated.get_guest(&org, AWKWARD, None).await.unwrap();
                         }
                         2 => {
-                            let response = raw.get(&url).send().await.unwrap();
-                            let bytes = response.bytes().await.unwrap();
-                            let _: GuestEnvelope = serde_json::from_slice(&bytes).unwrap();
+                            hand.get_guest(AWKWARD).await;
+                        }
+                        3 => {
+                            hand.get_url(&fixed_url).await;
                         }
                         _ => {
                             // The baseline with a per-request timeout, as the SDK has.
-                            tokio::time::timeout(Duration::from_secs(30), async {
-                                let response = raw.get(&url).send().await.unwrap();
-                                let bytes = response.bytes().await.unwrap();
-                                let _: GuestEnvelope = serde_json::from_slice(&bytes).unwrap();
-                            })
-                            .await
-                            .unwrap();
+                            tokio::time::timeout(Duration::from_secs(30), hand.get_guest(AWKWARD))
+                                .await
+                                .unwrap();
                         }
                     }
                 }
                 times[contender] += started.elapsed();
             }
-            sdk_ratios.push(times[0].as_secs_f64() / times[2].as_secs_f64());
-            generated_ratios.push(times[1].as_secs_f64() / times[2].as_secs_f64());
-            timeout_ratios.push(times[3].as_secs_f64() / times[2].as_secs_f64());
+            for (contender, time) in times.iter().enumerate() {
+                ratios[contender].push(time.as_secs_f64() / times[BASELINE].as_secs_f64());
+            }
         }
-        for (name, ratios) in [
-            ("SDK", &mut sdk_ratios),
-            ("generated client", &mut generated_ratios),
-            ("reqwest+serde_json with a tokio timeout", &mut timeout_ratios),
-        ] {
+        for (name, ratios) in NAMES.iter().zip(&mut ratios) {
             ratios.sort_by(f64::total_cmp);
             eprintln!(
                 "get_guest interleaved, {name} / reqwest+serde_json: median {:.3} (p10 {:.3}, p90 {:.3}) over {} rounds",

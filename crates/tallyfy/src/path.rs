@@ -61,27 +61,47 @@ fn check(value: &str) -> Option<&'static str> {
         Some("must not be empty")
     } else if value == "." || value == ".." {
         Some("must not be `.` or `..`")
-    } else if value.chars().any(char::is_control) {
+    } else if has_control(value.as_bytes()) {
         Some("must not contain control characters")
     } else {
         None
     }
 }
 
+/// Whether UTF-8 text holds a control character (`char::is_control`: U+0000–U+001F and
+/// U+007F–U+009F), decided on bytes because this runs on every call: the C0 controls and DEL are
+/// single bytes, and U+0080–U+009F are `0xC2` followed by `0x80`–`0x9F`.
+fn has_control(bytes: &[u8]) -> bool {
+    // A branch-free pass over every byte first (the common case: nothing that could start one).
+    let suspect = |b: u8| b < 0x20 || b == 0x7f || b == 0xc2;
+    if !bytes.iter().fold(false, |found, &b| found | suspect(b)) {
+        return false;
+    }
+    bytes.iter().enumerate().any(|(i, &b)| {
+        b < 0x20 || b == 0x7f || (b == 0xc2 && matches!(bytes.get(i + 1), Some(0x80..=0x9f)))
+    })
+}
+
 /// Counts the `@` signs that are not inside a double-quoted part (`"a@b"@example.com` has one).
+/// Bytes, not chars: `@`, `"` and `\\` are ASCII, and no byte of a multi-byte UTF-8 sequence is.
 fn unquoted_at_signs(email: &str) -> usize {
+    let bytes = email.as_bytes();
+    // The common case, no quoted part: a plain count.
+    if !bytes.contains(&b'"') {
+        return bytes.iter().filter(|&&b| b == b'@').count();
+    }
     let mut quoted = false;
     let mut escaped = false;
     let mut count = 0;
-    for c in email.chars() {
+    for &b in bytes {
         if escaped {
             escaped = false;
             continue;
         }
-        match c {
-            '\\' if quoted => escaped = true,
-            '"' => quoted = !quoted,
-            '@' if !quoted => count += 1,
+        match b {
+            b'\\' if quoted => escaped = true,
+            b'"' => quoted = !quoted,
+            b'@' if !quoted => count += 1,
             _ => {}
         }
     }
@@ -127,6 +147,17 @@ mod tests {
                 matches!(&e, Error::InvalidInput { field, rule: r } if field == "email" && r.contains(rule)),
                 "{bad:?}: {e}"
             );
+        }
+    }
+
+    #[test]
+    fn the_byte_scan_finds_exactly_the_control_characters() {
+        for c in (0..=0x10ffff).filter_map(char::from_u32) {
+            let mut buf = [0; 4];
+            let text = c.encode_utf8(&mut buf);
+            assert_eq!(has_control(text.as_bytes()), c.is_control(), "{c:?}");
+            let padded = format!("a{c}b");
+            assert_eq!(has_control(padded.as_bytes()), c.is_control(), "{c:?}");
         }
     }
 

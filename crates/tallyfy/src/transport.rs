@@ -188,34 +188,48 @@ impl Client {
                 duration_ms = field::Empty,
                 request_id = field::Empty,
             );
-            let attempt_started = Instant::now();
-            // Boxed: the generated call's future is large, and moving it around with the loop's state
-            // showed up as memcpy in instruction counts (crates/tallyfy/bench/instructions.sh).
-            let result = timeout_at(attempt_deadline, Box::pin(attempt(send())))
-                .instrument(span.clone())
-                .await
-                .unwrap_or(Err(AttemptError::TimedOut));
-            if !span.is_disabled() {
-                span.record("duration_ms", attempt_started.elapsed().as_millis() as u64);
-            }
-
-            if matches!(result, Err(AttemptError::TimedOut))
-                && tokio::time::Instant::now() >= deadline
-            {
-                break Err(Error::Timeout {
-                    kind: TimeoutKind::Total,
-                    after: timeouts.total,
-                });
-            }
-            let error = match result {
-                Ok(value) => {
-                    if !span.is_disabled() {
-                        span.record("status", value.status().as_u16());
+            // The attempt's outcome lives only inside this block: a decoded value (a guest is over a
+            // kilobyte) in scope across a later await would be stored in this future's state, and
+            // every call would allocate and copy a future that much larger.
+            let failure = {
+                // The generated call's future (1.5 KB for get_guest) is boxed, so only a pointer moves
+                // with this future's state (moves showed up as memcpy in instruction counts:
+                // crates/tallyfy/bench/instructions.sh).
+                let call = timeout_at(attempt_deadline, Box::pin(send()));
+                // With no subscriber listening, skip the span's enter and exit on every poll.
+                let outcome = if span.is_disabled() {
+                    call.await
+                } else {
+                    let attempt_started = Instant::now();
+                    let outcome = call.instrument(span.clone()).await;
+                    span.record("duration_ms", attempt_started.elapsed().as_millis() as u64);
+                    outcome
+                };
+                match outcome {
+                    Ok(Ok(value)) => {
+                        if !span.is_disabled() {
+                            span.record("status", value.status().as_u16());
+                        }
+                        record_request_id(&span, value.headers());
+                        return Ok(value.into_inner());
                     }
-                    record_request_id(&span, value.headers());
-                    return Ok(value.into_inner());
+                    Ok(Err(RawError::UnexpectedResponse(response))) => Err(response),
+                    Ok(Err(other)) => Ok(classify::<T>(other)),
+                    Err(_elapsed) if tokio::time::Instant::now() >= deadline => {
+                        break Err(Error::Timeout {
+                            kind: TimeoutKind::Total,
+                            after: timeouts.total,
+                        });
+                    }
+                    Err(_elapsed) => Ok(AttemptError::TimedOut),
                 }
-                Err(e) => e,
+            };
+            let error = match failure {
+                Ok(error) => error,
+                Err(response) => read_status(response, attempt_deadline)
+                    .instrument(span.clone())
+                    .await
+                    .unwrap_or(AttemptError::TimedOut),
             };
 
             let outcome = match &error {
@@ -287,46 +301,52 @@ fn record_request_id(span: &tracing::Span, headers: &HeaderMap) {
     }
 }
 
-/// One attempt: the generated call, with non-2xx bodies read here (inside the per-attempt timeout).
-async fn attempt<T: DeserializeOwned>(
-    call: impl Future<Output = Result<ResponseValue<T>, RawError<()>>>,
-) -> Result<ResponseValue<T>, AttemptError> {
-    match call.await {
-        Ok(value) => Ok(value),
-        Err(RawError::UnexpectedResponse(response)) => {
-            let status = response.status();
-            let headers = response.headers().clone();
-            // A body that cannot be read (connection cut) is kept empty: the status says enough.
-            let body = response
-                .bytes()
-                .await
-                .map(|b| b.to_vec())
-                .unwrap_or_default();
-            Err(AttemptError::Status {
-                status,
-                headers,
-                body,
-            })
-        }
-        Err(RawError::CommunicationError(source)) | Err(RawError::ResponseBodyError(source)) => {
+/// A non-2xx response as an attempt's failure, its body read within the attempt's deadline
+/// (`None` when that passes first). A body that cannot be read (connection cut) is kept empty: the
+/// status says enough.
+async fn read_status(
+    response: reqwest::Response,
+    deadline: tokio::time::Instant,
+) -> Option<AttemptError> {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = timeout_at(deadline, response.bytes()).await.ok()?;
+    Some(AttemptError::Status {
+        status,
+        headers,
+        body: body.map(|b| b.to_vec()).unwrap_or_default(),
+    })
+}
+
+/// What a failed generated call means, for every outcome but a non-2xx response (see
+/// [`read_status`]).
+fn classify<T: DeserializeOwned>(error: RawError<()>) -> AttemptError {
+    match error {
+        RawError::CommunicationError(source) | RawError::ResponseBodyError(source) => {
             let connect = source.is_connect();
-            Err(AttemptError::Transport { source, connect })
+            AttemptError::Transport { source, connect }
         }
-        Err(RawError::InvalidUpgrade(source)) => Err(AttemptError::Transport {
+        RawError::InvalidUpgrade(source) => AttemptError::Transport {
             source,
             connect: false,
-        }),
-        Err(RawError::InvalidResponsePayload(bytes, source)) => Err(AttemptError::Final(
-            Error::decode::<T>(None, &bytes, source),
-        )),
-        Err(RawError::InvalidRequest(message)) | Err(RawError::Custom(message)) => Err(
-            AttemptError::Final(Error::invalid_input("request", message)),
-        ),
-        Err(RawError::ErrorResponse(value)) => Err(AttemptError::Status {
+        },
+        RawError::InvalidResponsePayload(bytes, source) => {
+            AttemptError::Final(Error::decode::<T>(None, &bytes, source))
+        }
+        RawError::InvalidRequest(message) | RawError::Custom(message) => {
+            AttemptError::Final(Error::invalid_input("request", message))
+        }
+        RawError::ErrorResponse(value) => AttemptError::Status {
             status: value.status(),
             headers: value.headers().clone(),
             body: Vec::new(),
-        }),
+        },
+        // `execute` reads these with `read_status` instead.
+        RawError::UnexpectedResponse(response) => AttemptError::Status {
+            status: response.status(),
+            headers: response.headers().clone(),
+            body: Vec::new(),
+        },
     }
 }
 

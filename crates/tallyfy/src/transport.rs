@@ -175,9 +175,9 @@ impl Client {
         let started = tokio::time::Instant::now();
         let deadline = later(started, timeouts.total);
         let mut retries = 0u32;
+        let mut attempt_start = started;
         loop {
-            let attempt_deadline =
-                deadline.min(later(tokio::time::Instant::now(), timeouts.per_attempt));
+            let attempt_deadline = deadline.min(later(attempt_start, timeouts.per_attempt));
             let span = tracing::info_span!(
                 "tallyfy.request",
                 operation = op.id,
@@ -226,7 +226,8 @@ impl Client {
             };
             let error = match failure {
                 Ok(error) => error,
-                Err(response) => read_status(response, attempt_deadline)
+                // Boxed: only failures pay for this (1 KB) future's room.
+                Err(response) => Box::pin(read_status(response, attempt_deadline))
                     .instrument(span.clone())
                     .await
                     .unwrap_or(AttemptError::TimedOut),
@@ -282,6 +283,7 @@ impl Client {
             );
             tokio::time::sleep_until(resume_at).await;
             retries += 1;
+            attempt_start = tokio::time::Instant::now();
         }
     }
 }

@@ -39,7 +39,7 @@ pub fn generate(spec_text: &str) -> Result<String> {
     let mut file: syn::File = syn::parse2(tokens).context("progenitor produced invalid Rust")?;
     drop_api_version_header(&mut file)?;
     let body = progenitor_impl::space_out_items(prettyplease::unparse(&file))?;
-    let body = use_strict_path_encoder(&body)?;
+    let body = swap_runtime_helpers(&body)?;
     let digest = Sha256::digest(spec_text.as_bytes());
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     Ok(format!(
@@ -251,20 +251,34 @@ fn drop_api_version_header(file: &mut syn::File) -> Result<()> {
     Ok(())
 }
 
-/// progenitor's `encode_path` leaves `@ + ' ; & = \` raw. Swap the import for the client crate's strict
-/// RFC 3986 encoder, and fail loudly if a progenitor upgrade changes the line.
-fn use_strict_path_encoder(code: &str) -> Result<String> {
-    const FROM: &str =
+/// Points the generated code at two of the client crate's own helpers instead of progenitor-client's,
+/// and fails loudly if a progenitor upgrade changes what is replaced:
+/// - `encode_path` leaves `@ + ' ; & = \\` raw; `crate::encode_path_segment` is a strict RFC 3986
+///   encoder (the import is swapped, once);
+/// - `ResponseValue::from_response` clones every response's header map before reading the body;
+///   `crate::decode_response` takes the headers apart from the body instead (every typed success).
+fn swap_runtime_helpers(code: &str) -> Result<String> {
+    const IMPORT_FROM: &str =
         "use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};";
-    const TO: &str = "use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};\n\
-                      #[allow(unused_imports)]\n\
-                      use crate::encode_path_segment as encode_path;";
-    match code.matches(FROM).count() {
-        1 => Ok(code.replacen(FROM, TO, 1)),
-        n => bail!(
-            "expected exactly one `{FROM}` in progenitor's output, found {n}; update the swap"
-        ),
+    const IMPORT_TO: &str = "use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};\n\
+                             #[allow(unused_imports)]\n\
+                             use crate::encode_path_segment as encode_path;";
+    const DECODE_FROM: &str = "ResponseValue::from_response(response).await";
+    const DECODE_TO: &str = "crate::decode_response(response).await";
+
+    let imports = code.matches(IMPORT_FROM).count();
+    if imports != 1 {
+        bail!("expected exactly one `{IMPORT_FROM}` in progenitor's output, found {imports}");
     }
+    let code = code.replacen(IMPORT_FROM, IMPORT_TO, 1);
+    if !code.contains(DECODE_FROM)
+        || code.matches("from_response").count() != code.matches(DECODE_FROM).count()
+    {
+        bail!(
+            "progenitor's output no longer decodes with `{DECODE_FROM}` everywhere; update the swap"
+        );
+    }
+    Ok(code.replace(DECODE_FROM, DECODE_TO))
 }
 
 #[cfg(test)]
@@ -304,9 +318,11 @@ mod tests {
     }
 
     #[test]
-    fn the_generated_code_uses_the_strict_encoder() {
+    fn the_generated_code_uses_the_client_crates_helpers() {
         let code = generate(&files::read_spec_text().unwrap()).unwrap();
         assert!(code.contains("use crate::encode_path_segment as encode_path;"));
         assert!(!code.contains("use progenitor_client::{encode_path"));
+        assert!(code.contains("crate::decode_response(response).await"));
+        assert!(!code.contains("from_response"));
     }
 }

@@ -2419,7 +2419,7 @@ percent-encode it like any path segment.
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200..=299 => ResponseValue::from_response(response).await,
+            200..=299 => crate::decode_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2470,7 +2470,7 @@ percent-encode it like any path segment.
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200..=299 => ResponseValue::from_response(response).await,
+            200..=299 => crate::decode_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2523,7 +2523,7 @@ percent-encode it like any path segment.
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200..=299 => ResponseValue::from_response(response).await,
+            200..=299 => crate::decode_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2577,7 +2577,7 @@ percent-encode it like any path segment.
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200..=299 => ResponseValue::from_response(response).await,
+            200..=299 => crate::decode_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2628,7 +2628,7 @@ percent-encode it like any path segment.
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200..=299 => ResponseValue::from_response(response).await,
+            200..=299 => crate::decode_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2678,7 +2678,7 @@ percent-encode it like any path segment.
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200..=299 => ResponseValue::from_response(response).await,
+            200..=299 => crate::decode_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2726,7 +2726,7 @@ percent-encode it like any path segment.
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200..=299 => ResponseValue::from_response(response).await,
+            200..=299 => crate::decode_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2831,7 +2831,7 @@ back wrapped in `{"data": ...}`.
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200..=299 => ResponseValue::from_response(response).await,
+            200..=299 => crate::decode_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2881,7 +2881,7 @@ percent-encode it like any path segment.
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200..=299 => ResponseValue::from_response(response).await,
+            200..=299 => crate::decode_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2933,7 +2933,7 @@ back wrapped in `{"data": ...}`.
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200..=299 => ResponseValue::from_response(response).await,
+            200..=299 => crate::decode_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -2985,7 +2985,7 @@ percent-encode it like any path segment.
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200..=299 => ResponseValue::from_response(response).await,
+            200..=299 => crate::decode_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -3045,7 +3045,7 @@ percent-encode it like any path segment.
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200..=299 => ResponseValue::from_response(response).await,
+            200..=299 => crate::decode_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }
@@ -3097,7 +3097,7 @@ percent-encode it like any path segment.
         self.post(&result, &info).await?;
         let response = result?;
         match response.status().as_u16() {
-            200..=299 => ResponseValue::from_response(response).await,
+            200..=299 => crate::decode_response(response).await,
             _ => Err(Error::UnexpectedResponse(response)),
         }
     }

@@ -12,6 +12,8 @@
 //!   generator is told to use, so that a response never fails because of a date's shape, PHP's `[]`, or a
 //!   role the client has not heard of.
 //! - [`encode_path_segment`]: the strict percent-encoder that every path parameter goes through.
+//! - [`decode_response`]: how every typed 2xx response is read and decoded (progenitor's own helper
+//!   copies the header map first; this one does not).
 //! - Re-exports of [`reqwest`] and [`progenitor_client`], so callers use the same versions.
 //!
 //! # Why positional methods
@@ -51,6 +53,7 @@
 
 mod lenient;
 mod path;
+mod response;
 
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
@@ -61,3 +64,4 @@ pub use lenient::{MemberRole, PaginationLinks, Timestamp};
 pub use path::encode_path_segment;
 pub use progenitor_client;
 pub use reqwest;
+pub use response::decode_response;

@@ -2,7 +2,7 @@
 //! skew: run under `valgrind --tool=callgrind`, twice per contender with different call counts, and
 //! divide the difference by the extra calls (see `crates/tallyfy/bench/instructions.sh`).
 //!
-//! `instructions <sdk|generated|reqwest|reqwest-fixed-url> <calls>`: starts the fake on its own thread, then makes
+//! `instructions <sdk|generated|reqwest|reqwest-fixed-url|reqwest-timeout> <calls>`: starts the fake on its own thread, then makes
 //! `calls` get_guest calls on a current-thread runtime.
 
 mod common;
@@ -43,6 +43,12 @@ fn main() {
                 }
                 "reqwest-fixed-url" => {
                     hand.get_url(&fixed_url).await;
+                }
+                "reqwest-timeout" => {
+                    let call = hand.get_guest(AWKWARD);
+                    tokio::time::timeout(std::time::Duration::from_secs(30), call)
+                        .await
+                        .unwrap();
                 }
                 other => panic!("unknown contender {other}"),
             }

@@ -160,6 +160,31 @@ pub(crate) fn validation_one(field: &str, message: impl Into<String>) -> Respons
     validation(errors)
 }
 
+/// 400 for removing a bot user (message as documented).
+pub(crate) fn bot_not_removable() -> Response<Body> {
+    simple(
+        StatusCode::BAD_REQUEST,
+        "You can't remove a bot user from this organization!",
+        None,
+    )
+}
+
+/// 400 for editing a bot user. The docs state the rule, not the status or message: these are the
+/// fake's, chosen to match the removal error.
+pub(crate) fn bot_not_editable() -> Response<Body> {
+    simple(StatusCode::BAD_REQUEST, "You can't edit a bot user.", None)
+}
+
+/// 403 for editing the profile of a member who also belongs to other organizations (only they may).
+/// The docs state the rule, not the status or message: these are the fake's.
+pub(crate) fn profile_owned_elsewhere() -> Response<Body> {
+    simple(
+        StatusCode::FORBIDDEN,
+        "This member belongs to other organizations too; only they can update their profile.",
+        None,
+    )
+}
+
 /// 400 for an attempt to change the default administrator.
 pub(crate) fn default_admin() -> Response<Body> {
     simple(

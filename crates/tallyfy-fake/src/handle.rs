@@ -246,6 +246,8 @@ impl FakeTallyfy {
             locale: None,
             step_preferences: None,
             stats: MemberStats::default(),
+            bot: member.bot,
+            in_other_orgs: member.in_other_orgs,
         });
         let pos = st.members.len() - 1;
         st.members[pos].to_member(&st, &MemberIncludes::default())

@@ -101,6 +101,11 @@ pub struct NewMember {
     pub disabled: bool,
     /// Whether the member has only been invited (status `invited`).
     pub invited: bool,
+    /// Whether this is a bot user (`type: "bot"`), which cannot be edited or removed.
+    pub bot: bool,
+    /// Whether the member also belongs to other organizations, so that only they may edit their
+    /// own profile (the token's user, the default administrator, gets a 403).
+    pub in_other_orgs: bool,
 }
 
 impl NewMember {
@@ -117,6 +122,8 @@ impl NewMember {
             role: RoleName::Standard,
             disabled: false,
             invited: false,
+            bot: false,
+            in_other_orgs: false,
         }
     }
 
@@ -135,6 +142,30 @@ impl NewMember {
     /// Starts the member as invited (not yet accepted).
     pub fn invited(mut self) -> Self {
         self.invited = true;
+        self
+    }
+
+    /// Makes the member a bot user: updating or removing it answers 400.
+    ///
+    /// ```
+    /// use tallyfy_fake::NewMember;
+    /// assert!(NewMember::new("bot@x.io", "Build", "Bot").bot().bot);
+    /// ```
+    pub fn bot(mut self) -> Self {
+        self.bot = true;
+        self
+    }
+
+    /// Makes the member one who also belongs to other organizations: updating their profile
+    /// answers 403, because only they may change it and the fake's token belongs to the default
+    /// administrator.
+    ///
+    /// ```
+    /// use tallyfy_fake::NewMember;
+    /// assert!(NewMember::new("shared@x.io", "Sam", "Shared").in_other_orgs().in_other_orgs);
+    /// ```
+    pub fn in_other_orgs(mut self) -> Self {
+        self.in_other_orgs = true;
         self
     }
 }

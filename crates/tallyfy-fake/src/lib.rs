@@ -52,6 +52,9 @@
 //! - Lists: `page` from 1, `per_page` defaults 999 (guests) / 9999 (members) capped at the page cap,
 //!   exact `meta.pagination` with `links.previous`/`links.next` URLs or `null`.
 //! - Ids: seeded members from 1001 (1001 is the default administrator), seeded guests from 10001.
+//! - Members the token's user may not change: the default administrator (400 on role change away from
+//!   admin, remove and disable), bots ([`NewMember::bot`]: 400 on update and remove) and members of
+//!   other organizations too ([`NewMember::in_other_orgs`]: 403 on update).
 
 #![warn(missing_docs)]
 

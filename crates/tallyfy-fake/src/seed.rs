@@ -307,6 +307,8 @@ fn member(seed: u64, j: usize) -> MemberRecord {
             checklists_created: Some(d.below(10) as i64),
             last_step_created_at: active.then(|| crate::state::ts(SEED_END - 86_400)),
         },
+        bot: false,
+        in_other_orgs: false,
     }
 }
 

@@ -325,6 +325,10 @@ pub(crate) struct MemberRecord {
     pub locale: Option<Text>,
     pub step_preferences: Option<bool>,
     pub stats: MemberStats,
+    /// A bot user: cannot be edited or removed.
+    pub bot: bool,
+    /// Also a member of other organizations: only the member may edit their own profile.
+    pub in_other_orgs: bool,
 }
 
 /// The UTC offsets of the time zones the seed uses (others get `null`).
@@ -362,7 +366,7 @@ impl MemberRecord {
             is_suspended: Some(false),
             last_login_at: ts_opt(self.last_login_at),
             activated_at: ts_opt(self.activated_at),
-            type_: Some("user".into()),
+            type_: Some(if self.bot { "bot" } else { "user" }.into()),
             created_at: Some(ts(self.created_at)),
             updated_at: Some(ts(self.updated_at)),
             phone: text(&self.phone),

@@ -403,3 +403,49 @@ async fn disable_enable_purge_member() {
         StatusCode::BAD_REQUEST
     );
 }
+
+#[tokio::test]
+async fn bots_and_members_of_other_organizations_are_protected() {
+    let api = Api::start(0, 2).await;
+    let bot = api
+        .fake
+        .insert_member(NewMember::new("bot@x.io", "Build", "Bot").bot());
+    let shared = api
+        .fake
+        .insert_member(NewMember::new("shared@x.io", "Sam", "Shared").in_other_orgs());
+    let (bot, shared) = (bot.id.unwrap(), shared.id.unwrap());
+    let profile = json!({"first_name": "New", "last_name": "Name", "timezone": "UTC"});
+
+    let r = api.get(&api.url(&format!("/users/{bot}"))).await;
+    assert_eq!(r.json()["data"]["type"], "bot");
+    assert_eq!(r.json()["data"]["first_name"], "Build");
+
+    // A bot can be neither edited nor removed, and stays as it was.
+    let r = api
+        .put(&api.url(&format!("/users/{bot}")), profile.clone())
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.text);
+    let r = api.delete(&api.url(&format!("/users/{bot}"))).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        r.json()["message"],
+        "You can't remove a bot user from this organization!"
+    );
+    let r = api.get(&api.url(&format!("/users/{bot}"))).await;
+    assert_eq!(r.json()["data"]["first_name"], "Build");
+
+    // Only the member may edit a profile shared with other organizations; removing them is allowed.
+    let r = api
+        .put(&api.url(&format!("/users/{shared}")), profile.clone())
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.text);
+    let r = api.get(&api.url(&format!("/users/{shared}"))).await;
+    assert_eq!(r.json()["data"]["first_name"], "Sam");
+    assert_eq!(r.json()["data"]["type"], "user");
+    let r = api.delete(&api.url(&format!("/users/{shared}"))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+
+    // Ordinary members are unaffected.
+    let r = api.put(&api.url("/users/1002"), profile).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+}

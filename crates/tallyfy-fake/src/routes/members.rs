@@ -214,6 +214,8 @@ pub(crate) fn invite(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
         locale: None,
         step_preferences: None,
         stats: MemberStats::default(),
+        bot: false,
+        in_other_orgs: false,
     };
     st.members.push(record);
     let pos = st.members.len() - 1;
@@ -225,6 +227,12 @@ pub(crate) fn update(st: &mut State, ctx: &Ctx<'_>, raw_id: &str) -> Response<Bo
     let Some(pos) = find(st, raw_id) else {
         return errors::resource_not_found();
     };
+    if st.members[pos].bot {
+        return errors::bot_not_editable();
+    }
+    if st.members[pos].in_other_orgs && Some(st.members[pos].id) != st.default_admin_id() {
+        return errors::profile_owned_elsewhere();
+    }
     let body = match ctx.json_object() {
         Ok(b) => b,
         Err(res) => return res,
@@ -346,6 +354,9 @@ pub(crate) fn remove(st: &mut State, ctx: &Ctx<'_>, raw_id: &str) -> Response<Bo
         Some(Ok(id)) => Some(id),
         Some(Err(_)) => return errors::validation_one("to", "The to must be an integer."),
     };
+    if st.members[pos].bot {
+        return errors::bot_not_removable();
+    }
     if st.members[pos].is_default_admin {
         return errors::default_admin();
     }

@@ -13,7 +13,8 @@
 //!   role the client has not heard of.
 //! - [`encode_path_segment`]: the strict percent-encoder that every path parameter goes through.
 //! - [`decode_response`]: how every typed 2xx response is read and decoded (progenitor's own helper
-//!   copies the header map first; this one does not).
+//!   copies the header map first and drops the status of a body that does not decode; this one does
+//!   neither).
 //! - Re-exports of [`reqwest`] and [`progenitor_client`], so callers use the same versions.
 //!
 //! # Why positional methods
@@ -27,6 +28,8 @@
 //! and no error responses (see `xtask/src/codegen.rs`). So any 2xx decodes (the docs say `201` where
 //! servers send `200`), and every non-2xx arrives as [`Error::UnexpectedResponse`] with its status,
 //! headers (`Retry-After`, `X-Request-Id`) and body untouched, even an HTML 502 or a plain-text 429.
+//! So does a 2xx whose body does not decode (see [`decode_response`]): check the status to tell the
+//! two apart.
 //!
 //! # Path parameters
 //! progenitor's own `progenitor_client::encode_path` follows the WHATWG path-segment set: it leaves

@@ -106,8 +106,10 @@ pub enum Error {
         status.map(|s| format!(" (HTTP {})", s.as_u16())).unwrap_or_default(),
         path.as_deref().map(|p| format!(" at `{p}`")).unwrap_or_default())]
     Decode {
-        /// The HTTP status, when known (the generated client does not keep it for success bodies).
+        /// The HTTP status of the response (a 2xx); `None` only where a lower layer did not keep it.
         status: Option<StatusCode>,
+        /// The response's `X-Request-Id`, if the server sent one.
+        request_id: Option<String>,
         /// The JSON path of the value that failed, such as `data[3].id`.
         path: Option<String>,
         /// The beginning of the body.
@@ -319,9 +321,9 @@ impl Error {
     /// The `X-Request-Id` of the failed response, if the server sent one.
     pub fn request_id(&self) -> Option<&str> {
         match self {
-            Self::Api { request_id, .. } | Self::RateLimited { request_id, .. } => {
-                request_id.as_deref()
-            }
+            Self::Api { request_id, .. }
+            | Self::RateLimited { request_id, .. }
+            | Self::Decode { request_id, .. } => request_id.as_deref(),
             _ => None,
         }
     }
@@ -366,10 +368,7 @@ impl Error {
         body: &[u8],
         now: SystemTime,
     ) -> Self {
-        let request_id = headers
-            .get("x-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
+        let request_id = request_id_of(headers).map(str::to_owned);
         let text = String::from_utf8_lossy(body).into_owned();
         let parsed = ParsedBody::parse(body, status);
         if status == StatusCode::TOO_MANY_REQUESTS {
@@ -395,6 +394,7 @@ impl Error {
     /// The error for a success body that did not decode as `T`, with the JSON path of the failure.
     pub(crate) fn decode<T: serde::de::DeserializeOwned>(
         status: Option<StatusCode>,
+        request_id: Option<String>,
         body: &[u8],
         source: serde_json::Error,
     ) -> Self {
@@ -409,11 +409,17 @@ impl Error {
         };
         Self::Decode {
             status,
+            request_id,
             path,
             snippet: snippet(&String::from_utf8_lossy(body)),
             source,
         }
     }
+}
+
+/// A response's `X-Request-Id`, if it has a readable one.
+pub(crate) fn request_id_of(headers: &HeaderMap) -> Option<&str> {
+    headers.get("x-request-id").and_then(|v| v.to_str().ok())
 }
 
 fn snippet(text: &str) -> String {

@@ -18,7 +18,7 @@ use tokio::time::timeout_at;
 use tracing::{Instrument, field};
 
 use crate::client::Client;
-use crate::error::{Error, TimeoutKind};
+use crate::error::{Error, TimeoutKind, request_id_of};
 use crate::retry::{self, Decision, Outcome};
 
 /// One API operation, as the spans and the retry policy see it.
@@ -232,6 +232,27 @@ impl Client {
                     .await
                     .unwrap_or(AttemptError::TimedOut),
             };
+            // A 2xx here is a body that did not decode as `T` (tallyfy_client::decode_response).
+            // Not retried: the same request would most likely get the same body.
+            if let AttemptError::Status {
+                status,
+                headers,
+                body,
+            } = &error
+                && status.is_success()
+            {
+                span.record("status", status.as_u16());
+                record_request_id(&span, headers);
+                break match serde_json::from_slice(body) {
+                    Ok(value) => Ok(value),
+                    Err(source) => Err(Error::decode::<T>(
+                        Some(*status),
+                        request_id_of(headers).map(str::to_owned),
+                        body,
+                        source,
+                    )),
+                };
+            }
 
             let outcome = match &error {
                 AttemptError::Status {
@@ -298,7 +319,7 @@ fn record_request_id(span: &tracing::Span, headers: &HeaderMap) {
     if span.is_disabled() {
         return;
     }
-    if let Some(id) = headers.get("x-request-id").and_then(|v| v.to_str().ok()) {
+    if let Some(id) = request_id_of(headers) {
         span.record("request_id", id);
     }
 }
@@ -333,7 +354,7 @@ fn classify<T: DeserializeOwned>(error: RawError<()>) -> AttemptError {
             connect: false,
         },
         RawError::InvalidResponsePayload(bytes, source) => {
-            AttemptError::Final(Error::decode::<T>(None, &bytes, source))
+            AttemptError::Final(Error::decode::<T>(None, None, &bytes, source))
         }
         RawError::InvalidRequest(message) | RawError::Custom(message) => {
             AttemptError::Final(Error::invalid_input("request", message))

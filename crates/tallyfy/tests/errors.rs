@@ -131,9 +131,10 @@ async fn html_text_and_empty_bodies_keep_their_status() {
 async fn a_success_body_that_does_not_decode_names_the_json_path() {
     let e = one_reply(|| {
         Reply::json(
-            200,
+            201,
             json!({"data": {"id": 1, "email": ["not", "a", "string"]}}),
         )
+        .header("x-request-id", "req-7")
     })
     .await;
     match &e {
@@ -143,8 +144,17 @@ async fn a_success_body_that_does_not_decode_names_the_json_path() {
         }
         other => panic!("{other:?}"),
     }
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(201));
+    assert_eq!(e.request_id(), Some("req-7"));
+    assert!(
+        e.to_string()
+            .starts_with("could not decode the response (HTTP 201) at `data.email`: "),
+        "{e}"
+    );
+    assert!(!e.is_retryable());
     let e = one_reply(|| Reply::text(200, "application/json", "<html>oops</html>")).await;
     assert!(matches!(e, Error::Decode { .. }), "{e:?}");
+    assert_eq!(e.status().map(|s| s.as_u16()), Some(200));
     // A list whose items do not decode names the item.
     let server = Scripted::start(|_, _| {
         Reply::json(

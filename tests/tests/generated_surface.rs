@@ -72,10 +72,11 @@ impl<'ast> Visit<'ast> for Operation {
             let mut path = template.value().replacen("{}", "", 1);
             for arg in args {
                 let text = tidy(arg);
-                // `encode_path(&org_id.to_string())` → `org_id`
+                // `encode_path(&user_id.to_string())` or `encode_path(org_id)` → the name
                 let name = text
-                    .trim_start_matches("encode_path(&")
-                    .split('.')
+                    .trim_start_matches("encode_path(")
+                    .trim_start_matches('&')
+                    .split(['.', ')'])
                     .next()
                     .unwrap_or(&text)
                     .to_string();

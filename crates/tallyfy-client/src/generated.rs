@@ -2384,11 +2384,8 @@ percent-encode it like any path segment.
         without_pagination: Option<bool>,
     ) -> Result<ResponseValue<types::GuestList>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/guests", self.baseurl, encode_path(& org_id
-            .to_string()),
+            "{}/organizations/{}/guests", self.baseurl, encode_path(org_id),
         );
-        #[allow(unused_mut)]
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2409,7 +2406,6 @@ percent-encode it like any path segment.
                     &without_pagination,
                 ),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_guests",
@@ -2446,11 +2442,8 @@ percent-encode it like any path segment.
         body: &'a types::GuestCreate,
     ) -> Result<ResponseValue<types::GuestEnvelope>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/guests", self.baseurl, encode_path(& org_id
-            .to_string()),
+            "{}/organizations/{}/guests", self.baseurl, encode_path(org_id),
         );
-        #[allow(unused_mut)]
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2460,7 +2453,6 @@ percent-encode it like any path segment.
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "create_guest",
@@ -2499,11 +2491,9 @@ percent-encode it like any path segment.
         with: Option<types::GetGuestWith>,
     ) -> Result<ResponseValue<types::GuestEnvelope>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/guests/{}", self.baseurl, encode_path(& org_id
-            .to_string()), encode_path(& guest_email.to_string()),
+            "{}/organizations/{}/guests/{}", self.baseurl, encode_path(org_id),
+            encode_path(guest_email),
         );
-        #[allow(unused_mut)]
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2513,7 +2503,6 @@ percent-encode it like any path segment.
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("with", &with))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_guest",
@@ -2553,11 +2542,9 @@ percent-encode it like any path segment.
         body: &'a types::GuestUpdate,
     ) -> Result<ResponseValue<types::GuestEnvelope>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/guests/{}", self.baseurl, encode_path(& org_id
-            .to_string()), encode_path(& guest_email.to_string()),
+            "{}/organizations/{}/guests/{}", self.baseurl, encode_path(org_id),
+            encode_path(guest_email),
         );
-        #[allow(unused_mut)]
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2567,7 +2554,6 @@ percent-encode it like any path segment.
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_guest",
@@ -2605,11 +2591,9 @@ percent-encode it like any path segment.
         guest_email: &'a str,
     ) -> Result<ResponseValue<types::GuestEnvelope>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/guests/{}", self.baseurl, encode_path(& org_id
-            .to_string()), encode_path(& guest_email.to_string()),
+            "{}/organizations/{}/guests/{}", self.baseurl, encode_path(org_id),
+            encode_path(guest_email),
         );
-        #[allow(unused_mut)]
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2618,7 +2602,6 @@ percent-encode it like any path segment.
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "remove_guest",
@@ -2655,11 +2638,9 @@ percent-encode it like any path segment.
         guest_email: &'a str,
     ) -> Result<ResponseValue<types::GuestEnvelope>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/guests/{}/disable", self.baseurl, encode_path(& org_id
-            .to_string()), encode_path(& guest_email.to_string()),
+            "{}/organizations/{}/guests/{}/disable", self.baseurl, encode_path(org_id),
+            encode_path(guest_email),
         );
-        #[allow(unused_mut)]
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2668,7 +2649,6 @@ percent-encode it like any path segment.
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "disable_guest",
@@ -2703,11 +2683,9 @@ percent-encode it like any path segment.
         guest_email: &'a str,
     ) -> Result<ResponseValue<types::GuestEnvelope>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/guests/{}/enable", self.baseurl, encode_path(& org_id
-            .to_string()), encode_path(& guest_email.to_string()),
+            "{}/organizations/{}/guests/{}/enable", self.baseurl, encode_path(org_id),
+            encode_path(guest_email),
         );
-        #[allow(unused_mut)]
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2716,7 +2694,6 @@ percent-encode it like any path segment.
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "enable_guest",
@@ -2753,13 +2730,11 @@ once.
         guest_id: &'a str,
     ) -> Result<ResponseValue<()>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/guests/{}/delete", self.baseurl, encode_path(& org_id
-            .to_string()), encode_path(& guest_id.to_string()),
+            "{}/organizations/{}/guests/{}/delete", self.baseurl, encode_path(org_id),
+            encode_path(guest_id),
         );
         #[allow(unused_mut)]
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-        #[allow(unused_mut)]
-        let mut request = self.client.delete(url).headers(header_map).build()?;
+        let mut request = self.client.delete(url).build()?;
         let info = OperationInfo {
             operation_id: "purge_guest",
         };
@@ -2804,10 +2779,8 @@ back wrapped in `{"data": ...}`.
         with: Option<&'a types::ListMembersWith>,
     ) -> Result<ResponseValue<types::MemberList>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/users", self.baseurl, encode_path(& org_id.to_string()),
+            "{}/organizations/{}/users", self.baseurl, encode_path(org_id),
         );
-        #[allow(unused_mut)]
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2821,7 +2794,6 @@ back wrapped in `{"data": ...}`.
             .query(&progenitor_client::QueryParam::new("q", &q))
             .query(&progenitor_client::QueryParam::new("sort", &sort))
             .query(&progenitor_client::QueryParam::new("with", &with))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "list_members",
@@ -2857,11 +2829,8 @@ percent-encode it like any path segment.
         body: &'a types::MemberInvite,
     ) -> Result<ResponseValue<types::MemberEnvelope>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/users/invite", self.baseurl, encode_path(& org_id
-            .to_string()),
+            "{}/organizations/{}/users/invite", self.baseurl, encode_path(org_id),
         );
-        #[allow(unused_mut)]
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2871,7 +2840,6 @@ percent-encode it like any path segment.
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "invite_member",
@@ -2909,11 +2877,9 @@ back wrapped in `{"data": ...}`.
         with: Option<&'a types::GetMemberWith>,
     ) -> Result<ResponseValue<types::MemberEnvelope>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/users/{}", self.baseurl, encode_path(& org_id
-            .to_string()), encode_path(& user_id.to_string()),
+            "{}/organizations/{}/users/{}", self.baseurl, encode_path(org_id),
+            encode_path(& user_id.to_string()),
         );
-        #[allow(unused_mut)]
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2923,7 +2889,6 @@ back wrapped in `{"data": ...}`.
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .query(&progenitor_client::QueryParam::new("with", &with))
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "get_member",
@@ -2961,11 +2926,9 @@ percent-encode it like any path segment.
         body: &'a types::MemberUpdate,
     ) -> Result<ResponseValue<types::MemberEnvelope>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/users/{}", self.baseurl, encode_path(& org_id
-            .to_string()), encode_path(& user_id.to_string()),
+            "{}/organizations/{}/users/{}", self.baseurl, encode_path(org_id),
+            encode_path(& user_id.to_string()),
         );
-        #[allow(unused_mut)]
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -2975,7 +2938,6 @@ percent-encode it like any path segment.
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "update_member",
@@ -3015,11 +2977,9 @@ percent-encode it like any path segment.
         with_reassignment: Option<bool>,
     ) -> Result<ResponseValue<types::MemberEnvelope>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/users/{}", self.baseurl, encode_path(& org_id
-            .to_string()), encode_path(& user_id.to_string()),
+            "{}/organizations/{}/users/{}", self.baseurl, encode_path(org_id),
+            encode_path(& user_id.to_string()),
         );
-        #[allow(unused_mut)]
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3035,7 +2995,6 @@ percent-encode it like any path segment.
                     &with_reassignment,
                 ),
             )
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "remove_member",
@@ -3073,11 +3032,9 @@ percent-encode it like any path segment.
         body: &'a types::MemberRoleChange,
     ) -> Result<ResponseValue<types::MemberEnvelope>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/users/{}/role", self.baseurl, encode_path(& org_id
-            .to_string()), encode_path(& user_id.to_string()),
+            "{}/organizations/{}/users/{}/role", self.baseurl, encode_path(org_id),
+            encode_path(& user_id.to_string()),
         );
-        #[allow(unused_mut)]
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
         #[allow(unused_mut)]
         let mut request = self
             .client
@@ -3087,7 +3044,6 @@ percent-encode it like any path segment.
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
             .json(&body)
-            .headers(header_map)
             .build()?;
         let info = OperationInfo {
             operation_id: "set_member_role",
@@ -3122,13 +3078,11 @@ percent-encode it like any path segment.
         user_id: i64,
     ) -> Result<ResponseValue<()>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/users/{}/disable", self.baseurl, encode_path(& org_id
-            .to_string()), encode_path(& user_id.to_string()),
+            "{}/organizations/{}/users/{}/disable", self.baseurl, encode_path(org_id),
+            encode_path(& user_id.to_string()),
         );
         #[allow(unused_mut)]
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-        #[allow(unused_mut)]
-        let mut request = self.client.delete(url).headers(header_map).build()?;
+        let mut request = self.client.delete(url).build()?;
         let info = OperationInfo {
             operation_id: "disable_member",
         };
@@ -3160,13 +3114,11 @@ percent-encode it like any path segment.
         user_id: i64,
     ) -> Result<ResponseValue<()>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/users/{}/enable", self.baseurl, encode_path(& org_id
-            .to_string()), encode_path(& user_id.to_string()),
+            "{}/organizations/{}/users/{}/enable", self.baseurl, encode_path(org_id),
+            encode_path(& user_id.to_string()),
         );
         #[allow(unused_mut)]
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-        #[allow(unused_mut)]
-        let mut request = self.client.put(url).headers(header_map).build()?;
+        let mut request = self.client.put(url).build()?;
         let info = OperationInfo {
             operation_id: "enable_member",
         };
@@ -3200,13 +3152,11 @@ percent-encode it like any path segment.
         user_id: i64,
     ) -> Result<ResponseValue<()>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/users/{}/delete", self.baseurl, encode_path(& org_id
-            .to_string()), encode_path(& user_id.to_string()),
+            "{}/organizations/{}/users/{}/delete", self.baseurl, encode_path(org_id),
+            encode_path(& user_id.to_string()),
         );
         #[allow(unused_mut)]
-        let mut header_map = ::reqwest::header::HeaderMap::with_capacity(0usize);
-        #[allow(unused_mut)]
-        let mut request = self.client.delete(url).headers(header_map).build()?;
+        let mut request = self.client.delete(url).build()?;
         let info = OperationInfo {
             operation_id: "purge_member",
         };

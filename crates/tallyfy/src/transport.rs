@@ -192,7 +192,7 @@ impl Client {
             // kilobyte) in scope across a later await would be stored in this future's state, and
             // every call would allocate and copy a future that much larger.
             let failure = {
-                // The generated call's future (1.5 KB for get_guest) is boxed, so only a pointer moves
+                // The generated call's future (1 KB for get_guest) is boxed, so only a pointer moves
                 // with this future's state (moves showed up as memcpy in instruction counts:
                 // crates/tallyfy/bench/instructions.sh).
                 let call = timeout_at(attempt_deadline, Box::pin(send()));
@@ -232,34 +232,28 @@ impl Client {
                     .await
                     .unwrap_or(AttemptError::TimedOut),
             };
-            // A 2xx here is a body that did not decode as `T` (tallyfy_client::decode_response).
-            // Not retried: the same request would most likely get the same body.
-            if let AttemptError::Status {
-                status,
-                headers,
-                body,
-            } = &error
-                && status.is_success()
-            {
-                span.record("status", status.as_u16());
-                record_request_id(&span, headers);
-                break match serde_json::from_slice(body) {
-                    Ok(value) => Ok(value),
-                    Err(source) => Err(Error::decode::<T>(
-                        Some(*status),
-                        request_id_of(headers).map(str::to_owned),
-                        body,
-                        source,
-                    )),
-                };
-            }
-
             let outcome = match &error {
                 AttemptError::Status {
-                    status, headers, ..
+                    status,
+                    headers,
+                    body,
                 } => {
                     span.record("status", status.as_u16());
                     record_request_id(&span, headers);
+                    // A 2xx here is a body that did not decode as `T`
+                    // (tallyfy_client::decode_response). Not retried: the same request would
+                    // most likely get the same body.
+                    if status.is_success() {
+                        break match serde_json::from_slice(body) {
+                            Ok(value) => Ok(value),
+                            Err(source) => Err(Error::decode::<T>(
+                                Some(*status),
+                                request_id_of(headers).map(str::to_owned),
+                                body,
+                                source,
+                            )),
+                        };
+                    }
                     Outcome::Status {
                         status: *status,
                         headers,

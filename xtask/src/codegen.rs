@@ -5,6 +5,11 @@
 //! decodes) and no error responses (so every non-2xx reaches the wrapper as a raw response with its
 //! status, headers and body intact, whatever its content type). The published spec keeps documenting
 //! every error.
+//!
+//! Nor is progenitor's output written as it comes. Passes over its syntax tree and text, each failing
+//! the generation if the output stops looking as expected: [`drop_api_version_header`] (an undocumented
+//! header, and the header map built for it), [`encode_str_params_without_copy`], and
+//! [`swap_runtime_helpers`] (the strict path encoder and `decode_response`).
 
 use crate::files::{self, Mode};
 use anyhow::{Context, Result, bail};

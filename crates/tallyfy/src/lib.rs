@@ -124,7 +124,9 @@
 //! ## Handle errors
 //!
 //! Every failure is one [`Error`]. API errors keep the status, code, message, per-field messages,
-//! `X-Request-Id` and raw body, whatever shape Tallyfy used:
+//! `X-Request-Id` and raw body, whatever shape Tallyfy used. A success response whose body does not
+//! match is [`Error::Decode`], with its status, request id, the JSON path that failed (`data.email`)
+//! and the start of the body. `Display` gives the status, code and message:
 //!
 //! ```no_run
 //! # async fn run(client: tallyfy::Client) -> tallyfy::Result<()> {
@@ -138,6 +140,7 @@
 //!     }
 //!     Err(e) if !e.field_errors().is_empty() => println!("rejected: {:?}", e.field_errors()),
 //!     Err(e) if e.is_retryable() => println!("try again later: {e} {:?}", e.retry_after()),
+//!     Err(e @ Error::Decode { .. }) => println!("unexpected body ({:?}): {e}", e.request_id()),
 //!     Err(e) => return Err(e),
 //! }
 //! # Ok(()) }

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
-use tallyfy::{Client, NewGuest};
+use tallyfy::{Client, ClientBuilder, NewGuest};
 use tallyfy_fake::{FakeTallyfy, Fault};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -109,6 +109,13 @@ async fn serve_once(listener: TcpListener, reply: String) -> String {
 
 #[tokio::test]
 async fn a_redirect_to_another_host_drops_the_authorization_header() {
+    redirect_drops_authorization(|b| b).await;
+    // With a caller's built reqwest::Client, the headers are added per request instead of as
+    // default headers: they must be dropped all the same.
+    redirect_drops_authorization(|b| b.http_client(tallyfy::reqwest::Client::new())).await;
+}
+
+async fn redirect_drops_authorization(configure: impl FnOnce(ClientBuilder) -> ClientBuilder) {
     let first = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let second = TcpListener::bind("127.0.0.1:0").await.unwrap();
     // Same machine, another host name and port: an origin the token was not meant for.
@@ -131,10 +138,7 @@ async fn a_redirect_to_another_host_drops_the_authorization_header() {
     let first = tokio::spawn(serve_once(first, redirect));
     let second = tokio::spawn(serve_once(second, ok));
 
-    let client = Client::builder()
-        .token(TOKEN)
-        .org("org")
-        .base_url(base)
+    let client = configure(Client::builder().token(TOKEN).org("org").base_url(base))
         .build()
         .unwrap();
     let result = client.guests().get("a@b.io").await;

@@ -81,6 +81,9 @@ fn mark_timestamps(node: &mut serde_yaml::Value) {
 fn settings() -> GenerationSettings {
     let mut s = GenerationSettings::default();
     s.with_interface(InterfaceStyle::Positional)
+        // Headers the client adds to each request itself (progenitor's `pre` hook), for callers
+        // who bring a built reqwest::Client: see crates/tallyfy-client/src/headers.rs.
+        .with_inner_type(quote::quote!(crate::RequestHeaders))
         .with_tag(TagStyle::Merged)
         .with_derive("PartialEq")
         .with_derive("::schemars::JsonSchema")

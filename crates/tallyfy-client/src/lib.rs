@@ -12,6 +12,8 @@
 //!   generator is told to use, so that a response never fails because of a date's shape, PHP's `[]`, or a
 //!   role the client has not heard of.
 //! - [`encode_path_segment`]: the strict percent-encoder that every path parameter goes through.
+//! - [`RequestHeaders`]: headers the client adds to every request itself (the generated client's
+//!   inner value, applied by progenitor's `pre` hook), for a `reqwest::Client` built elsewhere.
 //! - [`decode_response`]: how every typed 2xx response is read and decoded (progenitor's own helper
 //!   copies the header map first and drops the status of a body that does not decode; this one does
 //!   neither).
@@ -46,14 +48,17 @@
 //! ```no_run
 //! # async fn run() -> Result<(), tallyfy_client::Error> {
 //! let http = tallyfy_client::reqwest::Client::new();
-//! let client = tallyfy_client::Client::new_with_client("https://go.tallyfy.com/api", http);
+//! let headers = tallyfy_client::RequestHeaders::default();
+//! let client = tallyfy_client::Client::new_with_client("https://go.tallyfy.com/api", http, headers);
 //! let guest = client.get_guest("my-org-id", "o'brien+tag@x.io", None).await?;
 //! println!("{:?}", guest.into_inner().data.email);
 //! # Ok(()) }
 //! ```
-//! (Authentication and the required headers are set on the `reqwest::Client`; the `tallyfy` crate does
-//! that for you.)
+//! (Authentication and the required headers go either on the `reqwest::Client` as default headers or
+//! in [`RequestHeaders`], which the client adds to each request; the `tallyfy` crate does that for
+//! you.)
 
+mod headers;
 mod lenient;
 mod path;
 mod response;
@@ -63,6 +68,7 @@ mod response;
 mod generated;
 
 pub use generated::*;
+pub use headers::RequestHeaders;
 pub use lenient::{MemberRole, PaginationLinks, Timestamp};
 pub use path::encode_path_segment;
 pub use progenitor_client;

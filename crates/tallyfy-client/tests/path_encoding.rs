@@ -24,7 +24,7 @@ async fn one_request_target(call: impl AsyncFnOnce(tallyfy_client::Client)) -> S
         let head = String::from_utf8_lossy(&buf[..len]).to_string();
         head.split(' ').nth(1).unwrap().to_string()
     });
-    call(tallyfy_client::Client::new(&base)).await;
+    call(tallyfy_client::Client::new(&base, Default::default())).await;
     server.await.unwrap()
 }
 

@@ -23,7 +23,7 @@ fn client(fake: &FakeTallyfy) -> Client {
         .no_proxy()
         .build()
         .unwrap();
-    Client::new_with_client(&fake.base_url(), http)
+    Client::new_with_client(&fake.base_url(), http, Default::default())
 }
 
 #[tokio::test]

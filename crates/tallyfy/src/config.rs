@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
 use secrecy::{ExposeSecret, SecretString};
+use tallyfy_client::RequestHeaders;
 
 use crate::client::Client;
 use crate::error::{ConfigError, Error};
@@ -79,8 +80,18 @@ pub struct ClientBuilder {
     user_agent: String,
     timeouts: Timeouts,
     retry: RetryConfig,
-    reqwest: Option<reqwest::ClientBuilder>,
+    http: Http,
     allow_insecure_http: bool,
+}
+
+/// Where the HTTP client comes from.
+enum Http {
+    /// A new `reqwest::Client`, with the SDK's headers as default headers.
+    New,
+    /// The caller's builder, with the SDK's headers added as default headers.
+    Builder(Box<reqwest::ClientBuilder>),
+    /// The caller's built client; the SDK's headers are added to each request.
+    Built(reqwest::Client),
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -95,7 +106,11 @@ impl fmt::Debug for ClientBuilder {
             .field("retry", &self.retry)
             .field(
                 "reqwest_client",
-                &self.reqwest.as_ref().map(|_| "caller's builder"),
+                &match self.http {
+                    Http::New => None,
+                    Http::Builder(_) => Some("caller's builder"),
+                    Http::Built(_) => Some("caller's client"),
+                },
             )
             .field("allow_insecure_http", &self.allow_insecure_http)
             .finish()
@@ -121,7 +136,7 @@ impl Default for ClientBuilder {
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             timeouts: Timeouts::default(),
             retry: RetryConfig::default(),
-            reqwest: None,
+            http: Http::New,
             allow_insecure_http: false,
         }
     }
@@ -178,10 +193,9 @@ impl ClientBuilder {
     }
 
     /// Starts from your own `reqwest::ClientBuilder` (proxies, root certificates, pool settings). The
-    /// client adds its default headers, user agent and connect timeout to it.
-    ///
-    /// It takes a builder rather than a built `reqwest::Client` because the authentication headers are
-    /// set as the HTTP client's default headers, which a built client cannot gain afterwards.
+    /// client adds its default headers, user agent and connect timeout to it. To share a client that
+    /// is already built, use [`http_client`](Self::http_client) instead; whichever is called last
+    /// applies.
     ///
     /// ```
     /// use tallyfy::reqwest;
@@ -193,7 +207,29 @@ impl ClientBuilder {
     /// # Ok::<(), tallyfy::Error>(())
     /// ```
     pub fn reqwest_client(mut self, builder: reqwest::ClientBuilder) -> Self {
-        self.reqwest = Some(builder);
+        self.http = Http::Builder(Box::new(builder));
+        self
+    }
+
+    /// Uses a `reqwest::Client` that is already built, sharing its connection pool, TLS and proxy
+    /// settings with the rest of your service. A built client cannot gain default headers, so the
+    /// SDK's headers (`Authorization`, `Accept`, `X-Tallyfy-Client`, `User-Agent`) are added to each
+    /// request instead; they take precedence over the client's own default headers of the same
+    /// names. [`Timeouts::connect`] does not apply: connecting is the client's business. Whichever of
+    /// this and [`reqwest_client`](Self::reqwest_client) is called last applies.
+    ///
+    /// ```
+    /// use tallyfy::reqwest;
+    /// let shared = reqwest::Client::new();
+    /// let client = tallyfy::Client::builder()
+    ///     .token("t")
+    ///     .org("o")
+    ///     .http_client(shared.clone())
+    ///     .build()?;
+    /// # Ok::<(), tallyfy::Error>(())
+    /// ```
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Http::Built(client);
         self
     }
 
@@ -285,16 +321,24 @@ impl ClientBuilder {
             .map_err(|_| ConfigError::InvalidHeader { name: "User-Agent" })?;
         headers.insert(USER_AGENT, user_agent);
 
-        let http = self
-            .reqwest
-            .unwrap_or_default()
-            .default_headers(headers)
-            .connect_timeout(t.connect)
-            .build()
-            .map_err(ConfigError::Http)?;
+        let (http, per_request) = match self.http {
+            Http::Built(client) => (client, RequestHeaders::new(headers)),
+            other => {
+                let builder = match other {
+                    Http::Builder(builder) => *builder,
+                    _ => reqwest::ClientBuilder::new(),
+                };
+                let client = builder
+                    .default_headers(headers)
+                    .connect_timeout(t.connect)
+                    .build()
+                    .map_err(ConfigError::Http)?;
+                (client, RequestHeaders::default())
+            }
+        };
 
         Ok(Client::from_parts(crate::client::Parts {
-            api: tallyfy_client::Client::new_with_client(&base_url, http),
+            api: tallyfy_client::Client::new_with_client(&base_url, http, per_request),
             org,
             base_url,
             client_header: self.client_header,

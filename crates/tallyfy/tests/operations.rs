@@ -320,6 +320,52 @@ async fn required_headers_are_sent() {
     assert_eq!(err.status().map(|s| s.as_u16()), Some(401), "{err}");
 }
 
+#[tokio::test]
+async fn a_built_reqwest_client_gets_the_sdk_headers_on_every_request() {
+    let fake = fake(2, 1).await;
+    let mut theirs = tallyfy::reqwest::header::HeaderMap::new();
+    theirs.insert("x-probe", "from-their-client".parse().unwrap());
+    theirs.insert(USER_AGENT, "their-agent/1".parse().unwrap());
+    let shared = tallyfy::reqwest::Client::builder()
+        .default_headers(theirs)
+        .build()
+        .unwrap();
+    let client = support::builder_for(&fake.base_url())
+        .token(fake.token())
+        .org(fake.org_id())
+        .http_client(shared.clone())
+        .build()
+        .unwrap();
+
+    let email = fake.guests()[0].email.clone().unwrap();
+    client.guests().list().collect_all().await.unwrap();
+    client.guests().get(&email).await.unwrap();
+    client
+        .guests()
+        .create(NewGuest::new("built@x.io"))
+        .await
+        .unwrap();
+    let requests = fake.requests();
+    assert_eq!(requests.len(), 3);
+    for req in requests {
+        assert_eq!(
+            req.headers[AUTHORIZATION],
+            format!("Bearer {}", support::TOKEN).as_str()
+        );
+        assert_eq!(req.headers[ACCEPT], "application/json");
+        assert_eq!(req.headers["x-tallyfy-client"], "APIClient");
+        // The SDK's User-Agent wins over the client's default of the same name; the client's
+        // other defaults still go out.
+        assert_eq!(
+            req.headers[USER_AGENT],
+            concat!("tallyfy-rs/", env!("CARGO_PKG_VERSION"))
+        );
+        assert_eq!(req.headers["x-probe"], "from-their-client");
+    }
+    // The client was shared, not consumed.
+    drop(shared);
+}
+
 fn assert_send<T: Send>(_: &T) {}
 
 #[test]

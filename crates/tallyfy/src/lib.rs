@@ -26,6 +26,10 @@
 //! # Ok(()) }
 //! ```
 //!
+//! To share a `reqwest::Client` your service already has (its pool, proxy and TLS settings), pass it
+//! to [`http_client`](ClientBuilder::http_client); to start from your own `reqwest::ClientBuilder`,
+//! use [`reqwest_client`](ClientBuilder::reqwest_client).
+//!
 //! Every request carries `Authorization: Bearer <token>` (marked sensitive), `Accept:
 //! application/json`, `X-Tallyfy-Client: APIClient` (change it with
 //! [`client_header`](ClientBuilder::client_header)) and `User-Agent: tallyfy-rs/<version>`. The token

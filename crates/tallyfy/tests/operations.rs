@@ -286,17 +286,7 @@ async fn required_headers_are_sent() {
     let fake = fake(1, 1).await;
     let client = fake_client(&fake);
     client.guests().list().collect_all().await.unwrap();
-    let req = fake.last_request().unwrap();
-    assert_eq!(
-        req.headers[AUTHORIZATION],
-        format!("Bearer {}", support::TOKEN).as_str()
-    );
-    assert_eq!(req.headers[ACCEPT], "application/json");
-    assert_eq!(req.headers["x-tallyfy-client"], "APIClient");
-    assert_eq!(
-        req.headers[USER_AGENT],
-        concat!("tallyfy-rs/", env!("CARGO_PKG_VERSION"))
-    );
+    assert_sdk_headers(&fake.last_request().unwrap());
 
     let custom = support::builder_for(&fake.base_url())
         .token(fake.token())
@@ -348,22 +338,27 @@ async fn a_built_reqwest_client_gets_the_sdk_headers_on_every_request() {
     let requests = fake.requests();
     assert_eq!(requests.len(), 3);
     for req in requests {
-        assert_eq!(
-            req.headers[AUTHORIZATION],
-            format!("Bearer {}", support::TOKEN).as_str()
-        );
-        assert_eq!(req.headers[ACCEPT], "application/json");
-        assert_eq!(req.headers["x-tallyfy-client"], "APIClient");
         // The SDK's User-Agent wins over the client's default of the same name; the client's
         // other defaults still go out.
-        assert_eq!(
-            req.headers[USER_AGENT],
-            concat!("tallyfy-rs/", env!("CARGO_PKG_VERSION"))
-        );
+        assert_sdk_headers(&req);
         assert_eq!(req.headers["x-probe"], "from-their-client");
     }
     // The client was shared, not consumed.
     drop(shared);
+}
+
+/// The four headers the SDK sends on every request, with their default values.
+fn assert_sdk_headers(req: &tallyfy_fake::RecordedRequest) {
+    assert_eq!(
+        req.headers[AUTHORIZATION],
+        format!("Bearer {}", support::TOKEN).as_str()
+    );
+    assert_eq!(req.headers[ACCEPT], "application/json");
+    assert_eq!(req.headers["x-tallyfy-client"], "APIClient");
+    assert_eq!(
+        req.headers[USER_AGENT],
+        concat!("tallyfy-rs/", env!("CARGO_PKG_VERSION"))
+    );
 }
 
 fn assert_send<T: Send>(_: &T) {}

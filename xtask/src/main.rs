@@ -8,6 +8,7 @@
 mod codegen;
 mod example_check;
 mod files;
+mod rewrites;
 mod spec_rules;
 
 use anyhow::{Result, bail};

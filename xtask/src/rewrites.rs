@@ -1,0 +1,269 @@
+//! Passes over progenitor's output, run by [`crate::codegen::generate`]. Each fails the generation if
+//! the output stops looking as expected, so a progenitor upgrade cannot quietly undo one:
+//! - [`drop_api_version_header`]: an undocumented header, and the header map built for it;
+//! - [`encode_str_params_without_copy`]: `&str` path parameters go to the encoder as they are;
+//! - [`swap_runtime_helpers`]: the strict path encoder and `decode_response` instead of
+//!   progenitor-client's.
+//!
+//! The tests that pin their effect on the generated file are in `codegen.rs`.
+
+use anyhow::{Result, bail};
+
+/// progenitor adds an `api-version` header (for the versioned APIs of Oxide's dropshot servers) to
+/// every request. Tallyfy defines no such header, so the client would send one the API never
+/// documented, and build a header map per request to do it. Remove each `header_map.append` of it;
+/// where the map is then empty (an operation without header parameters: all of Tallyfy's), remove the
+/// map and its `.headers(header_map)` too. Fail if a progenitor upgrade changes the shape, so the
+/// header can never come back unnoticed.
+pub fn drop_api_version_header(file: &mut syn::File) -> Result<()> {
+    use quote::ToTokens;
+    use syn::visit_mut::VisitMut;
+
+    #[derive(Default)]
+    struct Dropper {
+        removed: usize,
+        shrunk: usize,
+        emptied: usize,
+        unchained: usize,
+    }
+
+    fn is_api_version_append(stmt: &syn::Stmt) -> bool {
+        let syn::Stmt::Expr(syn::Expr::MethodCall(call), _) = stmt else {
+            return false;
+        };
+        call.method == "append"
+            && call.receiver.to_token_stream().to_string() == "header_map"
+            && call
+                .args
+                .first()
+                .is_some_and(|a| a.to_token_stream().to_string().contains("\"api-version\""))
+    }
+
+    /// The capacity literal of `let mut header_map = ...::HeaderMap::with_capacity(Nusize);`.
+    fn capacity(stmt: &mut syn::Stmt) -> Option<&mut syn::LitInt> {
+        let syn::Stmt::Local(local) = stmt else {
+            return None;
+        };
+        if local.pat.to_token_stream().to_string() != "mut header_map" {
+            return None;
+        }
+        let Some(syn::Expr::Call(call)) = local.init.as_mut().map(|i| &mut *i.expr) else {
+            return None;
+        };
+        if !call
+            .func
+            .to_token_stream()
+            .to_string()
+            .ends_with("with_capacity")
+        {
+            return None;
+        }
+        match call.args.first_mut() {
+            Some(syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(n),
+                ..
+            })) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// Turns `receiver.headers(header_map)` into `receiver` wherever it occurs.
+    struct Unchain(usize);
+    impl VisitMut for Unchain {
+        fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+            if let syn::Expr::MethodCall(call) = expr
+                && call.method == "headers"
+                && call.args.len() == 1
+                && call.args[0].to_token_stream().to_string() == "header_map"
+            {
+                *expr = (*call.receiver).clone();
+                self.0 += 1;
+            }
+            syn::visit_mut::visit_expr_mut(self, expr);
+        }
+    }
+
+    impl VisitMut for Dropper {
+        fn visit_block_mut(&mut self, block: &mut syn::Block) {
+            let before = block.stmts.len();
+            block.stmts.retain(|s| !is_api_version_append(s));
+            let removed = before - block.stmts.len();
+            if removed > 0 {
+                self.removed += removed;
+                let mut empty = false;
+                for n in block.stmts.iter_mut().filter_map(capacity) {
+                    let value = n.base10_parse::<usize>().unwrap_or(0);
+                    if let Some(left) = value.checked_sub(removed) {
+                        *n = syn::LitInt::new(&format!("{left}usize"), n.span());
+                        self.shrunk += 1;
+                        empty = left == 0;
+                    }
+                }
+                if empty {
+                    block.stmts.retain_mut(|s| capacity(s).is_none());
+                    self.emptied += 1;
+                    let mut unchain = Unchain(0);
+                    for stmt in &mut block.stmts {
+                        unchain.visit_stmt_mut(stmt);
+                    }
+                    self.unchained += unchain.0;
+                }
+            }
+            syn::visit_mut::visit_block_mut(self, block);
+        }
+    }
+
+    let mut dropper = Dropper::default();
+    dropper.visit_file_mut(file);
+    let text = file.to_token_stream().to_string();
+    let left = text.matches("\"api-version\"").count();
+    let Dropper {
+        removed,
+        shrunk,
+        emptied,
+        unchained,
+    } = dropper;
+    if removed == 0 || shrunk != removed || unchained != emptied || left != 0 {
+        bail!(
+            "progenitor's api-version header changed shape (removed {removed}, capacities fixed \
+             {shrunk}, maps emptied {emptied}, .headers calls removed {unchained}, left {left}); \
+             update drop_api_version_header"
+        );
+    }
+    Ok(())
+}
+
+/// progenitor formats each path parameter into the URL as `encode_path(&param.to_string())`, which
+/// for a `&str` parameter copies it into a `String` first. Pass such parameters to the encoder as
+/// they are (the URL is built by `format!`, whose arguments are tokens to syn, so they are parsed
+/// here). Other types (`i64` ids) keep their `to_string()`.
+pub fn encode_str_params_without_copy(file: &mut syn::File) -> Result<()> {
+    use quote::ToTokens;
+    use syn::punctuated::Punctuated;
+    use syn::visit_mut::VisitMut;
+
+    /// `encode_path(&name.to_string())` with `name` one of `strs` → `encode_path(name)`.
+    fn rewrite(expr: &mut syn::Expr, strs: &[syn::Ident]) -> bool {
+        let syn::Expr::Call(call) = expr else {
+            return false;
+        };
+        if call.func.to_token_stream().to_string() != "encode_path" || call.args.len() != 1 {
+            return false;
+        }
+        let syn::Expr::Reference(reference) = &call.args[0] else {
+            return false;
+        };
+        let syn::Expr::MethodCall(to_string) = &*reference.expr else {
+            return false;
+        };
+        let syn::Expr::Path(path) = &*to_string.receiver else {
+            return false;
+        };
+        let Some(name) = path.path.get_ident().filter(|i| strs.contains(i)).cloned() else {
+            return false;
+        };
+        if to_string.method != "to_string" || !to_string.args.is_empty() {
+            return false;
+        }
+        call.args[0] = syn::parse_quote!(#name);
+        true
+    }
+
+    struct Rewriter {
+        strs: Vec<syn::Ident>,
+        rewritten: usize,
+        failed: Option<String>,
+    }
+
+    impl VisitMut for Rewriter {
+        fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
+            self.strs = f
+                .sig
+                .inputs
+                .iter()
+                .filter_map(|arg| match arg {
+                    syn::FnArg::Typed(t) => Some(t),
+                    syn::FnArg::Receiver(_) => None,
+                })
+                .filter(|t| matches!(&*t.ty, syn::Type::Reference(r) if r.elem.to_token_stream().to_string() == "str"))
+                .filter_map(|t| match &*t.pat {
+                    syn::Pat::Ident(p) => Some(p.ident.clone()),
+                    _ => None,
+                })
+                .collect();
+            syn::visit_mut::visit_impl_item_fn_mut(self, f);
+            self.strs.clear();
+        }
+
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            if self.strs.is_empty() || !mac.path.is_ident("format") {
+                return;
+            }
+            let parser = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
+            let mut args = match mac.parse_body_with(parser) {
+                Ok(args) => args,
+                Err(e) => {
+                    self.failed = Some(format!("{}: {e}", mac.to_token_stream()));
+                    return;
+                }
+            };
+            let mut changed = false;
+            for arg in args.iter_mut() {
+                if rewrite(arg, &self.strs) {
+                    self.rewritten += 1;
+                    changed = true;
+                }
+            }
+            if changed {
+                mac.tokens = args.to_token_stream();
+            }
+        }
+    }
+
+    let mut rewriter = Rewriter {
+        strs: Vec::new(),
+        rewritten: 0,
+        failed: None,
+    };
+    rewriter.visit_file_mut(file);
+    if let Some(e) = rewriter.failed {
+        bail!("could not read a format! call in progenitor's output: {e}");
+    }
+    if rewriter.rewritten == 0 {
+        bail!(
+            "no `encode_path(&param.to_string())` for a &str parameter in progenitor's output; \
+             update encode_str_params_without_copy"
+        );
+    }
+    Ok(())
+}
+
+/// Points the generated code at two of the client crate's own helpers instead of progenitor-client's,
+/// and fails loudly if a progenitor upgrade changes what is replaced:
+/// - `encode_path` leaves `@ + ' ; & = \\` raw; `crate::encode_path_segment` is a strict RFC 3986
+///   encoder (the import is swapped, once);
+/// - `ResponseValue::from_response` clones every response's header map before reading the body;
+///   `crate::decode_response` takes the headers apart from the body instead (every typed success).
+pub fn swap_runtime_helpers(code: &str) -> Result<String> {
+    const IMPORT_FROM: &str =
+        "use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};";
+    const IMPORT_TO: &str = "use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};\n\
+                             #[allow(unused_imports)]\n\
+                             use crate::encode_path_segment as encode_path;";
+    const DECODE_FROM: &str = "ResponseValue::from_response(response).await";
+    const DECODE_TO: &str = "crate::decode_response(response).await";
+
+    let imports = code.matches(IMPORT_FROM).count();
+    if imports != 1 {
+        bail!("expected exactly one `{IMPORT_FROM}` in progenitor's output, found {imports}");
+    }
+    let code = code.replacen(IMPORT_FROM, IMPORT_TO, 1);
+    if !code.contains(DECODE_FROM)
+        || code.matches("from_response").count() != code.matches(DECODE_FROM).count()
+    {
+        bail!(
+            "progenitor's output no longer decodes with `{DECODE_FROM}` everywhere; update the swap"
+        );
+    }
+    Ok(code.replace(DECODE_FROM, DECODE_TO))
+}

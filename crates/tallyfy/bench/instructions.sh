@@ -10,7 +10,7 @@ bin=$(ls -t target/release/deps/instructions-* | grep -v '\.d$' | head -1)
 count() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" "$1" "$2" 2>&1 | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'; }
 echo "| contender | instructions per call |"
 echo "|---|---|"
-for c in reqwest reqwest-fixed-url reqwest-timeout generated sdk; do
+for c in reqwest_serde_json reqwest_serde_json_fixed_url reqwest_serde_json_timeout generated_client sdk; do
   a=$(count "$c" "$n1"); b=$(count "$c" "$n2")
   echo "| $c | $(( (b - a) / (n2 - n1) )) |"
 done

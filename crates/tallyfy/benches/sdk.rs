@@ -8,7 +8,7 @@ use std::time::Duration;
 
 mod common;
 
-use common::{AWKWARD, HandWritten, fake_with_awkward_guest, sdk_client};
+use common::{Contender, Contenders, fake_with_awkward_guest, runtimes, sdk_client};
 use criterion::{Criterion, criterion_group, criterion_main};
 use futures::TryStreamExt;
 use tallyfy_client::types::GuestList;
@@ -23,113 +23,78 @@ fn runtime() -> tokio::runtime::Runtime {
 }
 
 fn get_guest(c: &mut Criterion) {
-    // The server runs on its own thread; the clients on a single-threaded runtime on this one, so the
-    // two do not compete for one scheduler.
-    let server_rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap();
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let (server_rt, rt) = runtimes();
     let fake = fake_with_awkward_guest(&server_rt);
-    let sdk = sdk_client(&fake);
-    let generated = sdk.raw().clone();
-    let org = fake.org_id().to_owned();
-    // The hand-written baseline: the same headers, the same URL, the same typed body.
-    let hand = HandWritten::new(&fake);
-    let fixed_url = hand.guest_url(AWKWARD);
+    // The hand-written baseline sends the same headers to the same URL and decodes the same typed
+    // body (see benches/common/mod.rs).
+    let contenders = Contenders::new(&fake);
 
     let mut group = c.benchmark_group("get_guest");
-    group.bench_function("sdk", |b| {
-        b.to_async(&rt).iter(|| async {
-            let guest = sdk.guests().get(AWKWARD).await.unwrap();
-            assert!(guest.id.is_some());
-        })
-    });
-    group.bench_function("generated_client", |b| {
-        b.to_async(&rt).iter(|| async {
-            let guest = generated.get_guest(&org, AWKWARD, None).await.unwrap();
-            assert!(guest.data.id.is_some());
-        })
-    });
-    group.bench_function("reqwest_serde_json", |b| {
-        b.to_async(&rt).iter(|| async {
-            assert!(hand.get_guest(AWKWARD).await.data.id.is_some());
-        })
-    });
-    group.bench_function("reqwest_serde_json_fixed_url", |b| {
-        b.to_async(&rt).iter(|| async {
-            assert!(hand.get_url(&fixed_url).await.data.id.is_some());
-        })
-    });
+    for contender in [
+        Contender::Sdk,
+        Contender::Generated,
+        Contender::HandWritten,
+        Contender::HandWrittenFixedUrl,
+    ] {
+        group.bench_function(contender.name(), |b| {
+            b.to_async(&rt).iter(|| contenders.call(contender))
+        });
+    }
     group.finish();
 
     // Criterion measures one function after the other, so on a busy machine they can see different
     // loads. This interleaves them: each round times a block of 100 calls of each contender, in a
     // rotating order, and the medians of the per-round ratios to the baseline are printed.
-    const NAMES: [&str; 5] = [
-        "SDK",
-        "generated client",
-        "reqwest+serde_json",
-        "reqwest+serde_json, URL built once",
-        "reqwest+serde_json with a tokio timeout",
-    ];
-    const BASELINE: usize = 2;
     const ROUNDS: usize = 200;
+    let all = Contender::ALL;
+    let baseline = all
+        .iter()
+        .position(|c| *c == Contender::HandWritten)
+        .unwrap();
     rt.block_on(async {
-        let mut ratios = vec![Vec::new(); NAMES.len()];
-        let mut totals = [Duration::ZERO; NAMES.len()];
+        let mut ratios = vec![Vec::new(); all.len()];
+        let mut totals = [Duration::ZERO; Contender::ALL.len()];
         for round in 0..ROUNDS {
-            let mut times = [Duration::ZERO; NAMES.len()];
-            for turn in 0..NAMES.len() {
-                let contender = (round + turn) % NAMES.len();
+            let mut times = [Duration::ZERO; Contender::ALL.len()];
+            for turn in 0..all.len() {
+                let index = (round + turn) % all.len();
                 let started = std::time::Instant::now();
                 for _ in 0..100 {
-                    match contender {
-                        0 => {
-                            sdk.guests().get(AWKWARD).await.unwrap();
-                        }
-                        1 => {
-                            generated.get_guest(&org, AWKWARD, None).await.unwrap();
-                        }
-                        2 => {
-                            hand.get_guest(AWKWARD).await;
-                        }
-                        3 => {
-                            hand.get_url(&fixed_url).await;
-                        }
-                        _ => {
-                            // The baseline with a per-request timeout, as the SDK has.
-                            tokio::time::timeout(Duration::from_secs(30), hand.get_guest(AWKWARD))
-                                .await
-                                .unwrap();
-                        }
-                    }
+                    contenders.call(all[index]).await;
                 }
-                times[contender] += started.elapsed();
+                times[index] += started.elapsed();
             }
-            for (contender, time) in times.iter().enumerate() {
-                ratios[contender].push(time.as_secs_f64() / times[BASELINE].as_secs_f64());
-                totals[contender] += *time;
+            for (index, time) in times.iter().enumerate() {
+                ratios[index].push(time.as_secs_f64() / times[baseline].as_secs_f64());
+                totals[index] += *time;
             }
         }
-        for ((name, ratios), total) in NAMES.iter().zip(&mut ratios).zip(totals) {
+        for ((contender, ratios), total) in all.iter().zip(&mut ratios).zip(totals) {
             ratios.sort_by(f64::total_cmp);
             eprintln!(
-                "get_guest interleaved, {name} / reqwest+serde_json: median {:.3} (p10 {:.3}, p90 {:.3}), \
+                "get_guest interleaved, {} / reqwest+serde_json: median {:.3} (p10 {:.3}, p90 {:.3}), \
                  total time {:.3}, over {ROUNDS} rounds",
+                label(*contender),
                 ratios[ratios.len() / 2],
                 ratios[ratios.len() / 10],
                 ratios[ratios.len() * 9 / 10],
-                total.as_secs_f64() / totals[BASELINE].as_secs_f64(),
+                total.as_secs_f64() / totals[baseline].as_secs_f64(),
             );
         }
     });
     drop(fake);
     drop(server_rt);
+}
+
+/// A contender's name in the interleaved comparison's report.
+fn label(contender: Contender) -> &'static str {
+    match contender {
+        Contender::Sdk => "SDK",
+        Contender::Generated => "generated client",
+        Contender::HandWritten => "reqwest+serde_json",
+        Contender::HandWrittenFixedUrl => "reqwest+serde_json, URL built once",
+        Contender::HandWrittenWithTimeout => "reqwest+serde_json with a tokio timeout",
+    }
 }
 
 fn list_10k(c: &mut Criterion) {

@@ -94,6 +94,28 @@ enum Http {
     Built(reqwest::Client),
 }
 
+impl Http {
+    /// The HTTP client, and the headers the generated client must add to each request itself: none
+    /// when `headers` could become the client's default headers, all of them for a built client.
+    fn finish(
+        self,
+        headers: HeaderMap,
+        connect: Duration,
+    ) -> Result<(reqwest::Client, RequestHeaders), ConfigError> {
+        let builder = match self {
+            Http::Built(client) => return Ok((client, RequestHeaders::new(headers))),
+            Http::Builder(builder) => *builder,
+            Http::New => reqwest::ClientBuilder::new(),
+        };
+        let client = builder
+            .default_headers(headers)
+            .connect_timeout(connect)
+            .build()
+            .map_err(ConfigError::Http)?;
+        Ok((client, RequestHeaders::default()))
+    }
+}
+
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
@@ -321,21 +343,7 @@ impl ClientBuilder {
             .map_err(|_| ConfigError::InvalidHeader { name: "User-Agent" })?;
         headers.insert(USER_AGENT, user_agent);
 
-        let (http, per_request) = match self.http {
-            Http::Built(client) => (client, RequestHeaders::new(headers)),
-            other => {
-                let builder = match other {
-                    Http::Builder(builder) => *builder,
-                    _ => reqwest::ClientBuilder::new(),
-                };
-                let client = builder
-                    .default_headers(headers)
-                    .connect_timeout(t.connect)
-                    .build()
-                    .map_err(ConfigError::Http)?;
-                (client, RequestHeaders::default())
-            }
-        };
+        let (http, per_request) = self.http.finish(headers, t.connect)?;
 
         Ok(Client::from_parts(crate::client::Parts {
             api: tallyfy_client::Client::new_with_client(&base_url, http, per_request),

@@ -9,7 +9,8 @@
 //! - empty values;
 //! - `.` and `..`, which are unreserved and would be read as dot segments that remove part of the path;
 //! - control characters;
-//! - for emails, a value without `@` or with more than one `@` outside a quoted local part.
+//! - for emails, a value without `@`, with more than one `@` outside a quoted local part, or with
+//!   nothing before or nothing after the last `@` (no mailbox or no domain).
 
 use crate::error::Error;
 
@@ -18,7 +19,17 @@ pub(crate) fn email_segment(email: &str) -> Result<&str, Error> {
     common("email", email)?;
     match unquoted_at_signs(email) {
         0 => Err(Error::invalid_input("email", "must contain `@`")),
-        1 => Ok(email),
+        1 => match email.rsplit_once('@') {
+            Some(("", _)) => Err(Error::invalid_input(
+                "email",
+                "must have a local part before the `@`",
+            )),
+            Some((_, "")) => Err(Error::invalid_input(
+                "email",
+                "must have a domain after the `@`",
+            )),
+            _ => Ok(email),
+        },
         _ => Err(Error::invalid_input(
             "email",
             "must not contain more than one `@` outside a quoted local part",
@@ -138,6 +149,10 @@ mod tests {
             ("..", "`.`"),
             ("ab.com", "`@`"),
             ("a@b@c.com", "more than one"),
+            ("@b.com", "local part"),
+            ("a@", "domain"),
+            ("@", "local part"),
+            ("\"a@b\"@", "domain"),
             ("a@b.com\n", "control"),
             ("a\u{0}@b.com", "control"),
             ("a\u{85}@b.com", "control"),

@@ -90,9 +90,12 @@
 //! - [`max_pages(n)`](guests::ListGuests::max_pages) and
 //!   [`without_pagination()`](guests::ListGuests::without_pagination).
 //!
-//! A walk never loops: it stops at `total_pages`, on an empty page, and at [`HARD_PAGE_CAP`], and a
-//! server that ignores `page` is reported as [`Error::Pagination`]. A list response without pagination
-//! meta is one page.
+//! A walk never loops and never ends short without saying so: it stops at `total_pages` (a later
+//! page's smaller `total_pages` wins, since the list may shrink while it is walked) and at
+//! [`HARD_PAGE_CAP`]. A server that ignores `page`, or an empty page while the server still claims
+//! more pages, is reported as [`Error::Pagination`] (naming the page and how many items were read), so
+//! an export never holds fewer items than the server without an error. A list response without
+//! pagination meta is one page.
 //!
 //! ## Guests by email
 //!

@@ -5,11 +5,15 @@
 //! `concurrency` requests in flight, yielded in order. It stops:
 //! - after page `total_pages` (or at once when `total_pages` is 0 or 1); when a later page's meta gives
 //!   a smaller `total_pages` (the list shrank during the walk), the later figure wins;
-//! - on an empty page;
+//! - on an empty page that its own meta calls the last one (or that lies beyond its own
+//!   `total_pages`: the list shrank);
 //! - after `max_pages` pages, if set;
 //! - after a single page when the response has no pagination meta;
 //! - with an error after [`HARD_PAGE_CAP`] pages, or when the server sends the previous page's items
-//!   again or reports a different page than the one asked for (it ignores `page`): never a loop.
+//!   again or reports a different page than the one asked for (it ignores `page`): never a loop;
+//! - with an error on an empty page while more pages are still claimed (its own meta, or page 1's
+//!   when it has none, says the list goes on): ending quietly there would return fewer items than the
+//!   server holds. The error names the empty page and how many items were read before it.
 //!
 //! An error is yielded once, then the stream ends. Retries happen per request, below the walk, so one
 //! 429 on page 7 does not end it. At most `concurrency` pages are buffered, whatever the total.
@@ -252,6 +256,10 @@ enum State<T> {
         pages: BoxStream<'static, (u64, Result<Page<T>, Error>)>,
         previous: Vec<String>,
         cap_reached: Option<u64>,
+        /// The `total_pages` page 1 claimed (a later page's own meta overrides it for that page).
+        claimed: u64,
+        /// Items in the pages yielded so far.
+        read: u64,
     },
     Done,
 }
@@ -291,6 +299,17 @@ fn page_is_last<T>(page: &Page<T>) -> bool {
         .is_some_and(|total| page.number >= total)
 }
 
+/// The error for an empty page while the list still claims pages after it: items are missing.
+fn empty_page(number: u64, claimed: u64, read: u64) -> Error {
+    Error::Pagination {
+        page: number,
+        reason: format!(
+            "page {number} was empty but the server still claims {claimed} pages; \
+             {read} items were read before it, so the list was not read completely"
+        ),
+    }
+}
+
 fn walk_pages<T: Item>(walk: Walk<T>) -> BoxStream<'static, Result<Page<T>, Error>> {
     stream::unfold(State::Start(walk), |state| async move {
         match state {
@@ -314,7 +333,10 @@ fn walk_pages<T: Item>(walk: Walk<T>) -> BoxStream<'static, Result<Page<T>, Erro
                 let cap = walk.cap;
                 let limit = walk.max_pages.unwrap_or(u64::MAX).min(cap);
                 let last = total_pages.min(limit);
-                if page.items.is_empty() || last <= 1 {
+                if page.items.is_empty() && total_pages > 1 {
+                    return Some((Err(empty_page(1, total_pages, 0)), State::Done));
+                }
+                if last <= 1 {
                     return Some((Ok(page), State::Done));
                 }
                 let cap_reached =
@@ -327,12 +349,15 @@ fn walk_pages<T: Item>(walk: Walk<T>) -> BoxStream<'static, Result<Page<T>, Erro
                     })
                     .buffered(walk.concurrency.max(1))
                     .boxed();
+                let read = page.items.len() as u64;
                 Some((
                     Ok(page),
                     State::Rest {
                         pages,
                         previous,
                         cap_reached,
+                        claimed: total_pages,
+                        read,
                     },
                 ))
             }
@@ -340,6 +365,8 @@ fn walk_pages<T: Item>(walk: Walk<T>) -> BoxStream<'static, Result<Page<T>, Erro
                 mut pages,
                 previous,
                 cap_reached,
+                claimed,
+                read,
             } => match pages.next().await {
                 None => cap_reached.map(|cap| {
                     (
@@ -353,18 +380,32 @@ fn walk_pages<T: Item>(walk: Walk<T>) -> BoxStream<'static, Result<Page<T>, Erro
                     )
                 }),
                 Some((_, Err(e))) => Some((Err(e), State::Done)),
-                Some((_, Ok(page))) if page.items.is_empty() => None,
+                // The list shrank while it was walked: this empty page is at or past its own end.
+                Some((_, Ok(page))) if page.items.is_empty() && page_is_last(&page) => None,
+                Some((_, Ok(page))) if page.items.is_empty() => {
+                    let claimed = page
+                        .info
+                        .as_ref()
+                        .and_then(|i| i.total_pages)
+                        .unwrap_or(claimed);
+                    Some((Err(empty_page(page.number, claimed, read)), State::Done))
+                }
                 Some((_, Ok(page))) => match check_page(&page, Some(&previous)) {
                     // The list shrank while it was walked: this page's meta says it is the last.
                     Ok(_) if page_is_last(&page) => Some((Ok(page), State::Done)),
-                    Ok(ids) => Some((
-                        Ok(page),
-                        State::Rest {
-                            pages,
-                            previous: ids,
-                            cap_reached,
-                        },
-                    )),
+                    Ok(ids) => {
+                        let read = read + page.items.len() as u64;
+                        Some((
+                            Ok(page),
+                            State::Rest {
+                                pages,
+                                previous: ids,
+                                cap_reached,
+                                claimed,
+                                read,
+                            },
+                        ))
+                    }
                     Err(e) => Some((Err(e), State::Done)),
                 },
             },

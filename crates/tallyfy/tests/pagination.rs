@@ -93,8 +93,8 @@ async fn stops_at_total_pages() {
 }
 
 #[tokio::test]
-async fn stops_on_an_empty_page() {
-    // Claims 10 pages but page 3 is empty.
+async fn an_empty_page_while_more_are_claimed_is_an_error_after_the_items_read() {
+    // Claims 10 pages but page 3 is empty: ending quietly would lose pages 3 to 10.
     let server = Scripted::start(|req, _| {
         let page: u64 = req.param("page").unwrap().parse().unwrap();
         let ids = if page < 3 {
@@ -103,6 +103,53 @@ async fn stops_on_an_empty_page() {
             0..0
         };
         Reply::json(200, guest_page(ids, page, 10))
+    })
+    .await;
+    let client = client_for(&server.base_url);
+    let mut items = client.guests().list().items();
+    let mut read = 0;
+    let err = loop {
+        match items.try_next().await {
+            Ok(Some(_)) => read += 1,
+            Ok(None) => panic!("the walk ended quietly after {read} items"),
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(read, 20, "every item before the empty page is yielded");
+    assert!(
+        matches!(&err, Error::Pagination { page: 3, reason } if reason.contains("20 items") && reason.contains("10 pages")),
+        "{err}"
+    );
+    assert!(
+        items.try_next().await.unwrap().is_none(),
+        "the error ends the walk"
+    );
+    assert_eq!(pages_asked(&server), vec![1, 2, 3]);
+
+    // The same through collect_all: an error, never a shorter Vec.
+    let err = client.guests().list().collect_all().await.unwrap_err();
+    assert!(matches!(err, Error::Pagination { page: 3, .. }), "{err}");
+
+    // An empty first page that claims more pages is the same error, with nothing read.
+    let server = Scripted::start(|_, _| Reply::json(200, guest_page(0..0, 1, 4))).await;
+    let client = client_for(&server.base_url);
+    let err = client.guests().list().collect_all().await.unwrap_err();
+    assert!(
+        matches!(&err, Error::Pagination { page: 1, reason } if reason.contains("0 items")),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn an_empty_page_past_its_own_total_pages_ends_the_walk_normally() {
+    // Page 1 claims 5 pages; by page 3 the list has shrunk to 2 pages, and page 3 is empty.
+    let server = Scripted::start(|req, _| {
+        let page: u64 = req.param("page").unwrap().parse().unwrap();
+        match page {
+            1 => Reply::json(200, guest_page(0..10, 1, 5)),
+            2 => Reply::json(200, guest_page(10..20, 2, 5)),
+            _ => Reply::json(200, guest_page(0..0, page, 2)),
+        }
     })
     .await;
     let client = client_for(&server.base_url);

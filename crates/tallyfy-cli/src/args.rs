@@ -30,6 +30,9 @@ pub struct Cli {
     /// Start an in-process fake Tallyfy seeded with demo data and run against it.
     #[arg(long, global = true)]
     pub fake: bool,
+    /// Give up on a request after this many seconds, retries included [default: 120].
+    #[arg(long, value_name = "SECONDS", global = true, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: Option<u64>,
     /// More logging on stderr (-v: info, -vv: debug).
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,

@@ -8,7 +8,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use tallyfy::{
     Client, DateFormat, Error, GuestUpdate, Invite, MemberInclude, MemberUpdate, NewGuest, Page,
-    Role, SyncSource,
+    Role, SyncSource, Timeouts,
 };
 
 /// Why the command failed: the exit code and what to print on stderr.
@@ -16,19 +16,30 @@ pub struct Failure {
     pub code: u8,
     message: String,
     details: Vec<String>,
+    /// Nothing to report: the reader closed stdout (`tallyfy ... | head`), which ends the command the
+    /// way it ends other Unix tools, quietly and successfully.
+    quiet: bool,
 }
 
 impl Failure {
-    fn usage(message: impl Into<String>) -> Self {
+    fn new(code: u8, message: impl Into<String>) -> Self {
         Self {
-            code: exit::USAGE,
+            code,
             message: message.into(),
             details: Vec::new(),
+            quiet: false,
         }
     }
 
-    /// One line on stderr, then one line per field error.
+    fn usage(message: impl Into<String>) -> Self {
+        Self::new(exit::USAGE, message)
+    }
+
+    /// One line on stderr, then one line per field error (nothing for a closed stdout).
     pub fn report(&self) {
+        if self.quiet {
+            return;
+        }
         let mut err = std::io::stderr().lock();
         let _ = writeln!(err, "error: {}", self.message);
         for line in &self.details {
@@ -45,20 +56,21 @@ impl From<Error> for Failure {
             .flat_map(|(field, messages)| messages.iter().map(move |m| format!("{field}: {m}")))
             .collect();
         Self {
-            code: exit::code_for(&e),
-            message: e.to_string(),
             details,
+            ..Self::new(exit::code_for(&e), e.to_string())
         }
     }
 }
 
 impl From<std::io::Error> for Failure {
     fn from(e: std::io::Error) -> Self {
-        Self {
-            code: exit::OTHER,
-            message: format!("writing output: {e}"),
-            details: Vec::new(),
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            return Self {
+                quiet: true,
+                ..Self::new(exit::OK, String::new())
+            };
         }
+        Self::new(exit::OTHER, format!("writing output: {e}"))
     }
 }
 
@@ -95,13 +107,16 @@ impl Out {
 
     fn done(&self, what: &str) -> Result<(), Failure> {
         let value = serde_json::json!({ "ok": true, "done": what });
+        // `writeln!`, not `println!`: a closed stdout is an error to handle, not a panic.
+        let mut stdout = std::io::stdout().lock();
         match self.format {
-            Format::Table => println!("{what}"),
-            Format::Json => println!(
+            Format::Table => writeln!(stdout, "{what}")?,
+            Format::Json => writeln!(
+                stdout,
                 "{}",
                 serde_json::to_string_pretty(&value).unwrap_or_default()
-            ),
-            Format::Ndjson => println!("{value}"),
+            )?,
+            Format::Ndjson => writeln!(stdout, "{value}")?,
         }
         Ok(())
     }
@@ -173,19 +188,16 @@ async fn connect(cli: &Cli) -> Result<(Client, FakeGuard), Failure> {
             .seed_members(12)
             .start()
             .await
-            .map_err(|e| Failure {
-                code: exit::OTHER,
-                message: format!("starting the fake: {e}"),
-                details: vec![],
-            })?;
+            .map_err(|e| Failure::new(exit::OTHER, format!("starting the fake: {e}")))?;
         let client = Client::builder()
             .token(fake.token())
             .org(fake.org_id())
             .base_url(fake.base_url())
+            .timeouts(timeouts(cli))
             .build()?;
         return Ok((client, Some(fake)));
     }
-    let mut builder = Client::builder();
+    let mut builder = Client::builder().timeouts(timeouts(cli));
     match &cli.token {
         Some(t) => builder = builder.token(t.clone()),
         None => {
@@ -206,6 +218,18 @@ async fn connect(cli: &Cli) -> Result<(Client, FakeGuard), Failure> {
         builder = builder.base_url(url.clone());
     }
     Ok((builder.build()?, None))
+}
+
+/// The SDK's timeouts, with `--timeout` as the limit of one call (retries included); no attempt or
+/// connection may outlast it.
+fn timeouts(cli: &Cli) -> Timeouts {
+    let mut t = Timeouts::default();
+    if let Some(secs) = cli.timeout {
+        t.total = std::time::Duration::from_secs(secs);
+        t.per_attempt = t.per_attempt.min(t.total);
+        t.connect = t.connect.min(t.total);
+    }
+    t
 }
 
 fn parse<T: std::str::FromStr>(field: &str, value: &str) -> Result<T, Failure>

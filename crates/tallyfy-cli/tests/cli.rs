@@ -147,16 +147,23 @@ async fn guest_commands_round_trip() {
     assert_exit(&out, 0);
     assert_eq!(json(&out).as_array().unwrap().len(), 1);
 
-    for cmd in ["disable", "enable", "disable"] {
+    let disabled = |fake: &FakeServer| {
+        let details = fake.guest(email).expect("the guest").details.unwrap();
+        details.disabled_at.is_some()
+    };
+    for (cmd, now_disabled) in [("disable", true), ("enable", false), ("disable", true)] {
         assert_exit(&run(tallyfy(&fake), &["guests", cmd, email]).await, 0);
+        assert_eq!(disabled(&fake), now_disabled, "after `guests {cmd}`");
     }
     assert_exit(&run(tallyfy(&fake), &["guests", "purge", email]).await, 0);
+    assert!(fake.guest(email).is_none(), "purged for good");
     assert_exit(&run(tallyfy(&fake), &["guests", "get", email]).await, 3);
 
     let other = fake.guests()[0].email.clone().unwrap();
     let out = run(tallyfy(&fake), &["guests", "remove", &other]).await;
     assert_exit(&out, 0);
     assert_eq!(json(&out)["email"], other.as_str());
+    assert!(fake.guest(&other).is_none(), "no longer a guest of the org");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -288,22 +295,48 @@ async fn member_commands() {
     .await;
     assert_exit(&out, 0);
     assert_eq!(json(&out)["first_name"], "A");
+    let numeric = id.parse::<i64>().unwrap();
+    let stored = fake.member(numeric).unwrap();
+    assert_eq!(
+        (stored.first_name.as_deref(), stored.last_name.as_deref()),
+        (Some("A"), Some("B"))
+    );
+    assert_eq!(stored.timezone.as_deref(), Some("Europe/London"));
+    assert_eq!(stored.date_format.as_deref(), Some("dd/mm/yyyy"));
     let out = run(tallyfy(&fake), &["members", "set-role", &id, "admin"]).await;
     assert_exit(&out, 0);
     assert_eq!(json(&out)["role"], "admin");
-    assert_exit(&run(tallyfy(&fake), &["members", "disable", &id]).await, 0);
-    assert_exit(&run(tallyfy(&fake), &["members", "enable", &id]).await, 0);
-    assert_exit(&run(tallyfy(&fake), &["members", "disable", &id]).await, 0);
+    assert_eq!(
+        fake.member(numeric).unwrap().role,
+        Some(tallyfy::MemberRole::Admin)
+    );
+    let status = |fake: &FakeServer| fake.member(numeric).and_then(|m| m.status);
+    for (cmd, now) in [
+        ("disable", "disabled"),
+        ("enable", "active"),
+        ("disable", "disabled"),
+    ] {
+        assert_exit(&run(tallyfy(&fake), &["members", cmd, &id]).await, 0);
+        assert_eq!(status(&fake).as_deref(), Some(now), "after `members {cmd}`");
+    }
     assert_exit(&run(tallyfy(&fake), &["members", "purge", &id]).await, 0);
-    let other = members[2]["id"].as_i64().unwrap().to_string();
+    assert!(fake.member(numeric).is_none(), "purged for good");
+    let other = members[2]["id"].as_i64().unwrap();
     assert_exit(
         &run(
             tallyfy(&fake),
-            &["members", "remove", &other, "--reassign-to", &admin],
+            &[
+                "members",
+                "remove",
+                &other.to_string(),
+                "--reassign-to",
+                &admin,
+            ],
         )
         .await,
         0,
     );
+    assert!(fake.member(other).is_none(), "removed from the org");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -491,4 +524,220 @@ async fn table_on_a_pseudo_terminal() {
             .lines()
             .all(|l| l.trim_end_matches('\r').chars().count() <= 90 || !l.contains('@'))
     );
+}
+
+/// A loopback server that answers every request with `reply(page)` (the `page` query parameter, 1 when
+/// absent): for responses the fake never sends.
+async fn scripted(reply: fn(u64) -> (u16, String)) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let head = String::from_utf8_lossy(&request).into_owned();
+                let target = head.split_whitespace().nth(1).unwrap_or("/").to_owned();
+                let page = target
+                    .split(['?', '&'])
+                    .find_map(|p| p.strip_prefix("page="))
+                    .and_then(|p| p.parse().ok())
+                    .unwrap_or(1);
+                let (status, body) = reply(page);
+                let response = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = socket.write_all(response.as_bytes()).await;
+            });
+        }
+    });
+    format!("http://{addr}/api")
+}
+
+/// The binary with a clean environment pointed at any base URL.
+fn tallyfy_at(base_url: &str) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env_clear()
+        .env("TALLYFY_BASE_URL", base_url)
+        .env("TALLYFY_ACCESS_TOKEN", TOKEN)
+        .env("TALLYFY_ORG_ID", "cli-org")
+        .stdin(Stdio::null());
+    cmd
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exit_codes_for_forbidden_conflicts_and_unknown_guests() {
+    use tallyfy::types::RoleName;
+    use tallyfy_fake::NewMember;
+    let fake = fake(3, 2).await;
+
+    // 403 (another organization's id) -> 4.
+    let mut other_org = tallyfy(&fake);
+    other_org.env("TALLYFY_ORG_ID", "someone-elses-org");
+    let out = run(other_org, &["guests", "list"]).await;
+    assert_exit(&out, 4);
+    assert!(text(&out.stderr).contains("403"), "{}", text(&out.stderr));
+
+    // 422 from removing a guest the organization does not have -> 5.
+    let out = run(tallyfy(&fake), &["guests", "remove", "nobody@x.io"]).await;
+    assert_exit(&out, 5);
+
+    // 409 from set-role: promoting a light member into a full seat when none is free -> 7.
+    let light = fake
+        .insert_member(NewMember::new("light@x.io", "Li", "Ght").role(RoleName::Light))
+        .id
+        .unwrap();
+    fake.set_seat_limit(Some(fake.seats_used()));
+    let out = run(
+        tallyfy(&fake),
+        &["members", "set-role", &light.to_string(), "standard"],
+    )
+    .await;
+    assert_exit(&out, 7);
+    assert_eq!(
+        fake.member(light).unwrap().role,
+        Some(tallyfy::MemberRole::Light),
+        "a refused promotion changes nothing"
+    );
+
+    // 409 from enable: a disabled standard member cannot come back without a free seat -> 7.
+    let away = fake
+        .insert_member(NewMember::new("away@x.io", "A", "Way").disabled())
+        .id
+        .unwrap();
+    fake.set_seat_limit(Some(fake.seats_used()));
+    let out = run(tallyfy(&fake), &["members", "enable", &away.to_string()]).await;
+    assert_exit(&out, 7);
+    assert!(
+        text(&out.stderr).contains("SEAT_POOL_EXHAUSTED"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(
+        fake.member(away).unwrap().status.as_deref(),
+        Some("disabled"),
+        "a refused enable changes nothing"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exit_code_1_for_transport_timeout_and_decode_failures() {
+    // Transport: nothing listens on the port (bound, then closed).
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    let out = run(
+        tallyfy_at(&format!("http://127.0.0.1:{port}/api")),
+        &["guests", "get", "a@x.io"],
+    )
+    .await;
+    assert_exit(&out, 1);
+    assert!(
+        text(&out.stderr).contains("transport error"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // Timeout: the fake answers after 5 s, the call may take 1 s.
+    let fake = fake(1, 1).await;
+    fake.inject(Fault::Delay(Duration::from_secs(5)), 10);
+    let out = run(tallyfy(&fake), &["--timeout", "1", "guests", "list"]).await;
+    assert_exit(&out, 1);
+    assert!(
+        text(&out.stderr).contains("timed out"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // Decode: a 200 whose `data` is not a guest.
+    let url = scripted(|_| (200, r#"{"data": "not a guest"}"#.into())).await;
+    let out = run(tallyfy_at(&url), &["guests", "get", "a@x.io"]).await;
+    assert_exit(&out, 1);
+    assert!(
+        text(&out.stderr).contains("could not decode the response (HTTP 200) at `data`"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_empty_page_mid_walk_exits_1_after_writing_what_was_read() {
+    // Claims 4 pages of 2 guests; page 3 is empty.
+    let url = scripted(|page| {
+        let data = if page == 3 {
+            "[]".to_owned()
+        } else {
+            format!(
+                r#"[{{"id": {a}, "email": "g{a}@x.io"}}, {{"id": {b}, "email": "g{b}@x.io"}}]"#,
+                a = page * 10,
+                b = page * 10 + 1
+            )
+        };
+        let meta = format!(
+            r#"{{"pagination": {{"total": 8, "count": 2, "per_page": 2, "current_page": {page}, "total_pages": 4}}}}"#
+        );
+        (200, format!(r#"{{"data": {data}, "meta": {meta}}}"#))
+    })
+    .await;
+    for (format, read) in [
+        ("ndjson", (|o: &str| o.lines().count()) as fn(&str) -> usize),
+        ("json", |o: &str| {
+            serde_json::from_str::<serde_json::Value>(o)
+                .unwrap()
+                .as_array()
+                .unwrap()
+                .len()
+        }),
+    ] {
+        let out = run(tallyfy_at(&url), &["guests", "list", "--output", format]).await;
+        assert_exit(&out, 1);
+        assert_eq!(
+            read(&text(&out.stdout)),
+            4,
+            "{format}: the items before the empty page"
+        );
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.contains("page 3 was empty") && stderr.contains("4 items were read"),
+            "{stderr}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_closed_stdout_ends_the_command_quietly() {
+    let fake = fake(3_000, 1).await;
+    for args in [
+        &["guests", "list", "--per-page", "100", "--output", "ndjson"][..],
+        &["guests", "list", "--per-page", "100", "--output", "json"][..],
+        &["guests", "list", "--per-page", "100", "--output", "table"][..],
+    ] {
+        let mut cmd = tallyfy(&fake);
+        cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let (status, stderr) = tokio::task::spawn_blocking(move || {
+            let mut child = cmd.spawn().unwrap();
+            // Read one line, then close the pipe, as `| head -1` does.
+            let mut stdout = BufReader::new(child.stdout.take().unwrap());
+            let mut first = String::new();
+            stdout.read_line(&mut first).unwrap();
+            drop(stdout);
+            let out = child.wait_with_output().unwrap();
+            (out.status, text(&out.stderr))
+        })
+        .await
+        .unwrap();
+        assert!(status.success(), "{args:?}: {status:?}, stderr: {stderr}");
+        assert!(
+            stderr.is_empty(),
+            "{args:?}: nothing on stderr, got {stderr:?}"
+        );
+    }
 }

@@ -94,8 +94,9 @@ pub enum GuestCommand {
     /// Replace the members associated with a guest.
     Update {
         email: String,
-        /// Comma-separated member ids; an empty value clears the list.
-        #[arg(long, value_delimiter = ',', num_args = 0..)]
+        /// Comma-separated member ids; an empty value clears the list. Required, so that leaving it
+        /// out cannot clear the list by accident.
+        #[arg(long, required = true, value_delimiter = ',', num_args = 0..)]
         associated_members: Vec<String>,
     },
     /// Remove a guest from the organization.

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::FakeTallyfy;
 use crate::server::{self, Shared};
+use crate::shapes::Shapes;
 
 /// The organization id a fake serves unless told otherwise.
 pub const DEFAULT_ORG_ID: &str = "demo-org";
@@ -53,6 +54,7 @@ pub struct FakeTallyfyBuilder {
     listen: SocketAddr,
     record_limit: usize,
     log_requests: bool,
+    shapes: Shapes,
 }
 
 impl Default for FakeTallyfyBuilder {
@@ -69,6 +71,7 @@ impl Default for FakeTallyfyBuilder {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             record_limit: DEFAULT_RECORD_LIMIT,
             log_requests: false,
+            shapes: Shapes::Canonical,
         }
     }
 }
@@ -148,6 +151,15 @@ impl FakeTallyfyBuilder {
         self
     }
 
+    /// Which response shapes to serve (default [`Shapes::Canonical`]). [`Shapes::Varied`] writes
+    /// each guest, member and list page in one of Tallyfy's documented variants (string or integer
+    /// ids, four timestamp spellings, four forms of `links`, old field names beside new ones, plain
+    /// or wrapped `groups`, capitalised roles), chosen from the record's id; see [`crate::shapes`].
+    pub fn shapes(mut self, shapes: Shapes) -> Self {
+        self.shapes = shapes;
+        self
+    }
+
     /// Builds the data, binds the address and starts serving on the current Tokio runtime.
     ///
     /// # Errors
@@ -161,6 +173,7 @@ impl FakeTallyfyBuilder {
             self.members,
             self.seat_limit,
             self.page_cap,
+            self.shapes,
         );
         let shared = Arc::new(Shared {
             org_id: self.org_id,

@@ -39,6 +39,7 @@
 //! - [`faults`]: [`Fault`], [`RetryAfter`] and [`FaultMatch`].
 //! - [`server`]: the HTTP/1.1 server and [`RecordedRequest`].
 //! - [`pagination`]: page arithmetic and `meta.pagination`.
+//! - [`shapes`]: [`Shapes`], canonical JSON or every documented variant of it.
 //! - [`validation`]: the input rules (email, URL and date checks are public).
 //! - [`errors`]: the documented error bodies.
 //! - `routes` (private): routing and the 17 operations (`routes/guests.rs`, `routes/members.rs`).
@@ -52,6 +53,20 @@
 //! - Lists: `page` from 1, `per_page` defaults 999 (guests) / 9999 (members) capped at the page cap,
 //!   exact `meta.pagination` with `links.previous`/`links.next` URLs or `null`.
 //! - Ids: seeded members from 1001 (1001 is the default administrator), seeded guests from 10001.
+//! - Shapes ([`FakeTallyfyBuilder::shapes`], `--shapes`): [`Shapes::Canonical`] (the default)
+//!   writes one shape: integer ids, `2025-01-10T08:30:00Z` timestamps, `links` as an object,
+//!   current field names only, includes wrapped in `{"data": ...}`, lower-case roles.
+//!   [`Shapes::Varied`] writes each record in one of Tallyfy's documented variants, picked from its
+//!   id (a list page's from its page number), so the same request always gives the same bytes and
+//!   any four consecutive ids show every variant: guest ids as integers or as numeric strings
+//!   (`"10001"`); timestamps as `...T08:30:00Z`, `...T08:30:00+00:00`, `...T08:30:00.000Z` or
+//!   `... 08:30:00` (one instant, four spellings); `links` as `[]`, `{}`, `null`, absent or the
+//!   object; the old names beside the new (guest `details.first_name`/`last_name`,
+//!   `details.disabled_on`, stats `active_tasks`/`completed_tasks`; member `active`,
+//!   `last_updated`, `user_role`); member `groups` wrapped or as a plain array, group ids as
+//!   strings or integers; roles as `admin` or `Admin`, `standard` or `Standard`. The data stays the
+//!   same: same ids, emails and instants. [`Shapes::from_env`] reads `TALLYFY_FAKE_SHAPES`, so a
+//!   test suite can be run under both.
 //! - Members the token's user may not change: the default administrator (400 on role change away from
 //!   admin, remove and disable), bots ([`NewMember::bot`]: 400 on update and remove) and members of
 //!   other organizations too ([`NewMember::in_other_orgs`]: 403 on update).
@@ -65,6 +80,7 @@ pub mod handle;
 pub mod inserts;
 pub mod pagination;
 pub mod server;
+pub mod shapes;
 pub mod validation;
 
 mod routes;
@@ -76,6 +92,7 @@ pub use faults::{Fault, FaultMatch, RetryAfter};
 pub use handle::FakeTallyfy;
 pub use inserts::{NewGuest, NewMember};
 pub use server::RecordedRequest;
+pub use shapes::{Shapes, UnknownShapes};
 
 /// The default page size of the guests list (before the page cap).
 pub const GUESTS_DEFAULT_PER_PAGE: u64 = routes::guests::DEFAULT_PER_PAGE;

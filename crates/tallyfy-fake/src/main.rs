@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! tallyfy-fake --listen 127.0.0.1:0 --org ORG --token TOKEN --seed-guests N --seed-members M \
-//!     [--latency-ms N] [--page-cap N] [--seat-limit N] [--seed N]
+//!     [--latency-ms N] [--page-cap N] [--seat-limit N] [--seed N] [--shapes canonical|varied]
 //! ```
 //!
 //! The first line on stdout is `listening on http://ADDR`; the API is at `http://ADDR/api` (and at
@@ -13,7 +13,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use clap::Parser;
-use tallyfy_fake::FakeTallyfy;
+use tallyfy_fake::{FakeTallyfy, Shapes};
 
 /// An in-memory Tallyfy server (guests and members) with the documented behaviour.
 #[derive(Debug, Parser)]
@@ -52,6 +52,10 @@ struct Args {
     /// Print one line per request to stderr.
     #[arg(long)]
     log_requests: bool,
+    /// Response shapes: `canonical` (one shape) or `varied` (every documented variant, chosen per
+    /// record; see the `tallyfy_fake::shapes` docs).
+    #[arg(long, default_value = "canonical", env = tallyfy_fake::shapes::SHAPES_ENV)]
+    shapes: Shapes,
 }
 
 #[tokio::main]
@@ -67,7 +71,8 @@ async fn main() -> anyhow::Result<()> {
         .latency(Duration::from_millis(args.latency_ms))
         .page_cap(args.page_cap)
         .record_limit(args.record_limit)
-        .log_requests(args.log_requests);
+        .log_requests(args.log_requests)
+        .shapes(args.shapes);
     if let Some(seats) = args.seat_limit {
         builder = builder.seat_limit(seats);
     }

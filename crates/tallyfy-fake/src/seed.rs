@@ -16,6 +16,7 @@ use std::collections::HashMap;
 
 use tallyfy_client::types::{MemberStats, RoleName};
 
+use crate::shapes::Shapes;
 use crate::state::{
     GroupRecord, GuestRecord, GuestStatsRecord, MemberRecord, MemberStatus, State, Text,
 };
@@ -320,6 +321,7 @@ pub(crate) fn build(
     members: usize,
     seat_limit: Option<u32>,
     page_cap: u64,
+    shapes: Shapes,
 ) -> State {
     let members: Vec<MemberRecord> = (0..members).map(|j| member(seed, j)).collect();
     let member_ids: Vec<i64> = members.iter().map(|m| m.id).collect();
@@ -358,6 +360,7 @@ pub(crate) fn build(
         groups,
         seat_limit,
         page_cap,
+        shapes,
         rng: mix(seed ^ 0xFACE),
         version: 0,
         render_cache: HashMap::new(),

@@ -4,7 +4,8 @@
 //! 100 000 seeded guests cost little to build. They are turned into the generated
 //! `tallyfy_client::types::{Guest, Member}` only when a response is written, and then every documented
 //! field that has no value is written as `null`, the way Tallyfy sends it (the generated types leave
-//! such fields out).
+//! such fields out). Under [`Shapes::Varied`] that JSON is then rewritten into one of the documented
+//! variants (see `shapes.rs`).
 //!
 //! Guests live in one global registry (a guest may belong to several organizations in Tallyfy); the
 //! fake serves one organization, and `in_org` says whether a guest belongs to it. Guests of "another
@@ -22,6 +23,8 @@ use tallyfy_client::types::{
     MemberStatsInclude, RoleName,
 };
 use tallyfy_client::{MemberRole, Timestamp};
+
+use crate::shapes::Shapes;
 
 /// Text that is usually one of the seed tables' values, sometimes a caller's string.
 pub(crate) type Text = Cow<'static, str>;
@@ -256,9 +259,12 @@ impl GuestRecord {
         }
     }
 
-    /// The guest as JSON, with every documented field present (`null` when it has no value).
-    pub fn to_json(&self, org_id: &str, with_stats: bool) -> Value {
-        guest_json(&self.to_guest(org_id, with_stats))
+    /// The guest as JSON, with every documented field present (`null` when it has no value), in
+    /// the variant `shapes` picks for it.
+    pub fn to_json(&self, org_id: &str, with_stats: bool, shapes: Shapes) -> Value {
+        let mut v = guest_json(&self.to_guest(org_id, with_stats));
+        crate::shapes::guest(&mut v, shapes);
+        v
     }
 }
 
@@ -434,9 +440,12 @@ impl MemberRecord {
         m
     }
 
-    /// The member as JSON, with every documented field present.
+    /// The member as JSON, with every documented field present, in the variant the state's
+    /// [`Shapes`] picks for it.
     pub fn to_json(&self, state: &State, includes: &MemberIncludes) -> Value {
-        member_json(&self.to_member(state, includes))
+        let mut v = member_json(&self.to_member(state, includes));
+        crate::shapes::member(&mut v, state.shapes);
+        v
     }
 }
 
@@ -498,6 +507,8 @@ pub(crate) struct State {
     pub groups: Vec<GroupRecord>,
     pub seat_limit: Option<u32>,
     pub page_cap: u64,
+    /// Which response shapes to write.
+    pub shapes: Shapes,
     pub rng: u64,
     /// Bumped by every change (see `touch`); the render cache is only valid for one version.
     pub version: u64,
@@ -526,7 +537,7 @@ impl State {
         if let Some(hit) = self.render_cache.get(&(pos, with_stats)) {
             return hit.clone();
         }
-        let json = self.guests[pos].to_json(&self.org_id, with_stats);
+        let json = self.guests[pos].to_json(&self.org_id, with_stats, self.shapes);
         let text: Arc<str> = serde_json::to_string(&json)
             .expect("a guest always serializes")
             .into();

@@ -117,7 +117,9 @@ pub(crate) fn list(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
     // Each guest's JSON comes from the render cache (see `State::guest_json_cached`); the page is
     // assembled around those fragments.
     let meta = window.meta(|p| page_url(&ctx.self_url, &ctx.query, p));
-    let meta = serde_json::to_string(&meta_json(&meta)).expect("meta serializes");
+    let mut meta = meta_json(&meta);
+    crate::shapes::meta(&mut meta, st.shapes, window.current_page);
+    let meta = serde_json::to_string(&meta).expect("meta serializes");
     let mut out = String::with_capacity(positions.len() * 900 + meta.len() + 32);
     out.push_str("{\"data\":[");
     for (n, pos) in positions.into_iter().enumerate() {
@@ -164,7 +166,7 @@ pub(crate) fn get(st: &mut State, ctx: &Ctx<'_>, email: &str) -> Response<Body> 
     match st.guest_pos(email) {
         Some(pos) => envelope(
             StatusCode::OK,
-            st.guests[pos].to_json(&st.org_id, with_stats),
+            st.guests[pos].to_json(&st.org_id, with_stats, st.shapes),
         ),
         None => errors::resource_not_found(),
     }
@@ -266,7 +268,7 @@ pub(crate) fn create(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
     };
     envelope(
         StatusCode::CREATED,
-        st.guests[pos].to_json(&st.org_id, false),
+        st.guests[pos].to_json(&st.org_id, false, st.shapes),
     )
 }
 
@@ -291,7 +293,7 @@ pub(crate) fn update(st: &mut State, ctx: &Ctx<'_>, email: &str) -> Response<Bod
     }
     envelope(
         StatusCode::CREATED,
-        st.guests[pos].to_json(&st.org_id, false),
+        st.guests[pos].to_json(&st.org_id, false, st.shapes),
     )
 }
 
@@ -308,7 +310,10 @@ pub(crate) fn remove(st: &mut State, email: &str) -> Response<Body> {
     for group in &mut st.groups {
         group.guests.retain(|e| !e.eq_ignore_ascii_case(&removed));
     }
-    envelope(StatusCode::OK, st.guests[pos].to_json(&st.org_id, false))
+    envelope(
+        StatusCode::OK,
+        st.guests[pos].to_json(&st.org_id, false, st.shapes),
+    )
 }
 
 /// `DELETE /organizations/{org}/guests/{email}/disable`
@@ -329,7 +334,10 @@ pub(crate) fn disable(st: &mut State, email: &str) -> Response<Body> {
         record.disabled_at = Some(now());
         record.disabled_by = admin;
     }
-    envelope(StatusCode::OK, st.guests[pos].to_json(&st.org_id, false))
+    envelope(
+        StatusCode::OK,
+        st.guests[pos].to_json(&st.org_id, false, st.shapes),
+    )
 }
 
 /// `PUT /organizations/{org}/guests/{email}/enable`: always issues a new link.
@@ -346,7 +354,10 @@ pub(crate) fn enable(st: &mut State, email: &str) -> Response<Body> {
         record.reactivated_by = admin;
     }
     record.link_code = code;
-    envelope(StatusCode::OK, st.guests[pos].to_json(&st.org_id, false))
+    envelope(
+        StatusCode::OK,
+        st.guests[pos].to_json(&st.org_id, false, st.shapes),
+    )
 }
 
 /// `DELETE /organizations/{org}/guests/{id or email}/delete`
@@ -362,5 +373,5 @@ pub(crate) fn purge(st: &mut State, key: &str) -> Response<Body> {
         );
     }
     let record = st.purge_guest_at(pos);
-    envelope(StatusCode::OK, record.to_json(&st.org_id, false))
+    envelope(StatusCode::OK, record.to_json(&st.org_id, false, st.shapes))
 }

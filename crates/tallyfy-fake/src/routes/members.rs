@@ -128,10 +128,9 @@ pub(crate) fn list(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
         .map(|m| m.to_json(st, &incl))
         .collect();
     let meta = window.meta(|p| page_url(&ctx.self_url, &ctx.query, p));
-    errors::json(
-        StatusCode::OK,
-        &json!({ "data": data, "meta": meta_json(&meta) }),
-    )
+    let mut meta = meta_json(&meta);
+    crate::shapes::meta(&mut meta, st.shapes, window.current_page);
+    errors::json(StatusCode::OK, &json!({ "data": data, "meta": meta }))
 }
 
 /// `GET /organizations/{org}/users/{id}`

@@ -1,0 +1,391 @@
+//! [`Shapes`]: whether the fake writes one canonical JSON shape or every shape Tallyfy documents.
+//!
+//! Tallyfy's own pages disagree on how a response looks: ids are integers in one and strings in
+//! another, timestamps come in four spellings, `meta.pagination.links` is an object, `{}`, `[]` or
+//! nothing, old field names sit beside new ones, and an include is `{"data": [...]}` on one page and a
+//! plain array on the next. A client tested against one shape only learns nothing about the others.
+//!
+//! With [`Shapes::Varied`] the fake first renders each record canonically, then rewrites that JSON
+//! into one of the documented variants. The variant is picked from the record's id (a list page's
+//! from its page number), never at random, so the same request always gives the same bytes and a
+//! record looks the same in a list as in a get. Any four records with consecutive ids (seeded guests
+//! and members have them) show every variant of every kind below.
+//!
+//! Guests (`k` = id mod 4):
+//!
+//! | `k` | `id` | timestamps | old names |
+//! |---|---|---|---|
+//! | 0 | integer `10004` | `2025-01-10T08:30:00Z` | no |
+//! | 1 | string `"10001"` | `2025-01-10T08:30:00+00:00` | no |
+//! | 2 | integer | `2025-01-10T08:30:00.000Z` | yes |
+//! | 3 | string | `2025-01-10 08:30:00` | yes |
+//!
+//! "Old names" are the older documentation's fields, written beside the current ones with the same
+//! values: `details.first_name` and `details.last_name`, `details.disabled_on` (beside
+//! `details.disabled_at`, `null` when the guest is enabled), and in non-empty `stats`,
+//! `active_tasks` and `completed_tasks` (beside `assigned_tasks` and `tasks_completed`). Empty guest
+//! stats are `{}` in both settings. A string id is the same number as text, so it still names the
+//! guest in `DELETE .../guests/{id}/delete`.
+//!
+//! Members (`k` = id mod 4):
+//!
+//! | `k` | timestamps | `role` | `groups` | old names |
+//! |---|---|---|---|---|
+//! | 0 | `...Z` | `admin`, `standard`, `light` | `{"data": [...]}` | no |
+//! | 1 | `...+00:00` | `Admin`, `Standard`, `Light` | `{"data": [...]}` | yes |
+//! | 2 | `....000Z` | lower case | `[...]` | yes |
+//! | 3 | `... HH:MM:SS` | capitalised | `[...]` | no |
+//!
+//! A member's old names are `active` (beside `is_active`), `last_updated` (beside `updated_at`) and
+//! `user_role` (beside `role`, same text), as in the members list of the older pages. The timestamps
+//! inside `stats.data` follow the member's form. Group ids: `group_N` with an even `N` is written as
+//! the integer `N` (the pages show group ids both ways), the others stay strings. Member ids are
+//! integers in every documented sample, so they stay integers. A member in no group gets
+//! `{"data": []}` or `[]` (the canonical rendering writes `{}`).
+//!
+//! Lists (`p` = the page number): `meta.pagination.links` is, for `p` mod 5 = 1, 2, 3, 4, 0:
+//! `[]`, `{}`, `null`, absent, and the object with `previous` and `next`. Every other pagination
+//! field keeps its value.
+//!
+//! Every variant carries the same data: the same ids, emails and instants, so anything that decodes
+//! them tolerantly reads the same records in both settings. What is not varied: request validation,
+//! error bodies, and the typed views of [`FakeTallyfy`](crate::FakeTallyfy) (`guests()`,
+//! `members()`, ...), which always show the canonical rendering.
+
+use std::fmt;
+use std::str::FromStr;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{Map, Value};
+
+/// The environment variable [`Shapes::from_env`] reads: `canonical` or `varied`.
+pub const SHAPES_ENV: &str = "TALLYFY_FAKE_SHAPES";
+
+/// Which response shapes the fake serves (see the [module docs](self) for every variant).
+///
+/// ```no_run
+/// # async fn run() -> std::io::Result<()> {
+/// use tallyfy_fake::{FakeTallyfy, Shapes};
+/// let fake = FakeTallyfy::builder().seed_guests(8).shapes(Shapes::Varied).start().await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Shapes {
+    /// One shape for everything: integer ids, `Z` timestamps, `links` as an object, current field
+    /// names only, wrapped includes, lower-case roles.
+    #[default]
+    Canonical,
+    /// Tallyfy's documented variants, chosen per record from its id and per page from its number.
+    Varied,
+}
+
+impl Shapes {
+    /// The name used by `--shapes` and [`SHAPES_ENV`].
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Canonical => "canonical",
+            Self::Varied => "varied",
+        }
+    }
+
+    /// Reads [`SHAPES_ENV`]: unset or empty is [`Shapes::Canonical`].
+    ///
+    /// # Errors
+    /// When the variable holds anything but `canonical` or `varied` (or is not UTF-8), so that a
+    /// typo fails loudly instead of quietly testing the canonical shape.
+    pub fn from_env() -> Result<Self, UnknownShapes> {
+        match std::env::var(SHAPES_ENV) {
+            Err(std::env::VarError::NotPresent) => Ok(Self::Canonical),
+            Err(std::env::VarError::NotUnicode(raw)) => {
+                Err(UnknownShapes(raw.to_string_lossy().into_owned()))
+            }
+            Ok(v) if v.is_empty() => Ok(Self::Canonical),
+            Ok(v) => v.parse(),
+        }
+    }
+}
+
+impl fmt::Display for Shapes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Shapes {
+    type Err = UnknownShapes;
+
+    /// `canonical` or `varied`, exactly.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "canonical" => Ok(Self::Canonical),
+            "varied" => Ok(Self::Varied),
+            other => Err(UnknownShapes(other.to_string())),
+        }
+    }
+}
+
+/// A shapes name that is neither `canonical` nor `varied`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownShapes(pub String);
+
+impl fmt::Display for UnknownShapes {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown shapes {:?}: expected \"canonical\" or \"varied\"",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for UnknownShapes {}
+
+/// The four documented spellings of one instant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum TimeForm {
+    /// `2025-01-10T08:30:00Z`
+    Zulu,
+    /// `2025-01-10T08:30:00+00:00`
+    Offset,
+    /// `2025-01-10T08:30:00.000Z`
+    Millis,
+    /// `2025-01-10 08:30:00`
+    Space,
+}
+
+impl TimeForm {
+    fn for_record(id: i64) -> Self {
+        match id.rem_euclid(4) {
+            0 => Self::Zulu,
+            1 => Self::Offset,
+            2 => Self::Millis,
+            _ => Self::Space,
+        }
+    }
+
+    fn write(self, at: DateTime<Utc>) -> String {
+        match self {
+            Self::Zulu => at.to_rfc3339_opts(SecondsFormat::Secs, true),
+            Self::Offset => at.to_rfc3339_opts(SecondsFormat::Secs, false),
+            Self::Millis => at.to_rfc3339_opts(SecondsFormat::Millis, true),
+            Self::Space => at.format("%Y-%m-%d %H:%M:%S").to_string(),
+        }
+    }
+}
+
+/// Rewrites each of `keys` in `obj` that holds an RFC 3339 timestamp into `form`.
+fn retime(obj: &mut Map<String, Value>, keys: &[&str], form: TimeForm) {
+    for key in keys {
+        if let Some(Value::String(s)) = obj.get_mut(*key)
+            && let Ok(at) = DateTime::parse_from_rfc3339(s)
+        {
+            *s = form.write(at.with_timezone(&Utc));
+        }
+    }
+}
+
+const GUEST_TIMES: &[&str] = &["created_at", "deleted_at", "last_accessed_at"];
+const GUEST_DETAIL_TIMES: &[&str] = &[
+    "last_accessed_at",
+    "disabled_at",
+    "reactivated_at",
+    "disabled_on",
+];
+const GUEST_STATS_TIMES: &[&str] = &["last_task_completed_at", "last_one_off_task_completed_at"];
+const MEMBER_TIMES: &[&str] = &[
+    "last_login_at",
+    "activated_at",
+    "created_at",
+    "updated_at",
+    "last_updated",
+    "approved_at",
+    "disabled_at",
+    "last_accessed_at",
+];
+const MEMBER_STATS_TIMES: &[&str] = &["last_step_created_at"];
+
+/// Copies `from` to `to` in `obj` (a `null` when `from` is missing).
+fn alias(obj: &mut Map<String, Value>, from: &str, to: &str) {
+    let value = obj.get(from).cloned().unwrap_or(Value::Null);
+    obj.insert(to.to_string(), value);
+}
+
+/// Rewrites a canonically rendered guest into its variant.
+pub(crate) fn guest(v: &mut Value, shapes: Shapes) {
+    if shapes == Shapes::Canonical {
+        return;
+    }
+    let Some(obj) = v.as_object_mut() else { return };
+    let Some(id) = obj.get("id").and_then(Value::as_i64) else {
+        return;
+    };
+    let k = id.rem_euclid(4);
+    let form = TimeForm::for_record(id);
+    let old_names = k >= 2;
+    if k % 2 == 1 {
+        obj.insert("id".into(), Value::String(id.to_string()));
+    }
+    retime(obj, GUEST_TIMES, form);
+    let (first, last) = (
+        obj.get("first_name").cloned(),
+        obj.get("last_name").cloned(),
+    );
+    if let Some(details) = obj.get_mut("details").and_then(Value::as_object_mut) {
+        if old_names {
+            details.insert("first_name".into(), first.unwrap_or(Value::Null));
+            details.insert("last_name".into(), last.unwrap_or(Value::Null));
+            alias(details, "disabled_at", "disabled_on");
+        }
+        retime(details, GUEST_DETAIL_TIMES, form);
+    }
+    if let Some(stats) = obj.get_mut("stats").and_then(Value::as_object_mut)
+        && !stats.is_empty()
+    {
+        if old_names {
+            alias(stats, "assigned_tasks", "active_tasks");
+            alias(stats, "tasks_completed", "completed_tasks");
+        }
+        retime(stats, GUEST_STATS_TIMES, form);
+    }
+}
+
+/// Rewrites a canonically rendered member into its variant.
+pub(crate) fn member(v: &mut Value, shapes: Shapes) {
+    if shapes == Shapes::Canonical {
+        return;
+    }
+    let Some(obj) = v.as_object_mut() else { return };
+    let Some(id) = obj.get("id").and_then(Value::as_i64) else {
+        return;
+    };
+    let k = id.rem_euclid(4);
+    let capitalised = k % 2 == 1;
+    let plain_groups = k >= 2;
+    let old_names = k == 1 || k == 2;
+    if capitalised && let Some(Value::String(role)) = obj.get_mut("role") {
+        *role = capitalise(role);
+    }
+    if old_names {
+        alias(obj, "is_active", "active");
+        alias(obj, "updated_at", "last_updated");
+        alias(obj, "role", "user_role");
+    }
+    let form = TimeForm::for_record(id);
+    retime(obj, MEMBER_TIMES, form);
+    if let Some(stats) = obj
+        .get_mut("stats")
+        .and_then(|s| s.get_mut("data"))
+        .and_then(Value::as_object_mut)
+    {
+        retime(stats, MEMBER_STATS_TIMES, form);
+    }
+    if let Some(groups) = obj.get_mut("groups").and_then(Value::as_object_mut) {
+        // The canonical rendering leaves `data` out when it is empty; both forms here write it.
+        let mut list = groups.remove("data").unwrap_or(Value::Array(Vec::new()));
+        if let Some(items) = list.as_array_mut() {
+            items.iter_mut().for_each(group);
+        }
+        if plain_groups {
+            obj.insert("groups".into(), list);
+        } else {
+            groups.insert("data".into(), list);
+        }
+    }
+}
+
+/// Writes a group id `group_N` with an even `N` as the integer `N`.
+fn group(v: &mut Value) {
+    let Some(id) = v.get_mut("id") else { return };
+    let n = id
+        .as_str()
+        .and_then(|s| s.strip_prefix("group_"))
+        .and_then(|n| n.parse::<i64>().ok());
+    if let Some(n) = n.filter(|n| n % 2 == 0) {
+        *id = Value::from(n);
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Rewrites a list's `meta` (canonical, with `links` an object) for page `page`.
+pub(crate) fn meta(v: &mut Value, shapes: Shapes, page: u64) {
+    if shapes == Shapes::Canonical {
+        return;
+    }
+    let Some(pagination) = v.get_mut("pagination").and_then(Value::as_object_mut) else {
+        return;
+    };
+    match page % 5 {
+        1 => {
+            pagination.insert("links".into(), Value::Array(Vec::new()));
+        }
+        2 => {
+            pagination.insert("links".into(), Value::Object(Map::new()));
+        }
+        3 => {
+            pagination.insert("links".into(), Value::Null);
+        }
+        4 => {
+            pagination.remove("links");
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn names_parse_exactly() {
+        assert_eq!("canonical".parse(), Ok(Shapes::Canonical));
+        assert_eq!("varied".parse(), Ok(Shapes::Varied));
+        for bad in ["Varied", "varied ", "", "vary"] {
+            assert_eq!(bad.parse::<Shapes>(), Err(UnknownShapes(bad.into())));
+        }
+        assert_eq!(Shapes::default(), Shapes::Canonical);
+        assert_eq!(Shapes::Varied.to_string(), "varied");
+    }
+
+    #[test]
+    fn the_four_forms_spell_one_instant() {
+        let at = DateTime::parse_from_rfc3339("2025-01-10T08:30:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let spelled: Vec<String> = (0..4).map(|k| TimeForm::for_record(k).write(at)).collect();
+        assert_eq!(
+            spelled,
+            [
+                "2025-01-10T08:30:00Z",
+                "2025-01-10T08:30:00+00:00",
+                "2025-01-10T08:30:00.000Z",
+                "2025-01-10 08:30:00",
+            ]
+        );
+    }
+
+    #[test]
+    fn canonical_leaves_the_json_alone() {
+        let original = json!({"id": 10003, "created_at": "2025-01-10T08:30:00Z", "details": {}});
+        let mut v = original.clone();
+        guest(&mut v, Shapes::Canonical);
+        member(&mut v, Shapes::Canonical);
+        meta(&mut v, Shapes::Canonical, 1);
+        assert_eq!(v, original);
+    }
+
+    #[test]
+    fn roles_are_capitalised_by_their_first_letter() {
+        assert_eq!(capitalise("admin"), "Admin");
+        assert_eq!(capitalise("light"), "Light");
+        assert_eq!(capitalise(""), "");
+    }
+}

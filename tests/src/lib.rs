@@ -1,7 +1,17 @@
 //! Helpers shared by the cross-crate tests (`tests/*.rs`) and the soak bench (`benches/soak.rs`).
 
 use tallyfy::Client;
-use tallyfy_fake::FakeTallyfy;
+use tallyfy_fake::{FakeTallyfy, Shapes};
+
+/// The response shapes the fake-backed tests run under, from `TALLYFY_FAKE_SHAPES` (`canonical`
+/// when unset, or `varied`; see [`tallyfy_fake::shapes`]).
+///
+/// # Panics
+/// When the variable names neither, so that a typo fails the run instead of quietly testing the
+/// canonical shape again.
+pub fn shapes_from_env() -> Shapes {
+    Shapes::from_env().unwrap_or_else(|e| panic!("{}: {e}", tallyfy_fake::shapes::SHAPES_ENV))
+}
 
 /// A client with default settings for `fake`'s organization and token.
 pub fn client_for(fake: &FakeTallyfy) -> Client {

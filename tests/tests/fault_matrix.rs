@@ -105,6 +105,7 @@ async fn faults_from_the_fake() {
         ("slower than the per-attempt timeout", Fault::Delay(Duration::from_secs(2)), once, [Done(2),    Done(2),        Timeout(1)]),
     ];
     let fake = FakeTallyfy::builder()
+        .shapes(tallyfy_tests::shapes_from_env())
         .seed_guests(3)
         .seed_members(2)
         .start()

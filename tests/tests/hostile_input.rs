@@ -77,6 +77,7 @@ fn limits_are_enforced_by_name_before_sending_and_agree_with_the_server() {
         .unwrap();
     let (fake, client) = rt.block_on(async {
         let fake = FakeTallyfy::builder()
+            .shapes(tallyfy_tests::shapes_from_env())
             .record_limit(100_000)
             .start()
             .await

@@ -36,6 +36,7 @@ async fn burst(client: &Client, emails: &[String], requests: usize) -> usize {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sixty_four_tasks_ten_thousand_requests() {
     let fake = FakeTallyfy::builder()
+        .shapes(tallyfy_tests::shapes_from_env())
         .seed_guests(100)
         .record_limit(64)
         .start()

@@ -73,6 +73,7 @@ async fn the_token_is_in_no_debug_display_error_or_log_output() {
     );
 
     let fake = FakeTallyfy::builder()
+        .shapes(tallyfy_tests::shapes_from_env())
         .token(TOKEN)
         .seed_guests(5)
         .start()

@@ -11,8 +11,12 @@ type FakeServer = FakeTallyfy;
 const TOKEN: &str = "cli-test-token-5ecr3t";
 const BIN: &str = env!("CARGO_BIN_EXE_tallyfy");
 
+/// A fake in the shapes `TALLYFY_FAKE_SHAPES` names (`canonical` when unset, or `varied`); any
+/// other value fails the test.
 async fn fake(guests: usize, members: usize) -> FakeServer {
+    let shapes = tallyfy_fake::Shapes::from_env().unwrap_or_else(|e| panic!("{e}"));
     FakeTallyfy::builder()
+        .shapes(shapes)
         .org_id("cli-org")
         .token(TOKEN)
         .seed_guests(guests)

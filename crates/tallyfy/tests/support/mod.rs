@@ -222,8 +222,12 @@ pub fn builder_for(base_url: &str) -> tallyfy::ClientBuilder {
         })
 }
 
+/// A fake in the shapes `TALLYFY_FAKE_SHAPES` names (`canonical` when unset, or `varied`); any
+/// other value fails the test.
 pub async fn fake(guests: usize, members: usize) -> tallyfy_fake::FakeTallyfy {
+    let shapes = tallyfy_fake::Shapes::from_env().unwrap_or_else(|e| panic!("{e}"));
     tallyfy_fake::FakeTallyfy::builder()
+        .shapes(shapes)
         .org_id(ORG)
         .token(TOKEN)
         .seed_guests(guests)

@@ -166,6 +166,10 @@ fn types(file: &syn::File, out: &mut String) {
                     writeln!(out, "    {}{fields}", v.ident).unwrap();
                 }
             }
+            // A replaced schema that keeps its `types::` name (xtask's `reexport_in_types`).
+            syn::Item::Use(u) if matches!(u.vis, syn::Visibility::Public(_)) => {
+                writeln!(out, "use {} (hand-written)", tidy(&u.tree)).unwrap();
+            }
             _ => {}
         }
     }

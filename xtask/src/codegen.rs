@@ -42,6 +42,7 @@ pub fn generate(spec_text: &str) -> Result<String> {
     let mut file: syn::File = syn::parse2(tokens).context("progenitor produced invalid Rust")?;
     rewrites::drop_api_version_header(&mut file)?;
     rewrites::encode_str_params_without_copy(&mut file)?;
+    rewrites::reexport_in_types(&mut file, REEXPORTED)?;
     let body = progenitor_impl::space_out_items(prettyplease::unparse(&file))?;
     let body = rewrites::swap_runtime_helpers(&body)?;
     let digest = Sha256::digest(spec_text.as_bytes());
@@ -73,6 +74,10 @@ fn mark_timestamps(node: &mut serde_yaml::Value) {
     }
 }
 
+/// Replaced schemas that progenitor generated before they were replaced: they stay reachable as
+/// `types::Name` (see [`rewrites::reexport_in_types`]).
+const REEXPORTED: &[&str] = &["GroupsInclude"];
+
 /// The generator settings. Positional methods: every required path parameter and body is a compile-time
 /// argument, the output is a third of the builder style's size, and the wrapper crate provides the
 /// builders that users call.
@@ -99,6 +104,12 @@ fn settings() -> GenerationSettings {
         .with_replacement(
             "PaginationLinks",
             "crate::PaginationLinks",
+            [TypeImpl::Default].into_iter(),
+        )
+        // Groups arrive wrapped in `{"data": [...]}` or as a plain array.
+        .with_replacement(
+            "GroupsInclude",
+            "crate::GroupsInclude",
             [TypeImpl::Default].into_iter(),
         )
         // An open, case-insensitive role: unknown values are kept, not fatal.
@@ -193,6 +204,28 @@ mod tests {
         assert!(!code.contains("\"api-version\""));
         // No operation has header parameters, so no header map is left to build.
         assert!(!code.contains("header_map"));
+    }
+
+    #[test]
+    fn replaced_schemas_keep_their_types_names() {
+        let code = generate(&files::read_spec_text().unwrap()).unwrap();
+        let file: syn::File = syn::parse_str(&code).unwrap();
+        let types = file
+            .items
+            .iter()
+            .find_map(|item| match item {
+                syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref(),
+                _ => None,
+            })
+            .expect("a types module");
+        for name in REEXPORTED {
+            let wanted = format!("pub use crate :: {name} ;");
+            let found = types.1.iter().any(|item| {
+                matches!(item, syn::Item::Use(_))
+                    && quote::ToTokens::to_token_stream(item).to_string() == wanted
+            });
+            assert!(found, "types::{name} is not re-exported");
+        }
     }
 
     #[test]

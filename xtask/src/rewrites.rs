@@ -3,7 +3,9 @@
 //! - [`drop_api_version_header`]: an undocumented header, and the header map built for it;
 //! - [`encode_str_params_without_copy`]: `&str` path parameters go to the encoder as they are;
 //! - [`swap_runtime_helpers`]: the strict path encoder and `decode_response` instead of
-//!   progenitor-client's.
+//!   progenitor-client's;
+//! - [`reexport_in_types`]: a schema that was generated once and is now replaced by a hand-written
+//!   type keeps its `types::` name.
 //!
 //! The tests that pin their effect on the generated file are in `codegen.rs`.
 
@@ -266,4 +268,39 @@ pub fn swap_runtime_helpers(code: &str) -> Result<String> {
         );
     }
     Ok(code.replace(DECODE_FROM, DECODE_TO))
+}
+
+/// A schema that progenitor once generated and that is now replaced by a hand-written type (see
+/// `settings` in `codegen.rs`) disappears from the `types` module, which would break every caller
+/// that names it as `types::Name`. Re-export each one there under its schema name. Fails if there is
+/// no `types` module, or if progenitor still generated an item of that name (the replacement did not
+/// take effect).
+pub fn reexport_in_types(file: &mut syn::File, names: &[&str]) -> Result<()> {
+    let Some(items) = file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "types" => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    }) else {
+        bail!("progenitor's output has no `types` module; update reexport_in_types");
+    };
+    for name in names {
+        let ident = syn::Ident::new(name, proc_macro2::Span::call_site());
+        let defined = items.iter().any(|item| match item {
+            syn::Item::Struct(s) => s.ident == ident,
+            syn::Item::Enum(e) => e.ident == ident,
+            syn::Item::Type(t) => t.ident == ident,
+            _ => false,
+        });
+        if defined {
+            bail!("progenitor still generates types::{name}; is its replacement configured?");
+        }
+        let reexport: syn::Item = syn::parse_quote! {
+            pub use crate::#ident;
+        };
+        let position = items
+            .iter()
+            .position(|item| !matches!(item, syn::Item::Use(_)))
+            .unwrap_or(items.len());
+        items.insert(position, reexport);
+    }
+    Ok(())
 }

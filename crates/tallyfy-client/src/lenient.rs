@@ -249,6 +249,97 @@ impl JsonSchema for PaginationLinks {
     }
 }
 
+/// A member's groups, as included with `with=groups`.
+///
+/// The current pages wrap the list in `{"data": [...]}`; older ones send the plain array. Both decode
+/// to the same value, as do `null` and `{"data": null}` (no groups). It is written back in the current,
+/// wrapped shape. Any other shape (a string, a number) is a decode error: groups are data, and silently
+/// dropping them would hide it.
+///
+/// ```
+/// use tallyfy_client::GroupsInclude;
+/// let wrapped: GroupsInclude = serde_json::from_str(r#"{"data": [{"id": 3, "name": "Ops"}]}"#).unwrap();
+/// let plain: GroupsInclude = serde_json::from_str(r#"[{"id": 3, "name": "Ops"}]"#).unwrap();
+/// assert_eq!(wrapped, plain);
+/// assert_eq!(serde_json::to_string(&plain).unwrap(), r#"{"data":[{"id":3,"name":"Ops"}]}"#);
+/// assert!(serde_json::from_str::<GroupsInclude>(r#""Ops""#).is_err());
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct GroupsInclude {
+    /// The groups.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data: Vec<crate::types::Group>,
+}
+
+impl<'de> Deserialize<'de> for GroupsInclude {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = GroupsInclude;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(r#"groups as {"data": [...]} or as a plain array"#)
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<GroupsInclude, E> {
+                Ok(GroupsInclude::default())
+            }
+            fn visit_none<E: de::Error>(self) -> Result<GroupsInclude, E> {
+                Ok(GroupsInclude::default())
+            }
+            fn visit_some<D2: Deserializer<'de>>(self, d: D2) -> Result<GroupsInclude, D2::Error> {
+                d.deserialize_any(self)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<GroupsInclude, A::Error> {
+                let mut data = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(group) = seq.next_element()? {
+                    data.push(group);
+                }
+                Ok(GroupsInclude { data })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<GroupsInclude, A::Error> {
+                let mut data = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "data" {
+                        if data.is_some() {
+                            return Err(de::Error::duplicate_field("data"));
+                        }
+                        data = Some(map.next_value::<Option<Vec<crate::types::Group>>>()?);
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(GroupsInclude {
+                    data: data.flatten().unwrap_or_default(),
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for GroupsInclude {
+    fn schema_name() -> String {
+        "GroupsInclude".into()
+    }
+    fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        #[derive(JsonSchema)]
+        #[allow(dead_code)]
+        struct GroupsInclude {
+            data: Vec<crate::types::Group>,
+        }
+        SchemaObject {
+            subschemas: Some(Box::new(schemars::schema::SubschemaValidation {
+                one_of: Some(vec![
+                    g.subschema_for::<GroupsInclude>(),
+                    g.subschema_for::<Vec<crate::types::Group>>(),
+                ]),
+                ..Default::default()
+            })),
+            ..Default::default()
+        }
+        .into()
+    }
+}
+
 /// A member's role: `admin`, `standard` or `light`, read in any letter case (`Admin` has been seen).
 ///
 /// A role this version does not know is kept in [`MemberRole::Other`] instead of failing the response.
@@ -376,6 +467,34 @@ mod tests {
         }
         let l: Option<PaginationLinks> = serde_json::from_str("null").unwrap();
         assert!(l.is_none());
+    }
+
+    #[test]
+    fn groups_decode_wrapped_plain_or_empty() {
+        let one = |id: i64| crate::types::Group {
+            id: Some(crate::types::FlexibleId::Int64(id)),
+            ..Default::default()
+        };
+        for (raw, want) in [
+            (r#"{"data": [{"id": 1}, {"id": 2}]}"#, vec![one(1), one(2)]),
+            (r#"[{"id": 1}, {"id": 2}]"#, vec![one(1), one(2)]),
+            (r#"{"data": [], "meta": {}}"#, vec![]),
+            (r#"{"data": null}"#, vec![]),
+            ("{}", vec![]),
+            ("[]", vec![]),
+            ("null", vec![]),
+        ] {
+            let got: GroupsInclude = serde_json::from_str(raw).unwrap();
+            assert_eq!(got.data, want, "{raw}");
+        }
+        for raw in [
+            r#""sales""#,
+            "3",
+            r#"{"data": "sales"}"#,
+            r#"{"data": [], "data": []}"#,
+        ] {
+            assert!(serde_json::from_str::<GroupsInclude>(raw).is_err(), "{raw}");
+        }
     }
 
     #[test]

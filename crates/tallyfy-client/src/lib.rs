@@ -8,9 +8,9 @@
 //! - [`Client`] and one method per operation (`list_guests`, `get_guest`, `invite_member`, ...), and
 //!   [`types`] with every schema of the spec. All of it lives in `generated.rs`, written by
 //!   `cargo xtask codegen` and never edited by hand.
-//! - [`Timestamp`], [`PaginationLinks`] and [`MemberRole`]: hand-written tolerant types that the
-//!   generator is told to use, so that a response never fails because of a date's shape, PHP's `[]`, or a
-//!   role the client has not heard of.
+//! - [`Timestamp`], [`PaginationLinks`], [`MemberRole`] and [`GroupsInclude`]: hand-written tolerant
+//!   types that the generator is told to use, so that a response never fails because of a date's
+//!   shape, PHP's `[]`, a role the client has not heard of, or groups sent as a plain array.
 //! - [`encode_path_segment`]: the strict percent-encoder that every path parameter goes through.
 //! - [`RequestHeaders`]: headers the client adds to every request itself (the generated client's
 //!   inner value, applied by progenitor's `pre` hook), for a `reqwest::Client` built elsewhere.
@@ -69,7 +69,7 @@ mod generated;
 
 pub use generated::*;
 pub use headers::RequestHeaders;
-pub use lenient::{MemberRole, PaginationLinks, Timestamp};
+pub use lenient::{GroupsInclude, MemberRole, PaginationLinks, Timestamp};
 pub use path::encode_path_segment;
 pub use progenitor_client;
 pub use reqwest;

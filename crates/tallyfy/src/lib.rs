@@ -167,6 +167,29 @@
 //! (never the email), status, attempt number, duration and request id. The token and emails are never
 //! logged.
 //!
+//! ## Where Tallyfy's pages contradict each other
+//!
+//! Tallyfy's current API pages, its older pages and its code samples do not agree on what a response
+//! looks like. The SDK decodes every shape below; each one is pinned by a decode test on the pages'
+//! own samples (`tests/tests/documented_samples.rs`) or on the spec's examples.
+//!
+//! | what | one place | another place | what the SDK does |
+//! |---|---|---|---|
+//! | success status | `201` for a GET or an update | `200` | any 2xx is success |
+//! | guest `id` | an integer (`1234`) | a string guest code (`"guest_code_abc123"`) | [`FlexibleId`] holds either |
+//! | guest names | `first_name`, `last_name` at the top level | inside `details` | both decode; read `details.first_name` when the top-level one is absent |
+//! | timestamps | `...Z`, `...+00:00`, `....000Z` | `2025-01-15 10:30:00` | [`Timestamp`] parses all four and keeps any other text instead of failing |
+//! | pagination links | an object | `{}`, `[]` or `null` | [`PaginationLinks`] reads them all; the walk goes by `total_pages` |
+//! | list `meta` | present | absent (older pages) | a list without `meta` is one page |
+//! | role casing | `Admin`, `Standard` | `standard` | [`MemberRole`] compares without case and keeps unknown roles |
+//! | member role field | `role` | `user_role` (older list page) | both fields decode; read `user_role` when `role` is absent |
+//! | member active flag | `is_active` | `active` (older list page) | both fields decode |
+//! | member update time | `updated_at` | `last_updated` (older list page) | both fields decode |
+//! | `groups` include | wrapped: `{"data": [...]}` | a plain array (older list page) | [`types::GroupsInclude`] accepts both and writes the wrapped one |
+//! | group ids and members | integers | strings (`"group_id_1"`, guest emails) | [`FlexibleId`] in `id`, `members` and `guests` |
+//! | guest `stats` | `assigned_tasks`, `tasks_completed`, ... | `active_tasks`, `completed_tasks` (older list page), or `{}` | every name decodes; `{}` is stats with nothing in them |
+//! | guest disabled time | `details.disabled_at` | `details.disabled_on` (older list page) | both fields decode |
+//!
 //! # Map
 //! - [`config`]: [`ClientBuilder`], [`Timeouts`], `from_env`.
 //! - [`client`]: the [`Client`] handle.

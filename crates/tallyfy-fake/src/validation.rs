@@ -6,8 +6,8 @@
 //! together, as Laravel does.
 //!
 //! The rules follow `openapi/tallyfy.yaml`: JSON types (a number where a string belongs is refused),
-//! `required`, `maxLength`/`minLength` (counted in characters), `format: email`, `format: uri` (an
-//! absolute `http`/`https` URL, like Laravel's `url` rule), enums and patterns.
+//! `required`, `maxLength`/`minLength` (counted in characters), the `EmailAddress` and `AbsoluteUrl`
+//! patterns (see [`is_email`] and [`is_url`]), enums and patterns.
 
 use serde_json::{Map, Value};
 
@@ -18,57 +18,188 @@ fn attr(field: &str) -> String {
     field.replace('_', " ")
 }
 
-/// Whether `s` is an email address: a dot-atom local part (any RFC 5322 `atext`, plus non-ASCII as
-/// RFC 6531 allows), `@`, and a domain of letters, digits and hyphens in dot-separated labels.
+/// Whether `c` counts as non-ASCII in the email and URL rules: anything from U+00A0 on (the C1
+/// controls U+0080 to U+009F are refused like the ASCII ones).
+fn non_ascii(c: char) -> bool {
+    u32::from(c) >= 0xA0
+}
+
+/// Whether `s` is an email address as Tallyfy's "RFC/DNS validation" takes one, apart from the DNS
+/// lookup (so `user@localhost` passes): the spec's `EmailAddress`, tested with the SDK's check on
+/// the shared table `tests/rules/table.rs`.
+///
+/// At most 254 characters. Before the last `@`, 1 to 64 characters: either a dot-atom (RFC 5322
+/// `atext` or non-ASCII characters, in runs joined by single dots) or a quoted string (printable ASCII
+/// other than `"` and `\`, spaces, non-ASCII characters, and `\` before a printable ASCII character
+/// or a space). After it, labels of 1 to 63 letters, digits, hyphens and non-ASCII characters, joined
+/// by single dots, none starting or ending with a hyphen.
 ///
 /// ```
 /// use tallyfy_fake::validation::is_email;
 /// assert!(is_email("o'brien+tag@x.io"));
 /// assert!(is_email("a/b%c#d?e@example.com"));
 /// assert!(is_email("zoë@exämple.de"));
+/// assert!(is_email("\"john doe\"@example.com"));
 /// assert!(!is_email("not-an-email"));
 /// assert!(!is_email("two@@example.com"));
 /// assert!(!is_email("dot.@example.com"));
+/// assert!(!is_email("@example.com"));
 /// ```
 pub fn is_email(s: &str) -> bool {
+    if s.chars().count() > 254 {
+        return false;
+    }
     let Some((local, domain)) = s.rsplit_once('@') else {
         return false;
     };
-    let atext =
-        |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~".contains(c) || !c.is_ascii();
-    let local_ok = !local.is_empty()
-        && local.chars().count() <= 64
-        && !local.starts_with('.')
-        && !local.ends_with('.')
-        && !local.contains("..")
-        && local.chars().all(|c| c == '.' || atext(c));
-    let domain_ok = !domain.is_empty()
-        && domain.len() <= 255
-        && domain.split('.').all(|label| {
-            !label.is_empty()
-                && label.chars().count() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label.chars().all(|c| {
-                    c.is_ascii_alphanumeric() || c == '-' || (!c.is_ascii() && c.is_alphanumeric())
-                })
-        });
+    let local_len = local.chars().count();
+    let local_ok = (1..=64).contains(&local_len) && (is_dot_atom(local) || is_quoted(local));
+    let letter_or_digit = |c: char| c.is_ascii_alphanumeric() || non_ascii(c);
+    let domain_ok = domain.split('.').all(|label| {
+        let n = label.chars().count();
+        (1..=63).contains(&n)
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+            && label.chars().all(|c| c == '-' || letter_or_digit(c))
+    });
     local_ok && domain_ok
 }
 
-/// Whether `s` is an absolute `http` or `https` URL with a host.
+/// Runs of RFC 5322 `atext` (printable ASCII other than the specials `"(),.:;<>@[\]`) or non-ASCII
+/// characters, joined by single dots.
+fn is_dot_atom(s: &str) -> bool {
+    let atext = |c: char| non_ascii(c) || (c.is_ascii_graphic() && !r#""(),.:;<>@[\]"#.contains(c));
+    s.split('.')
+        .all(|run| !run.is_empty() && run.chars().all(atext))
+}
+
+/// `"` ... `"` around printable ASCII other than `"` and `\`, spaces, non-ASCII characters, and
+/// quoted pairs (`\` and a printable ASCII character or a space).
+fn is_quoted(s: &str) -> bool {
+    let Some(inner) = s.strip_prefix('"').and_then(|r| r.strip_suffix('"')) else {
+        return false;
+    };
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        let ok = match c {
+            '\\' => matches!(chars.next(), Some(' '..='~')),
+            '"' => false,
+            ' '..='~' => true,
+            c => non_ascii(c),
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether every character of `s` is `allowed` or belongs to a `%XX` escape.
+fn allowed_or_escaped(s: &str, allowed: impl Fn(char) -> bool) -> bool {
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '%' {
+            let hex = |c: Option<char>| c.is_some_and(|c| c.is_ascii_hexdigit());
+            if !(hex(chars.next()) && hex(chars.next())) {
+                return false;
+            }
+        } else if !allowed(c) {
+            return false;
+        }
+    }
+    true
+}
+
+/// Whether `s` is a URL of the shape Laravel's `url` rule accepts (Tallyfy's "must be a valid URL"):
+/// the spec's `AbsoluteUrl`, tested with the SDK's check on the shared table `tests/rules/table.rs`.
+///
+/// `scheme://[user[:password]@]host[:port][/path][?query][#fragment]`: a scheme as RFC 3986 writes
+/// them; a user and password of letters, digits, `-._`, non-ASCII characters and `%XX`; a host of
+/// dot-separated labels of letters, digits, `-_` and non-ASCII characters (one final dot allowed), or
+/// an IPv6 address in brackets; a port of digits; and a path, query and fragment of RFC 3986's
+/// characters for each (`pchar`, plus `/?[]` in the query and `/?` in the fragment), non-ASCII
+/// characters and `%XX`.
 ///
 /// ```
 /// use tallyfy_fake::validation::is_url;
 /// assert!(is_url("https://example.com/a?b=c"));
+/// assert!(is_url("ftp://example.com/file.txt"));
 /// assert!(!is_url("example.com"));
-/// assert!(!is_url("ftp://example.com"));
+/// assert!(!is_url("mailto:a@example.com"));
+/// assert!(!is_url("https://example.com/a b"));
 /// ```
 pub fn is_url(s: &str) -> bool {
-    match url::Url::parse(s) {
-        Ok(u) => matches!(u.scheme(), "http" | "https") && u.host().is_some(),
-        Err(_) => false,
+    let Some((scheme, rest)) = s.split_once("://") else {
+        return false;
+    };
+    let mut scheme_chars = scheme.chars();
+    let scheme_ok = scheme_chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme_chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !scheme_ok {
+        return false;
     }
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let host_port = match authority.split_once('@') {
+        None => authority,
+        Some((userinfo, host_port)) => {
+            let user_char =
+                |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_') || non_ascii(c);
+            let part = |p: &str| !p.is_empty() && allowed_or_escaped(p, user_char);
+            let userinfo_ok = match userinfo.split_once(':') {
+                Some((user, password)) => part(user) && part(password),
+                None => part(userinfo),
+            };
+            if !userinfo_ok {
+                return false;
+            }
+            host_port
+        }
+    };
+    let port = if let Some(bracketed) = host_port.strip_prefix('[') {
+        let Some((address, after)) = bracketed.split_once(']') else {
+            return false;
+        };
+        if address.is_empty()
+            || !address
+                .chars()
+                .all(|c| c.is_ascii_hexdigit() || c == ':' || c == '.')
+        {
+            return false;
+        }
+        after
+    } else {
+        let (host, port) = host_port.split_at(host_port.find(':').unwrap_or(host_port.len()));
+        let host = host.strip_suffix('.').unwrap_or(host);
+        let label_char =
+            |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_') || non_ascii(c);
+        if !host
+            .split('.')
+            .all(|label| !label.is_empty() && label.chars().all(label_char))
+        {
+            return false;
+        }
+        port
+    };
+    if !port.is_empty() {
+        match port.strip_prefix(':') {
+            Some(digits) if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => {}
+            _ => return false,
+        }
+    }
+    let pchar =
+        |c: char| c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@".contains(c) || non_ascii(c);
+    let (rest, fragment) = match tail.split_once('#') {
+        Some((r, f)) => (r, Some(f)),
+        None => (tail, None),
+    };
+    let (path, query) = match rest.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (rest, None),
+    };
+    allowed_or_escaped(path, |c| c == '/' || pchar(c))
+        && query.is_none_or(|q| allowed_or_escaped(q, |c| "/?[]".contains(c) || pchar(c)))
+        && fragment.is_none_or(|f| allowed_or_escaped(f, |c| "/?".contains(c) || pchar(c)))
 }
 
 /// Whether `s` has the shape `YYYY-MM-DD HH:MM:SS`.

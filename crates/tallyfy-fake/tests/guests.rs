@@ -260,7 +260,7 @@ async fn create_validation_rules() {
         .await;
         assert_rejected(
             &api,
-            json!({"email": ok, field: "ftp://acme.example"}),
+            json!({"email": ok, field: "https://acme.example/a b"}),
             field,
             "format is invalid",
         )

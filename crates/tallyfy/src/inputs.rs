@@ -219,7 +219,10 @@ impl FromStr for MemberInclude {
 /// A guest to create with [`Guests::create`](crate::guests::Guests::create).
 ///
 /// Only the email is required. Limits: names, company, opportunity and status at most 200 characters,
-/// phones at most 20, URLs must be http(s) URLs, `external_date_creation` is `YYYY-MM-DD HH:MM:SS`.
+/// phones at most 20, URLs must be absolute (`https://acme.example/page`: a scheme, `://` and a host,
+/// with spaces and other unsafe characters percent-encoded), `external_date_creation` is
+/// `YYYY-MM-DD HH:MM:SS`. The email and URL rules are those of Tallyfy's validation; the spec's
+/// `EmailAddress` and `AbsoluteUrl` describe them in full.
 ///
 /// ```
 /// let guest = tallyfy::NewGuest::new("o'brien+tag@x.io")
@@ -345,7 +348,7 @@ impl NewGuest {
             ("opportunity_url", &self.opportunity_url),
         ] {
             if let Some(v) = value {
-                validate::http_url(field, v)?;
+                validate::url(field, v)?;
             }
         }
         if let Some(d) = &self.external_date_creation {
@@ -358,7 +361,7 @@ impl NewGuest {
             v.clone().map(|v| conv(field, T::try_from(v))).transpose()
         }
         Ok(types::GuestCreate {
-            email: self.email.clone(),
+            email: conv("email", self.email.as_str().try_into())?,
             first_name: opt("first_name", &self.first_name)?,
             last_name: opt("last_name", &self.last_name)?,
             company_name: opt("company_name", &self.company_name)?,
@@ -366,10 +369,10 @@ impl NewGuest {
             status: opt("status", &self.status)?,
             phone_1: opt("phone_1", &self.phone_1)?,
             phone_2: opt("phone_2", &self.phone_2)?,
-            company_url: self.company_url.clone(),
-            contact_url: self.contact_url.clone(),
-            image_url: self.image_url.clone(),
-            opportunity_url: self.opportunity_url.clone(),
+            company_url: opt("company_url", &self.company_url)?,
+            contact_url: opt("contact_url", &self.contact_url)?,
+            image_url: opt("image_url", &self.image_url)?,
+            opportunity_url: opt("opportunity_url", &self.opportunity_url)?,
             timezone: self.timezone.clone(),
             external_sync_source: self
                 .external_sync_source
@@ -419,8 +422,10 @@ impl GuestUpdate {
 
     pub(crate) fn to_wire(&self) -> Result<types::GuestUpdate, Error> {
         self.validate()?;
+        // Always `Some`: the field is optional on the wire, but leaving it out changes nothing, and
+        // `[]` is how the list is cleared.
         Ok(types::GuestUpdate {
-            associated_members: self.associated_members.clone(),
+            associated_members: Some(types::AssociatedMembers(self.associated_members.clone())),
         })
     }
 }
@@ -486,7 +491,7 @@ impl Invite {
         let message = validate::required("message", self.message.as_deref())?;
         validate::max_chars("message", message, 5000)?;
         Ok(types::MemberInvite {
-            email: self.email.clone(),
+            email: conv("email", self.email.as_str().try_into())?,
             first_name: conv("first_name", first.try_into())?,
             last_name: conv("last_name", last.try_into())?,
             message: conv("message", message.try_into())?,
@@ -684,7 +689,7 @@ mod tests {
                 "company_url",
             ),
             (
-                NewGuest::new("a@b.com").image_url("ftp://x.io/a.png"),
+                NewGuest::new("a@b.com").image_url("https://x.io/a b.png"),
                 "image_url",
             ),
             (

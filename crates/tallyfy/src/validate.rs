@@ -38,19 +38,138 @@ pub(crate) fn no_controls(field: &str, value: &str) -> Result<(), Error> {
     }
 }
 
-/// An absolute `http` or `https` URL with a host.
-pub(crate) fn http_url(field: &str, value: &str) -> Result<(), Error> {
-    match url::Url::parse(value) {
-        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(()),
-        Ok(_) => Err(Error::invalid_input(
+/// A URL of the shape Laravel's `url` rule accepts, which is what Tallyfy's URL fields take; the spec's
+/// `AbsoluteUrl` pattern says the same, and `tests/rules/table.rs` holds the values both are tested on.
+///
+/// `scheme://[user[:password]@]host[:port][/path][?query][#fragment]`, where the scheme is a letter
+/// followed by letters, digits, `+`, `-` or `.`; the host is dot-separated labels of letters, digits,
+/// `-`, `_` and non-ASCII characters (with an optional final dot), or an IPv6 address in brackets; and
+/// the path, query and fragment hold RFC 3986's characters for each part, non-ASCII characters and
+/// `%XX`, nothing else (no spaces, quotes, angle brackets, backslashes or control characters).
+pub(crate) fn url(field: &str, value: &str) -> Result<(), Error> {
+    match url_problem(value) {
+        None => Ok(()),
+        Some(why) => Err(Error::invalid_input(
             field,
-            "must be an http or https URL with a host",
-        )),
-        Err(e) => Err(Error::invalid_input(
-            field,
-            format!("must be a valid URL ({e})"),
+            format!("must be a URL such as `https://example.com/page` ({why})"),
         )),
     }
+}
+
+/// Characters from U+00A0 on: non-ASCII and not a C1 control. RFC 6531 allows them in addresses, and
+/// Laravel's `url` rule in hosts and paths.
+fn beyond_ascii(c: char) -> bool {
+    c >= '\u{A0}'
+}
+
+/// Whether every character of `s` passes `allowed`, or is part of a `%XX` escape.
+fn all_or_escaped(s: &str, allowed: impl Fn(char) -> bool) -> bool {
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        let ok = if c == '%' {
+            let hex = |c: Option<char>| c.is_some_and(|c| c.is_ascii_hexdigit());
+            hex(chars.next()) && hex(chars.next())
+        } else {
+            allowed(c)
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+/// What is wrong with `value` as a URL, or `None`.
+fn url_problem(value: &str) -> Option<&'static str> {
+    let Some((scheme, rest)) = value.split_once(':') else {
+        return Some("no scheme such as `https:`");
+    };
+    let mut scheme_chars = scheme.chars();
+    let scheme_ok = scheme_chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && scheme_chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c));
+    if !scheme_ok {
+        return Some("the scheme is not valid");
+    }
+    let Some(rest) = rest.strip_prefix("//") else {
+        return Some("no `//` after the scheme");
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    let hostport = match authority.split_once('@') {
+        None => authority,
+        Some((userinfo, hostport)) => {
+            let user_char =
+                |c: char| beyond_ascii(c) || c.is_ascii_alphanumeric() || "-._".contains(c);
+            let part_ok = |p: &str| !p.is_empty() && all_or_escaped(p, user_char);
+            let userinfo_ok = match userinfo.split_once(':') {
+                None => part_ok(userinfo),
+                Some((user, password)) => part_ok(user) && part_ok(password),
+            };
+            if !userinfo_ok || hostport.contains('@') {
+                return Some("the user or password part is not valid");
+            }
+            hostport
+        }
+    };
+    let (host_ok, port) = if let Some(inner) = hostport.strip_prefix('[') {
+        match inner.split_once(']') {
+            Some((address, port)) => (
+                !address.is_empty()
+                    && address
+                        .chars()
+                        .all(|c| c.is_ascii_hexdigit() || ":.".contains(c)),
+                port,
+            ),
+            None => (false, ""),
+        }
+    } else {
+        let (host, port) = match hostport.find(':') {
+            Some(i) => hostport.split_at(i),
+            None => (hostport, ""),
+        };
+        let host = host.strip_suffix('.').unwrap_or(host);
+        let label_char = |c: char| beyond_ascii(c) || c.is_ascii_alphanumeric() || "-_".contains(c);
+        (
+            host.split('.')
+                .all(|label| !label.is_empty() && label.chars().all(label_char)),
+            port,
+        )
+    };
+    if !host_ok {
+        return Some("the host is not valid");
+    }
+    if !port.is_empty()
+        && !port
+            .strip_prefix(':')
+            .is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
+        return Some("the port is not a number");
+    }
+    // RFC 3986's `pchar`: unreserved, sub-delims, `:` and `@` (with `%XX` handled by the caller).
+    let pchar =
+        |c: char| beyond_ascii(c) || c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@".contains(c);
+    let (before_fragment, fragment) = match tail.split_once('#') {
+        Some((b, f)) => (b, Some(f)),
+        None => (tail, None),
+    };
+    let (path, query) = match before_fragment.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (before_fragment, None),
+    };
+    if !all_or_escaped(path, |c| pchar(c) || c == '/') {
+        return Some("the path has characters that must be percent-encoded");
+    }
+    if let Some(q) = query
+        && !all_or_escaped(q, |c| pchar(c) || "/?[]".contains(c))
+    {
+        return Some("the query has characters that must be percent-encoded");
+    }
+    if let Some(f) = fragment
+        && !all_or_escaped(f, |c| pchar(c) || "/?".contains(c))
+    {
+        return Some("the fragment has characters that must be percent-encoded");
+    }
+    None
 }
 
 /// `YYYY-MM-DD HH:MM:SS`, and a real date and time.
@@ -72,95 +191,113 @@ pub(crate) fn datetime(field: &str, value: &str) -> Result<(), Error> {
     }
 }
 
-/// An email address for a new guest or an invitation: one `@`, a dot-atom (or quoted) local part of
-/// at most 64 bytes, a domain of letters, digits and hyphens in dot-separated labels, at most 254
-/// bytes in all. Non-ASCII letters are allowed (RFC 6531).
+/// An email address for a new guest or an invitation, as Tallyfy's "RFC/DNS validation" takes one
+/// (the parts that need no DNS lookup); the spec's `EmailAddress` pattern says the same, and
+/// `tests/rules/table.rs` holds the values both are tested on.
+///
+/// At most 254 characters; split at the last `@`, a local part of 1 to 64 characters that is either a
+/// dot-atom (RFC 5322 `atext` and non-ASCII characters, in dot-separated runs) or a quoted string
+/// (printable ASCII, spaces and non-ASCII characters, with `\` escaping a printable ASCII character);
+/// and a domain of dot-separated labels of 1 to 63 letters, digits, hyphens and non-ASCII characters
+/// that neither start nor end with a hyphen. Whether the domain exists is for Tallyfy to find out.
 pub(crate) fn email(field: &str, value: &str) -> Result<(), Error> {
-    let fail = |why: &str| {
-        Err(Error::invalid_input(
+    match email_problem(value) {
+        None => Ok(()),
+        Some(why) => Err(Error::invalid_input(
             field,
             format!("must be a valid email address ({why})"),
-        ))
-    };
-    if value.is_empty() {
-        return fail("it is empty");
+        )),
     }
-    if value.len() > 254 {
-        return fail("longer than 254 bytes");
+}
+
+/// What is wrong with `value` as an email address, or `None`.
+fn email_problem(value: &str) -> Option<&'static str> {
+    if value.is_empty() {
+        return Some("it is empty");
+    }
+    if value.chars().count() > 254 {
+        return Some("longer than 254 characters");
     }
     let Some((local, domain)) = value.rsplit_once('@') else {
-        return fail("no `@`");
+        return Some("no `@`");
     };
-    if local.is_empty() || local.len() > 64 {
-        return fail("the part before `@` must be 1 to 64 bytes");
+    if local.is_empty() {
+        return Some("nothing before the `@`");
     }
-    let local_ok = if local.len() >= 2 && local.starts_with('"') && local.ends_with('"') {
-        let inner = &local[1..local.len() - 1];
-        !inner.chars().any(|c| c.is_control()) && !inner.ends_with('\\')
-    } else {
-        !local.starts_with('.')
-            && !local.ends_with('.')
-            && !local.contains("..")
-            && local.chars().all(|c| {
-                c.is_ascii_alphanumeric()
-                    || "!#$%&'*+-/=?^_`{|}~.".contains(c)
-                    || (!c.is_ascii() && !c.is_control() && !c.is_whitespace())
-            })
-    };
-    if !local_ok {
-        return fail("the part before `@` has characters that are not allowed");
+    if domain.is_empty() {
+        return Some("nothing after the `@`");
     }
-    let labels_ok = !domain.is_empty()
-        && domain.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label.chars().all(|c| c.is_alphanumeric() || c == '-')
-        });
+    if local.chars().count() > 64 {
+        return Some("more than 64 characters before the `@`");
+    }
+    if !(dot_atom(local) || quoted_string(local)) {
+        return Some("the part before the `@` has characters that need quotes, or stray dots");
+    }
+    let letter_or_digit = |c: char| beyond_ascii(c) || c.is_ascii_alphanumeric();
+    let labels_ok = domain.split('.').all(|label| {
+        (1..=63).contains(&label.chars().count())
+            && label.chars().all(|c| letter_or_digit(c) || c == '-')
+            && !label.starts_with('-')
+            && !label.ends_with('-')
+    });
     if !labels_ok {
-        return fail("the domain is not valid");
+        return Some("the domain is not valid");
     }
-    Ok(())
+    None
+}
+
+/// RFC 5322's `atext` (printable ASCII except the specials and space) plus non-ASCII characters.
+fn atext(c: char) -> bool {
+    beyond_ascii(c) || (c.is_ascii_graphic() && !"\"(),.:;<>@[\\]".contains(c))
+}
+
+/// `atext` runs separated by single dots.
+fn dot_atom(s: &str) -> bool {
+    s.split('.')
+        .all(|atom| !atom.is_empty() && atom.chars().all(atext))
+}
+
+/// `"..."` holding printable ASCII other than `"` and `\`, spaces and non-ASCII characters, or `\`
+/// followed by a printable ASCII character or a space.
+fn quoted_string(s: &str) -> bool {
+    let Some(inner) = s.strip_prefix('"').and_then(|rest| rest.strip_suffix('"')) else {
+        return false;
+    };
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        let ok = match c {
+            '\\' => chars.next().is_some_and(|e| matches!(e, ' '..='~')),
+            '"' => false,
+            c => beyond_ascii(c) || matches!(c, ' '..='~'),
+        };
+        if !ok {
+            return false;
+        }
+    }
+    true
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    // The full table of accepted and refused values is `tests/rules/table.rs`, run against the SDK by
+    // `tests/rules.rs`; these check the reasons given.
     #[test]
-    fn emails() {
-        for ok in [
-            "a@b.com",
-            "o'brien+tag@x.io",
-            "first.last@sub.example.co.uk",
-            "josé@exämple.com",
-            "\"john doe\"@example.com",
-            "user@localhost",
-            "x_y-z=1{}|~@a-b.io",
+    fn email_reasons() {
+        for (value, why) in [
+            ("", "empty"),
+            ("plain", "no `@`"),
+            ("@x.io", "nothing before"),
+            ("a@", "nothing after"),
+            ("a..b@x.io", "before the `@`"),
+            ("a@x_y.io", "domain"),
         ] {
-            assert!(email("email", ok).is_ok(), "{ok}");
+            let err = email("email", value).unwrap_err().to_string();
+            assert!(err.contains(why), "{value:?}: {err}");
+            assert!(err.contains("`email`"), "{err}");
         }
-        for bad in [
-            "",
-            "plain",
-            "@b.com",
-            "a@",
-            "a@b@c.com",
-            ".a@b.com",
-            "a.@b.com",
-            "a..b@c.com",
-            "a b@c.com",
-            "a@b..com",
-            "a@-b.com",
-            "a@b_c.com",
-            "a@b.com.",
-            "a\n@b.com",
-        ] {
-            assert!(email("email", bad).is_err(), "{bad:?}");
-        }
-        let long_local = format!("{}@b.com", "a".repeat(65));
-        assert!(email("email", &long_local).is_err());
+        assert!(email("email", "\"john doe\"@x.io").is_ok());
     }
 
     #[test]
@@ -171,14 +308,18 @@ mod tests {
 
     #[test]
     fn urls_and_dates() {
-        assert!(http_url("u", "https://acme.com/x?y=1").is_ok());
-        for bad in [
-            "acme.com",
-            "ftp://acme.com",
-            "javascript:alert(1)",
-            "https://",
+        assert!(url("u", "https://acme.com/x?y=1").is_ok());
+        for (bad, why) in [
+            ("acme.com", "no scheme"),
+            ("javascript:alert(1)", "`//`"),
+            ("https://", "host"),
+            ("https://acme.com:x", "port"),
+            ("https://acme.com/a b", "path"),
+            ("https://acme.com/?a b", "query"),
+            ("https://acme.com/#a b", "fragment"),
         ] {
-            assert!(http_url("u", bad).is_err(), "{bad}");
+            let err = url("u", bad).unwrap_err().to_string();
+            assert!(err.contains(why), "{bad}: {err}");
         }
         assert!(datetime("d", "2025-01-15 10:30:00").is_ok());
         for bad in [

@@ -75,8 +75,10 @@ echo "fake at http://${ADDR}/api"
 
 # One worker: the fake keeps state, and two concurrent stateful sequences would delete each other's
 # resources (reported as "created resource not found").
-# Configuration: the organization the fake serves, and the per-operation exclusions below. Each
-# exclusion names the check and why it cannot apply; none of them hides a fake that is wrong.
+# Configuration: the organization the fake serves, and the exclusions below. Each one names the
+# operation, the check, and the documented behaviour that the check cannot know about; every other
+# check runs for every operation in every phase. None of them hides a fake that is wrong: each
+# behaviour is asserted by the fake's own tests (crates/tallyfy-fake/tests/).
 cat >"${WORK}/schemathesis.toml" <<EOF
 [parameters]
 "path.org_id" = "${ORG}"
@@ -85,47 +87,72 @@ cat >"${WORK}/schemathesis.toml" <<EOF
 [cache]
 directory = "${PWD}/${VENV}/schemathesis-cache"
 
-# negative_data_rejection, stateful phase only: in a stateful sequence schemathesis fills path
-# parameters from earlier responses, which overwrites the mutation of a negative case. For operations
-# whose only inputs are path parameters (disable/enable/remove/purge guest) the request sent is then
-# valid, yet still labelled negative ("Invalid component: positive test case"). Negative data is
-# still checked for every operation in the coverage and fuzzing phases.
-[phases.stateful.checks.negative_data_rejection]
-enabled = false
-
-# negative_data_rejection for update_guest: the spec marks 'associated_members' required so that
-# clients send '[]' to clear the list, and documents in the same schema that the server accepts a body
-# without it (and then changes nothing). The fake answers as the server is documented to; its other
-# rules (a list of integers, a JSON object body) are asserted in crates/tallyfy-fake/tests/guests.rs.
+# negative_data_rejection, stateful phase only, for the four guest operations whose only input is the
+# guest's email in the path. In a stateful sequence schemathesis fills that parameter with an email
+# taken from an earlier response, which overwrites the mutation that made the case negative, so a
+# valid request (answered 2xx, as Tallyfy answers a known guest) is still labelled negative
+# ("Invalid component: positive test case"). Negative data for these operations is still checked in
+# the coverage and fuzzing phases.
 [[operations]]
-include-operation-id = "update_guest"
-checks.negative_data_rejection.enabled = false
+include-operation-id = ["remove_guest", "disable_guest", "enable_guest", "purge_guest"]
+phases.stateful.checks.negative_data_rejection.enabled = false
 
 # ensure_resource_availability for purge_guest: schemathesis links a created guest to removal by email
 # (DELETE /guests/{guest_email}) and to purge by id (DELETE /guests/{guest_id}/delete) and treats them
 # as different resources. When a sequence removes the guest from the organization (200) and then
 # purges it by id, the purge's 404 is the right answer (the guest is no longer in the organization),
-# but the check reports it as "created resource not found". Asserted in
-# crates/tallyfy-fake/tests/guests.rs (purge_after_remove_is_404).
+# but the check reports it as "created resource not found". Asserted by purge_after_remove_is_404 in
+# crates/tallyfy-fake/tests/guests.rs.
 [[operations]]
 include-operation-id = "purge_guest"
 checks.ensure_resource_availability.enabled = false
 
-# positive_data_acceptance expects every schema-valid request to get 2xx/401/403/404/409/429. For the
-# operations below, Tallyfy documents a 400 or 422 for requests that are schema-valid but conflict with
-# the server's state, and schemathesis sends such requests (replayed spec examples, values taken from
-# earlier responses, random ids). Each answer is the documented one and is asserted by the fake's own
-# tests (crates/tallyfy-fake/tests/), so the check is switched off for these operations only:
-# - create_guest: an email that belongs to a member is refused with 422;
-# - remove_guest: an unknown email is refused with 422 ("the email must exist in the guests table");
-# - purge_guest / purge_member: refused with 422 until the guest / member is disabled;
-# - invite_member: an email that already belongs to a member (a replayed example) is refused with 422;
-# - update_member: 'country_id' must be a known country (422), names may not be URLs (422);
-# - remove_member: 'to' is required when 'with_reassignment=true' (422); the default administrator
-#   cannot be removed (400);
-# - set_member_role / disable_member: the default administrator cannot be demoted or disabled (400).
+# positive_data_acceptance expects every schema-valid request to get 2xx/401/403/404/409/429. For each
+# operation below, Tallyfy documents a 400 or 422 for some requests that are schema-valid but conflict
+# with the server's state, and schemathesis sends such requests (replayed spec examples, values taken
+# from earlier responses, random ids), so the check is off for these operations only.
+
+# create_guest: an email that belongs to a member of the organization is refused with 422
+# (tallyfy-docs/guests/create-guest.md).
 [[operations]]
-include-operation-id = ["create_guest", "remove_guest", "purge_guest", "purge_member", "invite_member", "update_member", "remove_member", "set_member_role", "disable_member"]
+include-operation-id = "create_guest"
+checks.positive_data_acceptance.enabled = false
+
+# remove_guest: an unknown email is refused with 422, "the email must exist in the guests table"
+# (tallyfy-docs/guests/delete-guest.md).
+[[operations]]
+include-operation-id = "remove_guest"
+checks.positive_data_acceptance.enabled = false
+
+# purge_guest and purge_member: refused with 422 until the guest or member has been disabled
+# ("Please disable the guest before deletion.", tallyfy-api.md).
+[[operations]]
+include-operation-id = ["purge_guest", "purge_member"]
+checks.positive_data_acceptance.enabled = false
+
+# invite_member: an email that already belongs to a member (the spec's example, replayed) is refused
+# with 422 (tallyfy-docs/members/invite-member.md).
+[[operations]]
+include-operation-id = "invite_member"
+checks.positive_data_acceptance.enabled = false
+
+# update_member: country_id must be a known country, and the names may not be URLs, else 422
+# (tallyfy-docs/members/update-member.md).
+[[operations]]
+include-operation-id = "update_member"
+checks.positive_data_acceptance.enabled = false
+
+# remove_member: 'to' is required when 'with_reassignment=true' (422), and bot users and the default
+# administrator cannot be removed (400) (tallyfy-docs/members/remove-member.md).
+[[operations]]
+include-operation-id = "remove_member"
+checks.positive_data_acceptance.enabled = false
+
+# set_member_role and disable_member: the default administrator cannot be demoted or disabled, 400
+# "Cannot modify the default administrator..." (the message tallyfy-docs/members/remove-member.md
+# lists; the fake gives it for every change to the default administrator).
+[[operations]]
+include-operation-id = ["set_member_role", "disable_member"]
 checks.positive_data_acceptance.enabled = false
 EOF
 

@@ -3,10 +3,16 @@
 //! paths. Prism runs with `--errors`, so a violation also fails the call that caused it; its log must
 //! show none.
 //!
-//! Needs `npm ci --prefix tools`. Without Prism the test says it was skipped, unless
-//! `TALLYFY_REQUIRE_TOOLS=1` (set by CI), which makes a missing Prism a failure.
+//! Run it with `cargo xtask contract` (or `cargo xtask contract prism`), which installs the pinned
+//! Prism (`tools/package-lock.json`) first. This file only builds with the `contract` feature of
+//! `tallyfy-tests`, so `cargo test --workspace` does not contain it; here a missing Prism is a failure.
+//!
+//! Every expected error goes through [`expect_fake_error`], which proves that the fake answered the
+//! request, so a request that Prism itself refused (Prism answers such requests with its own 422)
+//! cannot pass for the fake's validation error.
 
 use futures::TryStreamExt;
+use std::fmt::Debug;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -32,15 +38,15 @@ impl Drop for Prism {
     }
 }
 
-/// Starts Prism in proxy mode in front of `upstream`, or `None` when it is not installed.
-fn start_prism(upstream: &str) -> Option<Prism> {
+/// Starts Prism in proxy mode in front of `upstream`. Prism must be installed: `cargo xtask contract`
+/// installs it before it runs this test.
+fn start_prism(upstream: &str) -> Prism {
     let bin = root().join("tools/node_modules/.bin/prism");
-    if !bin.exists() {
-        let required = std::env::var("TALLYFY_REQUIRE_TOOLS").is_ok_and(|v| v == "1");
-        assert!(!required, "Prism is missing: run `npm ci --prefix tools`");
-        eprintln!("SKIPPED: Prism is not installed (run `npm ci --prefix tools`)");
-        return None;
-    }
+    assert!(
+        bin.exists(),
+        "Prism is missing at {}: run this test with `cargo xtask contract`, which installs it",
+        bin.display()
+    );
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -87,22 +93,68 @@ fn start_prism(upstream: &str) -> Option<Prism> {
         );
         std::thread::sleep(Duration::from_millis(50));
     }
-    Some(Prism {
+    Prism {
         child,
         log,
         url: format!("http://127.0.0.1:{port}"),
-    })
+    }
 }
 
-#[track_caller]
-fn status(result: Result<impl std::fmt::Debug, Error>) -> u16 {
-    match result {
-        Ok(_) => 200,
-        Err(e) => e
-            .status()
-            .map(|s| s.as_u16())
-            .unwrap_or_else(|| panic!("no status: {e}")),
-    }
+/// Awaits `call`, which must fail with HTTP `status`, and proves that the answer was the fake's and not
+/// Prism's own (Prism refuses a request that breaks the spec with a 422 of its own, without forwarding
+/// it):
+/// - the fake recorded exactly one more request, with the expected method;
+/// - the error carries the request id the fake puts on every response, and it is the id of exactly
+///   that request (`fake-` and the fake's request count), which Prism could not have made up;
+/// - the body is one of the fake's JSON error shapes (a `message`, or a nested `error` with a
+///   `code`), not Prism's `application/problem+json` (`type`, `title`, `detail`).
+async fn expect_fake_error<T: Debug>(
+    fake: &FakeTallyfy,
+    status: u16,
+    method: &str,
+    why: &str,
+    call: impl IntoFuture<Output = Result<T, Error>>,
+) {
+    let before = fake.requests().len();
+    let err = match call.await {
+        Ok(v) => panic!("{why}: expected HTTP {status}, got Ok({v:?})"),
+        Err(e) => e,
+    };
+    assert_eq!(
+        err.status().map(|s| s.as_u16()),
+        Some(status),
+        "{why}: {err}"
+    );
+    let requests = fake.requests();
+    assert_eq!(
+        requests.len(),
+        before + 1,
+        "{why}: the fake must have received the request (Prism did not forward it?)"
+    );
+    let last = requests.last().unwrap();
+    assert_eq!(last.method.as_str(), method, "{why}: {}", last.target);
+    let Error::Api {
+        request_id, body, ..
+    } = &err
+    else {
+        panic!("{why}: expected an API error, got {err:?}");
+    };
+    assert_eq!(
+        request_id.as_deref(),
+        Some(format!("fake-{:08}", requests.len()).as_str()),
+        "{why}: the fake's request id for this request; body {body}"
+    );
+    let json: serde_json::Value = serde_json::from_str(body)
+        .unwrap_or_else(|e| panic!("{why}: the body is not JSON ({e}): {body}"));
+    let is_fake_shape = json["message"].is_string() || json["error"]["code"].is_string();
+    let is_problem_json = json.get("type").is_some()
+        || json.get("title").is_some()
+        || json.get("detail").is_some()
+        || body.to_lowercase().contains("prism");
+    assert!(
+        is_fake_shape && !is_problem_json,
+        "{why}: not one of the fake's error bodies: {body}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -115,9 +167,7 @@ async fn every_operation_through_a_validating_proxy() {
         .start()
         .await
         .unwrap();
-    let Some(prism) = start_prism(&fake.base_url()) else {
-        return;
-    };
+    let prism = start_prism(&fake.base_url());
     let client = Client::builder()
         .token("contract-token")
         .org("contract-org")
@@ -178,25 +228,39 @@ async fn every_operation_through_a_validating_proxy() {
         .update(email, GuestUpdate::clear_associated_members())
         .await
         .unwrap();
-    assert_eq!(
-        status(guests.purge(email).await),
+    expect_fake_error(
+        &fake,
         422,
-        "purge before disable"
-    );
+        "DELETE",
+        "purge before disable",
+        guests.purge(email),
+    )
+    .await;
     fake.set_open_tasks(email, 2);
-    assert_eq!(status(guests.disable(email).await), 403, "open tasks");
+    expect_fake_error(&fake, 403, "DELETE", "open tasks", guests.disable(email)).await;
     fake.set_open_tasks(email, 0);
     guests.disable(email).await.unwrap();
     guests.enable(email).await.unwrap();
     guests.disable(email).await.unwrap();
     guests.purge(email).await.unwrap();
-    assert_eq!(status(guests.get(email).await), 404);
-    assert_eq!(status(guests.remove("nobody@x.io").await), 422);
+    expect_fake_error(&fake, 404, "GET", "purged guest", guests.get(email)).await;
+    expect_fake_error(
+        &fake,
+        422,
+        "DELETE",
+        "unknown guest",
+        guests.remove("nobody@x.io"),
+    )
+    .await;
     let member_email = fake.members()[1].email.clone().unwrap();
-    assert_eq!(
-        status(guests.create(NewGuest::new(member_email.clone())).await),
-        422
-    );
+    expect_fake_error(
+        &fake,
+        422,
+        "POST",
+        "a member's email as a guest",
+        guests.create(NewGuest::new(member_email.clone())),
+    )
+    .await;
     let other = all[0].email.clone().unwrap();
     guests.remove(&other).await.unwrap();
 
@@ -216,7 +280,7 @@ async fn every_operation_through_a_validating_proxy() {
         .find(|&id| id != admin)
         .unwrap();
     members.get(id).with(&[MemberInclude::Stats]).await.unwrap();
-    assert_eq!(status(members.get(999_999).await), 404);
+    expect_fake_error(&fake, 404, "GET", "unknown member", members.get(999_999)).await;
     let invite = |email: &str| {
         Invite::new(email, Role::Light)
             .first_name("N")
@@ -225,11 +289,14 @@ async fn every_operation_through_a_validating_proxy() {
     };
     let invited = members.invite(invite("new.member@x.io")).await.unwrap();
     assert_eq!(invited.status.as_deref(), Some("invited"));
-    assert_eq!(
-        status(members.invite(invite(&member_email)).await),
+    expect_fake_error(
+        &fake,
         422,
-        "already a member"
-    );
+        "POST",
+        "already a member",
+        members.invite(invite(&member_email)),
+    )
+    .await;
     members
         .update(
             id,
@@ -239,23 +306,30 @@ async fn every_operation_through_a_validating_proxy() {
         .unwrap();
     members.set_role(id, Role::Standard).await.unwrap();
     fake.set_seat_limit(Some(fake.seats_used()));
-    assert_eq!(
-        status(members.invite(invite("x@x.io").clone()).await),
-        200,
-        "light members need no full seat"
-    );
+    let light = members.invite(invite("x@x.io")).await;
+    assert!(light.is_ok(), "light members need no full seat: {light:?}");
     let full = Invite::new("full@x.io", Role::Admin)
         .first_name("F")
         .last_name("S")
         .message("m");
-    assert_eq!(status(members.invite(full).await), 409, "no seat");
+    expect_fake_error(&fake, 409, "POST", "no seat", members.invite(full)).await;
     fake.set_seat_limit(None);
-    assert_eq!(
-        status(members.remove(admin).await),
+    expect_fake_error(
+        &fake,
         400,
-        "the default admin stays"
-    );
-    assert_eq!(status(members.purge(id).await), 422, "purge before disable");
+        "DELETE",
+        "the default admin stays",
+        members.remove(admin),
+    )
+    .await;
+    expect_fake_error(
+        &fake,
+        422,
+        "DELETE",
+        "purge before disable",
+        members.purge(id),
+    )
+    .await;
     members.disable(id).await.unwrap();
     members.enable(id).await.unwrap();
     members.disable(id).await.unwrap();
@@ -270,7 +344,14 @@ async fn every_operation_through_a_validating_proxy() {
         .base_url(prism.url.clone())
         .build()
         .unwrap();
-    assert_eq!(status(wrong.guests().get("a@b.io").await), 401);
+    expect_fake_error(
+        &fake,
+        401,
+        "GET",
+        "wrong token",
+        wrong.guests().get("a@b.io"),
+    )
+    .await;
 
     let log = prism.log.lock().unwrap().clone();
     let violations: Vec<_> = log

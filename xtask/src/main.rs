@@ -4,8 +4,11 @@
 //!   or, with `--check`, fail with a diff when the checked-in file is stale.
 //! - `lint-spec`: the project's own rules for the spec (see [`spec_rules`]).
 //! - `docs`: build the HTML API reference with Redocly into `target/docs/`.
+//! - `contract [prism|schemathesis]`: install the pinned contract tools and run the Prism scenario and
+//!   the schemathesis run against the fake (see [`contract`]).
 
 mod codegen;
+mod contract;
 mod example_check;
 mod files;
 mod rewrites;
@@ -21,6 +24,9 @@ commands:
   codegen [--check]   regenerate the client from openapi/tallyfy.yaml (--check: fail if stale)
   lint-spec           check the spec against the project's rules
   docs                build the HTML API reference into target/docs/ (needs npx)
+  contract [prism|schemathesis]
+                      install the pinned Prism and schemathesis and run the contract checks
+                      (both unless one is named; needs npm and python3)
 ";
 
 fn main() -> ExitCode {
@@ -53,6 +59,9 @@ fn run(args: &[String]) -> Result<()> {
             }
         }
         ["docs"] => build_docs(),
+        ["contract"] => contract::run(contract::Checks::All),
+        ["contract", "prism"] => contract::run(contract::Checks::Prism),
+        ["contract", "schemathesis"] => contract::run(contract::Checks::Schemathesis),
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");
             Ok(())

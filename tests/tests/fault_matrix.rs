@@ -52,17 +52,17 @@ fn client(base_url: String) -> Client {
         .token("fake-token")
         .org("demo-org")
         .base_url(base_url)
-        .retry(RetryConfig {
-            max_retries: 3,
-            base_delay: Duration::from_millis(5),
-            max_delay: Duration::from_millis(20),
-            ..RetryConfig::default()
-        })
-        .timeouts(Timeouts {
-            per_attempt: Duration::from_millis(400),
-            total: Duration::from_secs(10),
-            ..Timeouts::default()
-        })
+        .retry(
+            RetryConfig::default()
+                .max_retries(3)
+                .base_delay(Duration::from_millis(5))
+                .max_delay(Duration::from_millis(20)),
+        )
+        .timeouts(
+            Timeouts::default()
+                .per_attempt(Duration::from_millis(400))
+                .total(Duration::from_secs(10)),
+        )
         .build()
         .unwrap()
 }

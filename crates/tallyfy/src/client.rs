@@ -37,6 +37,8 @@ pub(crate) struct Parts {
     pub(crate) user_agent: String,
     pub(crate) timeouts: Timeouts,
     pub(crate) retry: RetryConfig,
+    /// The retry budget's tokens, shared by every clone.
+    pub(crate) budget: crate::budget::Bucket,
 }
 
 impl fmt::Debug for Client {
@@ -50,6 +52,7 @@ impl fmt::Debug for Client {
             .field("user_agent", &p.user_agent)
             .field("timeouts", &p.timeouts)
             .field("retry", &p.retry)
+            .field("retry_budget_left", &p.budget.available())
             .finish()
     }
 }

@@ -36,13 +36,12 @@ pub const ENV_BASE_URL: &str = "TALLYFY_BASE_URL";
 ///
 /// ```
 /// use std::time::Duration;
-/// let t = tallyfy::Timeouts {
-///     per_attempt: Duration::from_secs(10),
-///     ..Default::default()
-/// };
+/// let t = tallyfy::Timeouts::default().per_attempt(Duration::from_secs(10));
 /// assert_eq!(t.connect, Duration::from_secs(10));
+/// assert_eq!(t.per_attempt, Duration::from_secs(10));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Timeouts {
     /// Establishing a connection (TCP and TLS). Default 10 s.
     pub connect: Duration,
@@ -59,6 +58,26 @@ impl Default for Timeouts {
             per_attempt: Duration::from_secs(30),
             total: Duration::from_secs(120),
         }
+    }
+}
+
+impl Timeouts {
+    /// Sets [`connect`](Self::connect).
+    pub fn connect(mut self, timeout: Duration) -> Self {
+        self.connect = timeout;
+        self
+    }
+
+    /// Sets [`per_attempt`](Self::per_attempt).
+    pub fn per_attempt(mut self, timeout: Duration) -> Self {
+        self.per_attempt = timeout;
+        self
+    }
+
+    /// Sets [`total`](Self::total).
+    pub fn total(mut self, timeout: Duration) -> Self {
+        self.total = timeout;
+        self
     }
 }
 
@@ -352,6 +371,7 @@ impl ClientBuilder {
             client_header: self.client_header,
             user_agent: self.user_agent,
             timeouts: t,
+            budget: crate::budget::Bucket::new(self.retry.budget),
             retry: self.retry,
         }))
     }

@@ -20,8 +20,8 @@
 //! let client = tallyfy::Client::builder()
 //!     .token(std::env::var("MY_TOKEN").unwrap_or_default())
 //!     .org("0123456789abcdef0123456789abcdef")
-//!     .timeouts(tallyfy::Timeouts { per_attempt: Duration::from_secs(10), ..Default::default() })
-//!     .retry(tallyfy::RetryConfig { max_retries: 5, ..Default::default() })
+//!     .timeouts(tallyfy::Timeouts::default().per_attempt(Duration::from_secs(10)))
+//!     .retry(tallyfy::RetryConfig::default().max_retries(5))
 //!     .build()?;
 //! # Ok(()) }
 //! ```
@@ -161,6 +161,13 @@
 //! POST requests (create guest, invite) are not retried on 5xx. [`Timeouts`] bound the connection, each
 //! attempt and the whole call.
 //!
+//! All clones of a client draw their retries from one [`RetryBudget`]: each retry costs tokens and
+//! each success earns one back, so during an outage a walk with `concurrency(8)` (or a hundred tasks
+//! sharing the client) makes a bounded number of retries in all rather than multiplying the load on a
+//! server that is already failing. Once the budget is spent, calls fail at once with their error until
+//! successes refill it. The default (500 tokens, 5 per retry, 10 after a timeout) is never reached by a
+//! healthy client; [`RetryBudget::unlimited`] turns it off.
+//!
 //! ## Observability
 //!
 //! Each attempt is a `tracing` span `tallyfy.request` with the operation id, method, path template
@@ -198,11 +205,13 @@
 //! - [`pagination`]: [`Page`], [`Pages`], [`Paginator`].
 //! - [`error`]: [`Error`], [`ConfigError`].
 //! - [`retry`]: [`RetryConfig`] and the retry policy.
+//! - [`budget`]: [`RetryBudget`], the retries shared by all clones of a client.
 //! - [`path`]: what is refused in path segments, and why.
 //! - `transport` (private): the retry loop, timeouts and spans; `validate` (private): input checks.
 
 #![warn(missing_docs)]
 
+pub mod budget;
 pub mod client;
 pub mod config;
 pub mod error;
@@ -225,6 +234,7 @@ pub use inputs::{
 };
 pub use members::{Member, Members};
 pub use pagination::{HARD_PAGE_CAP, Page, PageInfo, Pages, Paginator};
+pub use budget::RetryBudget;
 pub use retry::RetryConfig;
 
 /// The reqwest version this crate uses, so a caller's `reqwest::ClientBuilder` always fits.

@@ -5,7 +5,8 @@
 //! passes the current time and a jitter value, so every rule is unit-tested directly.
 //!
 //! The rules:
-//! - at most [`RetryConfig::max_retries`] retries (3 by default), so at most 4 attempts;
+//! - at most [`RetryConfig::max_retries`] retries (3 by default), so at most 4 attempts, and only
+//!   while the client's shared [`RetryBudget`] can pay for them;
 //! - 429 is retried for every method;
 //! - 500, 502, 503 and 504, dropped connections and per-attempt timeouts are retried only for
 //!   idempotent methods (GET, PUT, DELETE), never for POST (create guest, invite member), which might
@@ -22,21 +23,23 @@ use std::time::{Duration, SystemTime};
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 
+pub use crate::budget::RetryBudget;
+
 /// How failed requests are retried. Used per request, below the paginator: a 429 on page 7 is retried
-/// without ending the walk.
+/// without ending the walk. The [`budget`](Self::budget) bounds the retries of all clones of a
+/// client together.
 ///
 /// ```
 /// use std::time::Duration;
-/// let retry = tallyfy::RetryConfig {
-///     max_retries: 5,
-///     max_retry_after: Duration::from_secs(120),
-///     ..Default::default()
-/// };
-/// # let _ = retry;
+/// let retry = tallyfy::RetryConfig::default()
+///     .max_retries(5)
+///     .max_retry_after(Duration::from_secs(120));
+/// assert_eq!(retry.max_retries, 5);
 /// let never = tallyfy::RetryConfig::disabled();
 /// assert_eq!(never.max_retries, 0);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct RetryConfig {
     /// Retries after the first attempt. Default 3.
     pub max_retries: u32,
@@ -47,6 +50,8 @@ pub struct RetryConfig {
     /// The longest `Retry-After` the client waits for; a longer one ends the call with
     /// [`Error::RateLimited`](crate::Error::RateLimited). Default 60 s.
     pub max_retry_after: Duration,
+    /// The retries all clones of the client may make between successes (see [`RetryBudget`]).
+    pub budget: RetryBudget,
 }
 
 impl Default for RetryConfig {
@@ -56,6 +61,7 @@ impl Default for RetryConfig {
             base_delay: Duration::from_millis(250),
             max_delay: Duration::from_secs(8),
             max_retry_after: Duration::from_secs(60),
+            budget: RetryBudget::default(),
         }
     }
 }
@@ -63,10 +69,37 @@ impl Default for RetryConfig {
 impl RetryConfig {
     /// A policy that never retries.
     pub fn disabled() -> Self {
-        Self {
-            max_retries: 0,
-            ..Self::default()
-        }
+        Self::default().max_retries(0)
+    }
+
+    /// Sets [`max_retries`](Self::max_retries).
+    pub fn max_retries(mut self, retries: u32) -> Self {
+        self.max_retries = retries;
+        self
+    }
+
+    /// Sets [`base_delay`](Self::base_delay).
+    pub fn base_delay(mut self, delay: Duration) -> Self {
+        self.base_delay = delay;
+        self
+    }
+
+    /// Sets [`max_delay`](Self::max_delay).
+    pub fn max_delay(mut self, delay: Duration) -> Self {
+        self.max_delay = delay;
+        self
+    }
+
+    /// Sets [`max_retry_after`](Self::max_retry_after).
+    pub fn max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
+        self
+    }
+
+    /// Sets [`budget`](Self::budget).
+    pub fn budget(mut self, budget: RetryBudget) -> Self {
+        self.budget = budget;
+        self
     }
 }
 
@@ -351,6 +384,7 @@ mod tests {
             base_delay: Duration::MAX,
             max_delay: Duration::MAX,
             max_retry_after: Duration::MAX,
+            budget: RetryBudget::unlimited(),
         };
         let h = HeaderMap::new();
         for retry in [0, 1, 64, u32::MAX - 1] {

@@ -207,6 +207,7 @@ impl Client {
                 };
                 match outcome {
                     Ok(Ok(value)) => {
+                        parts.budget.refund();
                         if !span.is_disabled() {
                             span.record("status", value.status().as_u16());
                         }
@@ -276,6 +277,14 @@ impl Client {
                 Decision::RetryAfter(wait) => wait,
                 Decision::GiveUp => break Err(into_error(error, timeouts)),
             };
+            let after_timeout = matches!(outcome, Outcome::ConnectionLost);
+            if !parts.budget.withdraw(after_timeout) {
+                tracing::debug!(
+                    parent: &span,
+                    "not retrying: the client's retry budget is spent"
+                );
+                break Err(into_error(error, timeouts));
+            }
             let resume_at = later(tokio::time::Instant::now(), wait);
             if resume_at >= deadline {
                 tracing::debug!(

@@ -154,14 +154,8 @@ async fn retry_after_beyond_the_cap_gives_up_at_once() {
 async fn per_attempt_timeout_retries_then_reports_a_timeout() {
     let server = Scripted::start(|_, _| ok_guest().delayed(Duration::from_millis(500))).await;
     let client = builder_for(&server.base_url)
-        .timeouts(Timeouts {
-            per_attempt: Duration::from_millis(100),
-            ..Timeouts::default()
-        })
-        .retry(RetryConfig {
-            max_retries: 1,
-            ..support::quick_retry()
-        })
+        .timeouts(Timeouts::default().per_attempt(Duration::from_millis(100)))
+        .retry(support::quick_retry().max_retries(1))
         .build()
         .unwrap();
     let e = client.guests().get("a@b.io").await.unwrap_err();
@@ -192,10 +186,7 @@ async fn total_timeout_bounds_the_whole_call() {
     let server =
         Scripted::start(|_, _| Reply::json(503, json!({})).header("retry-after", "2")).await;
     let client = builder_for(&server.base_url)
-        .timeouts(Timeouts {
-            total: Duration::from_millis(500),
-            ..Timeouts::default()
-        })
+        .timeouts(Timeouts::default().total(Duration::from_millis(500)))
         .build()
         .unwrap();
     // The 2 s wait does not fit in 0.5 s: the 503 is reported instead of waiting.
@@ -205,10 +196,7 @@ async fn total_timeout_bounds_the_whole_call() {
 
     let slow = Scripted::start(|_, _| ok_guest().delayed(Duration::from_secs(3))).await;
     let client = builder_for(&slow.base_url)
-        .timeouts(Timeouts {
-            total: Duration::from_millis(200),
-            ..Timeouts::default()
-        })
+        .timeouts(Timeouts::default().total(Duration::from_millis(200)))
         .build()
         .unwrap();
     let e = client.guests().get("a@b.io").await.unwrap_err();
@@ -281,4 +269,99 @@ async fn dropped_connections_retry_get_but_not_post() {
         posts += 1;
     }
     assert_eq!(posts, 1, "POST: the request may have arrived, so no retry");
+}
+
+/// During an outage, clones of one client share one retry budget: 8 concurrent calls with room for
+/// 2 retries make 8 + 2 requests, where each on its own would make 1 + 3.
+#[tokio::test(flavor = "multi_thread")]
+async fn clones_share_one_retry_budget_during_an_outage() {
+    use futures::future::join_all;
+    use tallyfy::RetryBudget;
+
+    let fake = fake(20, 1).await;
+    let email = fake.guests()[0].email.clone().unwrap();
+    let with_budget = |budget: RetryBudget| {
+        tallyfy::Client::builder()
+            .token(fake.token())
+            .org(fake.org_id())
+            .base_url(fake.base_url())
+            .retry(support::quick_retry().budget(budget))
+            .build()
+            .unwrap()
+    };
+    let outage = |fake: &tallyfy_fake::FakeTallyfy| {
+        fake.clear_faults();
+        fake.clear_requests();
+        fake.inject(Fault::Status(503), 10_000);
+    };
+    let eight_gets = |client: tallyfy::Client| {
+        let email = email.clone();
+        join_all((0..8).map(move |_| {
+            let (client, email) = (client.clone(), email.clone());
+            async move { client.guests().get(&email).await }
+        }))
+    };
+
+    // The control: with no shared limit every call makes its 1 + 3 attempts.
+    outage(&fake);
+    let results = eight_gets(with_budget(RetryBudget::unlimited())).await;
+    assert!(
+        results
+            .iter()
+            .all(|r| r.as_ref().unwrap_err().status().unwrap() == 503)
+    );
+    assert_eq!(fake.requests().len(), 8 * 4);
+
+    // 10 tokens at 5 a retry: two retries for all eight calls together.
+    let budget = RetryBudget::default()
+        .capacity(10)
+        .retry_cost(5)
+        .success_refund(1);
+    let client = with_budget(budget);
+    outage(&fake);
+    let results = eight_gets(client.clone()).await;
+    assert!(
+        results
+            .iter()
+            .all(|r| r.as_ref().unwrap_err().status().unwrap() == 503)
+    );
+    assert_eq!(
+        fake.requests().len(),
+        8 + 2,
+        "the budget bounds retries across clones"
+    );
+
+    // A spent budget: the next failure is reported at once, with no retry.
+    fake.clear_requests();
+    let e = client.guests().get(&email).await.unwrap_err();
+    assert_eq!(e.status().unwrap(), 503);
+    assert_eq!(fake.requests().len(), 1);
+
+    // Successes refill it: five successes earn one retry's worth of tokens back.
+    fake.clear_faults();
+    for _ in 0..5 {
+        client.guests().get(&email).await.unwrap();
+    }
+    fake.inject(Fault::Status(503), 1);
+    fake.clear_requests();
+    client.guests().get(&email).await.unwrap();
+    assert_eq!(
+        fake.requests().len(),
+        2,
+        "one 503, one paid-for retry that succeeds"
+    );
+
+    // A walk with concurrency(8) after page 1: at most one attempt per page in flight plus the two
+    // retries the budget pays for, instead of up to 8 × 4.
+    let client = with_budget(budget);
+    let mut pages = client.guests().list().per_page(2).concurrency(8).pages();
+    futures::TryStreamExt::try_next(&mut pages)
+        .await
+        .unwrap()
+        .unwrap();
+    outage(&fake);
+    let end = futures::TryStreamExt::try_collect::<Vec<_>>(pages).await;
+    assert_eq!(end.unwrap_err().status().unwrap(), 503);
+    let requests = fake.requests().len();
+    assert!(requests <= 8 + 2, "{requests} requests during the outage");
 }

@@ -197,12 +197,11 @@ pub const TOKEN: &str = "tok-SECRET-123";
 
 /// Fast retries for tests: no real backoff waits.
 pub fn quick_retry() -> RetryConfig {
-    RetryConfig {
-        max_retries: 3,
-        base_delay: Duration::from_millis(1),
-        max_delay: Duration::from_millis(5),
-        max_retry_after: Duration::from_secs(5),
-    }
+    RetryConfig::default()
+        .max_retries(3)
+        .base_delay(Duration::from_millis(1))
+        .max_delay(Duration::from_millis(5))
+        .max_retry_after(Duration::from_secs(5))
 }
 
 pub fn client_for(base_url: &str) -> Client {
@@ -215,11 +214,12 @@ pub fn builder_for(base_url: &str) -> tallyfy::ClientBuilder {
         .org(ORG)
         .base_url(base_url)
         .retry(quick_retry())
-        .timeouts(Timeouts {
-            connect: Duration::from_secs(5),
-            per_attempt: Duration::from_secs(10),
-            total: Duration::from_secs(30),
-        })
+        .timeouts(
+            Timeouts::default()
+                .connect(Duration::from_secs(5))
+                .per_attempt(Duration::from_secs(10))
+                .total(Duration::from_secs(30)),
+        )
 }
 
 /// A fake in the shapes `TALLYFY_FAKE_SHAPES` names (`canonical` when unset, or `varied`); any

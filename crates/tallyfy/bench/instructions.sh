@@ -1,16 +1,98 @@
 #!/usr/bin/env bash
-# Instructions per get_guest call (client and in-process fake together), per contender, counted by
-# callgrind: (instructions for N2 calls - instructions for N1 calls) / (N2 - N1). Repeatable whatever
-# else the machine is doing. Usage: crates/tallyfy/bench/instructions.sh [N1] [N2]
+# Instructions per get_guest call, per contender, counted by callgrind: (instructions for N2 calls -
+# instructions for N1 calls) / (N2 - N1). Repeatable whatever else the machine is doing. Two figures
+# per contender (see BENCHMARKS.md):
+#   in-process   the bench binary runs the fake on a thread of its own, so the count holds the
+#                fake's work too (the same for every contender);
+#   client only  the fake is a separate `tallyfy-fake` process (release build), and callgrind, which
+#                follows only the process it starts, counts the client's work alone.
+# Every run must exit 0 and end with `ok <calls>` (each call checks that it got the guest back). If
+# any run fails, the script prints no figure at all and exits 1.
+#
+# Usage: crates/tallyfy/bench/instructions.sh [N1] [N2]      (default 200 1200)
+# CARGO is the cargo command, word-split (default `cargo`), e.g. CARGO="flock /tmp/build.lock cargo".
 set -euo pipefail
 cd "$(dirname "$0")/../../.."
-n1=${1:-200}; n2=${2:-1200}
-cargo build --release -q -p tallyfy --bench instructions
-bin=$(ls -t target/release/deps/instructions-* | grep -v '\.d$' | head -1)
-count() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bin" "$1" "$2" 2>&1 | sed -n 's/.*Collected : \([0-9]*\).*/\1/p'; }
-echo "| contender | instructions per call |"
-echo "|---|---|"
-for c in reqwest_serde_json reqwest_serde_json_fixed_url reqwest_serde_json_timeout generated_client sdk; do
-  a=$(count "$c" "$n1"); b=$(count "$c" "$n2")
-  echo "| $c | $(( (b - a) / (n2 - n1) )) |"
+n1=${1:-200}
+n2=${2:-1200}
+if ! [[ $n1 =~ ^[0-9]+$ && $n2 =~ ^[0-9]+$ ]] || ((n2 <= n1)); then
+  echo "usage: $0 [N1] [N2], whole numbers with N2 > N1" >&2
+  exit 2
+fi
+command -v valgrind >/dev/null || { echo "instructions.sh: needs valgrind" >&2; exit 2; }
+
+work=$(mktemp -d)
+fake_pid=
+cleanup() {
+  if [[ -n $fake_pid ]]; then kill "$fake_pid" 2>/dev/null || true; wait "$fake_pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+fail() { echo "instructions.sh: $*; no figures printed" >&2; exit 1; }
+
+# Builds with cargo and copies the executables it reports into $work, so that a build by someone
+# else while this script runs cannot swap a binary between two runs that are compared.
+build() {
+  local json=$work/build.json exe
+  ${CARGO:-cargo} build --release -q --message-format=json "$@" > "$json" || fail "cargo build $* failed"
+  exe=$(sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' "$json" | tail -1)
+  [[ -x $exe ]] || fail "cargo build $* reported no executable"
+  cp "$exe" "$work/"
+  BUILT=$work/$(basename "$exe")
+}
+build -p tallyfy --bench instructions
+bench=$BUILT
+build -p tallyfy-fake --bin tallyfy-fake
+fake=$BUILT
+
+# The fake for the client-only runs, on loopback.
+"$fake" --listen 127.0.0.1:0 --org bench-org --token bench-token --seed-guests 10 > "$work/fake.out" 2> "$work/fake.err" &
+fake_pid=$!
+for _ in $(seq 200); do
+  grep -q '^listening on ' "$work/fake.out" && break
+  kill -0 "$fake_pid" 2>/dev/null || fail "tallyfy-fake exited: $(cat "$work/fake.err")"
+  sleep 0.05
 done
+addr=$(sed -n 's/^listening on \(http:\/\/127\.0\.0\.1:[0-9]*\)$/\1/p' "$work/fake.out")
+[[ -n $addr ]] || fail "tallyfy-fake did not print its loopback address"
+external=(env TALLYFY_BENCH_BASE_URL="$addr/api" TALLYFY_BENCH_TOKEN=bench-token TALLYFY_BENCH_ORG=bench-org)
+out=$("${external[@]}" "$bench" setup) || fail "adding the guest to tallyfy-fake failed"
+[[ $out == "ok setup" ]] || fail "setup printed '$out', not 'ok setup'"
+
+# count MODE CONTENDER CALLS: sets COUNT to the instructions callgrind collected for one run, after
+# checking that the run exited 0 and that every call succeeded.
+count() {
+  local mode=$1 contender=$2 calls=$3 status=0 run=()
+  [[ $mode == client_only ]] && run=("${external[@]}")
+  "${run[@]}" valgrind --tool=callgrind --callgrind-out-file=/dev/null "$bench" "$contender" "$calls" \
+    > "$work/run.out" 2> "$work/run.err" || status=$?
+  if ((status != 0)); then
+    grep -v '^==' "$work/run.err" >&2 || true
+    fail "$mode $contender $calls: exit status $status"
+  fi
+  [[ $(tail -1 "$work/run.out") == "ok $calls" ]] || fail "$mode $contender $calls: no 'ok $calls' line"
+  COUNT=$(sed -n 's/.*Collected : \([0-9]*\)$/\1/p' "$work/run.err")
+  [[ $COUNT =~ ^[0-9]+$ ]] || fail "$mode $contender $calls: callgrind reported no instruction count"
+}
+
+contenders=(reqwest_serde_json reqwest_serde_json_fixed_url reqwest_serde_json_timeout generated_client sdk)
+declare -A per_call
+for mode in in_process client_only; do
+  for c in "${contenders[@]}"; do
+    count "$mode" "$c" "$n1"; a=$COUNT
+    count "$mode" "$c" "$n2"; b=$COUNT
+    ((b > a)) || fail "$mode $c: $n2 calls counted no more than $n1 calls"
+    per_call[$mode,$c]=$(((b - a) / (n2 - n1)))
+  done
+done
+kill -0 "$fake_pid" 2>/dev/null || fail "tallyfy-fake exited during the runs"
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+echo "| contender | in-process: instructions per call | / baseline | client only: instructions per call | / baseline |"
+echo "|---|---|---|---|---|"
+for c in "${contenders[@]}"; do
+  i=${per_call[in_process,$c]} o=${per_call[client_only,$c]}
+  echo "| $c | $i | $(ratio "$i" "${per_call[in_process,reqwest_serde_json]}") | $o | $(ratio "$o" "${per_call[client_only,reqwest_serde_json]}") |"
+done
+echo
+echo "($((n2 - n1)) extra calls: $n2 minus $n1 per run; baseline = reqwest_serde_json)"

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 mod common;
 
-use common::{Contender, Contenders, fake_with_awkward_guest, runtimes, sdk_client};
+use common::{Contender, Contenders, Target, fake_with_awkward_guest, runtimes, sdk_client};
 use criterion::{Criterion, criterion_group, criterion_main};
 use futures::TryStreamExt;
 use tallyfy_client::types::GuestList;
@@ -26,8 +26,8 @@ fn get_guest(c: &mut Criterion) {
     let (server_rt, rt) = runtimes();
     let fake = fake_with_awkward_guest(&server_rt);
     // The hand-written baseline sends the same headers to the same URL and decodes the same typed
-    // body (see benches/common/mod.rs).
-    let contenders = Contenders::new(&fake);
+    // body (see benches/common/mod.rs). Every call checks that it got the guest back.
+    let contenders = Contenders::new(&Target::of(&fake));
 
     let mut group = c.benchmark_group("get_guest");
     for contender in [
@@ -107,7 +107,7 @@ fn list_10k(c: &mut Criterion) {
             .await
             .unwrap()
     });
-    let client = sdk_client(&fake);
+    let client = sdk_client(&Target::of(&fake));
 
     let mut group = c.benchmark_group("list_10k");
     group.sample_size(10);
@@ -145,21 +145,23 @@ fn decode_page(c: &mut Criterion) {
             fake.base_url(),
             fake.org_id()
         );
-        let body = reqwest::Client::new()
+        let response = reqwest::Client::new()
             .get(url)
             .bearer_auth(fake.token())
             .header("x-tallyfy-client", "APIClient")
             .send()
             .await
-            .unwrap()
-            .bytes()
-            .await
             .unwrap();
+        assert!(response.status().is_success(), "{}", response.status());
+        let body = response.bytes().await.unwrap();
         fake.shutdown().await;
         body
     });
+    // Both decoders must see the whole page before either is timed.
     let typed: GuestList = serde_json::from_slice(&body).unwrap();
     assert_eq!(typed.data.len(), 100);
+    let value: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(value["data"].as_array().map(Vec::len), Some(100));
 
     let mut group = c.benchmark_group("decode_page");
     group.throughput(criterion::Throughput::Bytes(body.len() as u64));

@@ -1,5 +1,7 @@
-//! Setup shared by the benches: a fake with one awkwardly named guest, the hand-written baseline,
-//! and the get_guest contenders that the criterion and instruction benches compare.
+//! Setup shared by the benches: a fake with one awkwardly named guest (in this process, or a
+//! `tallyfy-fake` process named by the environment), the hand-written baseline, and the get_guest
+//! contenders that the criterion and instruction benches compare. Every contender checks that the
+//! guest it got back is the one it asked for, so a failing call panics instead of being timed.
 
 use tallyfy::reqwest::{self, header};
 use tallyfy_client::types::GuestEnvelope;
@@ -21,6 +23,91 @@ pub fn runtimes() -> (tokio::runtime::Runtime, tokio::runtime::Runtime) {
         .build()
         .unwrap();
     (server, clients)
+}
+
+/// Where the contenders send their requests: a fake's API base URL, token and organization.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// The API base URL, e.g. `http://127.0.0.1:PORT/api`.
+    pub base_url: String,
+    /// The bearer token the fake accepts.
+    pub token: String,
+    /// The organization the fake serves.
+    pub org: String,
+}
+
+/// The environment variables that name a fake in another process (all three, or none).
+#[allow(
+    dead_code,
+    reason = "only the instructions bench reads the environment"
+)]
+pub const TARGET_ENV: [&str; 3] = [
+    "TALLYFY_BENCH_BASE_URL",
+    "TALLYFY_BENCH_TOKEN",
+    "TALLYFY_BENCH_ORG",
+];
+
+impl Target {
+    /// The fake running in this process.
+    pub fn of(fake: &FakeTallyfy) -> Self {
+        Self {
+            base_url: fake.base_url(),
+            token: fake.token().to_owned(),
+            org: fake.org_id().to_owned(),
+        }
+    }
+
+    /// A fake in another process, from [`TARGET_ENV`]; `Ok(None)` when none of them is set. The
+    /// base URL must be an `http` URL on a loopback address: a benchmark never talks to anything else.
+    #[allow(
+        dead_code,
+        reason = "only the instructions bench reads the environment"
+    )]
+    pub fn from_env() -> Result<Option<Self>, String> {
+        let values = TARGET_ENV.map(|name| std::env::var(name).ok());
+        match values {
+            [None, None, None] => Ok(None),
+            [Some(base_url), Some(token), Some(org)] => {
+                let url = reqwest::Url::parse(&base_url)
+                    .map_err(|e| format!("TALLYFY_BENCH_BASE_URL {base_url:?}: {e}"))?;
+                let loopback = match url.host() {
+                    Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+                    Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+                    Some(url::Host::Domain(name)) => name == "localhost",
+                    None => false,
+                };
+                if url.scheme() != "http" || !loopback {
+                    return Err(format!(
+                        "TALLYFY_BENCH_BASE_URL {base_url:?} is not an http URL on a loopback address"
+                    ));
+                }
+                Ok(Some(Self {
+                    base_url,
+                    token,
+                    org,
+                }))
+            }
+            _ => Err(format!("set all of {TARGET_ENV:?} or none of them")),
+        }
+    }
+}
+
+/// Adds [`AWKWARD`] to a fake in another process through the API (as [`fake_with_awkward_guest`]
+/// does in this one), and checks that it can be read back.
+#[allow(
+    dead_code,
+    reason = "only the instructions bench uses a fake in another process"
+)]
+pub async fn add_awkward_guest(target: &Target) -> Result<(), tallyfy::Error> {
+    let client = sdk_client(target);
+    let new = tallyfy::NewGuest::new(AWKWARD)
+        .first_name("Pat")
+        .last_name("O'Brien");
+    let created = client.guests().create(new).await?;
+    assert_eq!(created.email.as_deref(), Some(AWKWARD));
+    let read = client.guests().get(AWKWARD).await?;
+    assert_eq!(read.email.as_deref(), Some(AWKWARD));
+    Ok(())
 }
 
 /// Starts a fake (on `server_rt`, so it runs on its own threads) holding [`AWKWARD`].
@@ -47,12 +134,12 @@ pub struct HandWritten {
 }
 
 impl HandWritten {
-    /// The baseline for `fake`.
-    pub fn new(fake: &FakeTallyfy) -> Self {
+    /// The baseline for `target`.
+    pub fn new(target: &Target) -> Self {
         let mut headers = header::HeaderMap::new();
         headers.insert(
             header::AUTHORIZATION,
-            format!("Bearer {}", fake.token()).parse().unwrap(),
+            format!("Bearer {}", target.token).parse().unwrap(),
         );
         headers.insert(header::ACCEPT, "application/json".parse().unwrap());
         headers.insert("x-tallyfy-client", "APIClient".parse().unwrap());
@@ -68,8 +155,8 @@ impl HandWritten {
             .unwrap();
         Self {
             client,
-            base_url: fake.base_url(),
-            org: fake.org_id().to_owned(),
+            base_url: target.base_url.clone(),
+            org: target.org.clone(),
         }
     }
 
@@ -93,18 +180,19 @@ impl HandWritten {
     /// The same request to a URL built beforehand: the lower bound, for reference.
     pub async fn get_url(&self, url: &str) -> GuestEnvelope {
         let response = self.client.get(url).send().await.unwrap();
-        assert!(response.status().is_success());
+        let status = response.status();
+        assert!(status.is_success(), "GET {url}: {status}");
         let bytes = response.bytes().await.unwrap();
         serde_json::from_slice(&bytes).unwrap()
     }
 }
 
-/// An SDK client for `fake`.
-pub fn sdk_client(fake: &FakeTallyfy) -> tallyfy::Client {
+/// An SDK client for `target`.
+pub fn sdk_client(target: &Target) -> tallyfy::Client {
     tallyfy::Client::builder()
-        .token(fake.token())
-        .org(fake.org_id())
-        .base_url(fake.base_url())
+        .token(target.token.as_str())
+        .org(target.org.as_str())
+        .base_url(target.base_url.as_str())
         .build()
         .unwrap()
 }
@@ -146,7 +234,7 @@ impl Contender {
     }
 }
 
-/// Everything the contenders call, set up once against one fake.
+/// Everything the contenders call, set up once against one target.
 pub struct Contenders {
     sdk: tallyfy::Client,
     generated: tallyfy_client::Client,
@@ -156,35 +244,41 @@ pub struct Contenders {
 }
 
 impl Contenders {
-    /// The contenders for `fake`.
-    pub fn new(fake: &FakeTallyfy) -> Self {
-        let sdk = sdk_client(fake);
-        let hand = HandWritten::new(fake);
+    /// The contenders for `target`.
+    pub fn new(target: &Target) -> Self {
+        let sdk = sdk_client(target);
+        let hand = HandWritten::new(target);
         Self {
             generated: sdk.raw().clone(),
             sdk,
-            org: fake.org_id().to_owned(),
+            org: target.org.clone(),
             fixed_url: hand.guest_url(AWKWARD),
             hand,
         }
     }
 
-    /// One lookup of [`AWKWARD`] by `contender`, checking that a guest came back.
+    /// One lookup of [`AWKWARD`] by `contender`. Panics unless the call succeeded and returned
+    /// that guest, so a failed call can never be counted or timed.
     pub async fn call(&self, contender: Contender) {
-        let id = match contender {
-            Contender::Sdk => self.sdk.guests().get(AWKWARD).await.unwrap().id,
+        let email = match contender {
+            Contender::Sdk => self.sdk.guests().get(AWKWARD).await.unwrap().email,
             Contender::Generated => {
                 let envelope = self.generated.get_guest(&self.org, AWKWARD, None).await;
-                envelope.unwrap().into_inner().data.id
+                envelope.unwrap().into_inner().data.email
             }
-            Contender::HandWritten => self.hand.get_guest(AWKWARD).await.data.id,
-            Contender::HandWrittenFixedUrl => self.hand.get_url(&self.fixed_url).await.data.id,
+            Contender::HandWritten => self.hand.get_guest(AWKWARD).await.data.email,
+            Contender::HandWrittenFixedUrl => self.hand.get_url(&self.fixed_url).await.data.email,
             Contender::HandWrittenWithTimeout => {
                 let call = self.hand.get_guest(AWKWARD);
                 let envelope = tokio::time::timeout(std::time::Duration::from_secs(30), call);
-                envelope.await.unwrap().data.id
+                envelope.await.unwrap().data.email
             }
         };
-        assert!(id.is_some());
+        assert_eq!(
+            email.as_deref(),
+            Some(AWKWARD),
+            "{}: another guest came back",
+            contender.name()
+        );
     }
 }

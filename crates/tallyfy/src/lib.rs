@@ -224,6 +224,7 @@ pub mod retry;
 mod transport;
 mod validate;
 
+pub use budget::RetryBudget;
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, Timeouts};
 pub use error::{ConfigError, Error, FieldErrors, Result, TimeoutKind};
@@ -234,7 +235,6 @@ pub use inputs::{
 };
 pub use members::{Member, Members};
 pub use pagination::{HARD_PAGE_CAP, Page, PageInfo, Pages, Paginator};
-pub use budget::RetryBudget;
 pub use retry::RetryConfig;
 
 /// The reqwest version this crate uses, so a caller's `reqwest::ClientBuilder` always fits.

@@ -211,13 +211,19 @@ fn alias(obj: &mut Map<String, Value>, from: &str, to: &str) {
     obj.insert(to.to_string(), value);
 }
 
+/// A canonically rendered record's object and integer id, when it is to be varied.
+fn varied_record(v: &mut Value, shapes: Shapes) -> Option<(&mut Map<String, Value>, i64)> {
+    if shapes == Shapes::Canonical {
+        return None;
+    }
+    let obj = v.as_object_mut()?;
+    let id = obj.get("id").and_then(Value::as_i64)?;
+    Some((obj, id))
+}
+
 /// Rewrites a canonically rendered guest into its variant.
 pub(crate) fn guest(v: &mut Value, shapes: Shapes) {
-    if shapes == Shapes::Canonical {
-        return;
-    }
-    let Some(obj) = v.as_object_mut() else { return };
-    let Some(id) = obj.get("id").and_then(Value::as_i64) else {
+    let Some((obj, id)) = varied_record(v, shapes) else {
         return;
     };
     let k = id.rem_euclid(4);
@@ -252,11 +258,7 @@ pub(crate) fn guest(v: &mut Value, shapes: Shapes) {
 
 /// Rewrites a canonically rendered member into its variant.
 pub(crate) fn member(v: &mut Value, shapes: Shapes) {
-    if shapes == Shapes::Canonical {
-        return;
-    }
-    let Some(obj) = v.as_object_mut() else { return };
-    let Some(id) = obj.get("id").and_then(Value::as_i64) else {
+    let Some((obj, id)) = varied_record(v, shapes) else {
         return;
     };
     let k = id.rem_euclid(4);

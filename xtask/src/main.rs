@@ -1,7 +1,8 @@
 //! Project automation, run as `cargo xtask <command>` (the alias lives in `.cargo/config.toml`).
 //!
-//! - `codegen [--check]`: regenerate `crates/tallyfy-client/src/generated.rs` from `openapi/tallyfy.yaml`,
-//!   or, with `--check`, fail with a diff when the checked-in file is stale.
+//! - `codegen [--check]`: regenerate every generated file from `openapi/tallyfy.yaml` (the client's
+//!   `generated.rs`, the SDK's operations table),
+//!   or, with `--check`, fail with a diff when a checked-in one is stale.
 //! - `lint-spec`: the project's own rules for the spec (see [`spec_rules`]).
 //! - `docs`: build the HTML API reference with Redocly into `target/docs/`.
 //! - `contract [prism|schemathesis]`: install the pinned contract tools and run the Prism scenario and
@@ -11,6 +12,7 @@ mod codegen;
 mod contract;
 mod example_check;
 mod files;
+mod operations;
 mod rewrites;
 mod spec_rules;
 

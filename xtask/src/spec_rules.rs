@@ -1,11 +1,16 @@
 //! The project's own rules for `openapi/tallyfy.yaml`, beyond what Redocly's ruleset checks:
 //!
 //! - the document is OpenAPI 3.0.x (progenitor refuses 3.1);
-//! - every operation has a unique snake_case `operationId`, a tag, a summary and a description;
+//! - every operation has a unique snake_case `operationId`, exactly one tag (declared in the top-level
+//!   `tags`: it names the resource the SDK and the CLI group the operation under), a summary and a
+//!   description;
 //! - every `{name}` in a path template is declared as a path parameter, and every declared path parameter
 //!   appears in the template;
 //! - every `$ref` resolves;
-//! - every example (media type `example`/`examples`, parameter examples) validates against its schema.
+//! - every example (media type `example`/`examples`, parameter examples) validates against its schema;
+//! - every vendor extension is one of the project's (see [`EXTENSIONS`]), in the place it belongs,
+//!   with a value of the right kind; `x-tallyfy-idempotent` only where it changes what the method
+//!   implies.
 
 use crate::example_check::{resolve, validate};
 use serde_json::Value;
@@ -13,7 +18,6 @@ use serde_json::Value;
 const METHODS: &[&str] = &[
     "get", "put", "post", "delete", "patch", "head", "options", "trace",
 ];
-const TAGS: &[&str] = &["guests", "members"];
 
 /// Every rule violation in the spec, one message each; empty when the spec is clean.
 pub fn check(spec: &serde_yaml::Value) -> Vec<String> {
@@ -31,7 +35,92 @@ pub fn check(spec: &serde_yaml::Value) -> Vec<String> {
     check_refs(&root, &root, "#", &mut problems);
     check_operations(&root, &mut problems);
     check_examples(&root, &root, "#", &mut problems);
+    check_extensions(&root, &mut Vec::new(), &mut problems);
     problems
+}
+
+/// Where a vendor extension may stand.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Place {
+    Operation,
+    Schema,
+}
+
+/// The project's vendor extensions and where each belongs (the README's "Change the spec" section
+/// says what each means).
+const EXTENSIONS: &[(&str, Place)] = &[
+    ("x-tallyfy-timestamp", Place::Schema),
+    ("x-tallyfy-idempotent", Place::Operation),
+];
+
+/// What the object at this JSON pointer (split into keys) is.
+fn place_of(at: &[String]) -> Option<Place> {
+    let keys: Vec<&str> = at.iter().map(String::as_str).collect();
+    match keys.as_slice() {
+        ["paths", _, method] if METHODS.contains(method) => Some(Place::Operation),
+        ["components", "schemas", _, ..] => Some(Place::Schema),
+        _ if keys.contains(&"schema") => Some(Place::Schema),
+        _ => None,
+    }
+}
+
+fn check_extensions(node: &Value, at: &mut Vec<String>, problems: &mut Vec<String>) {
+    match node {
+        Value::Object(map) => {
+            for (key, value) in map.iter().filter(|(k, _)| k.starts_with("x-")) {
+                let shown = format!("#/{}/{key}", at.join("/"));
+                let Some((_, wanted)) = EXTENSIONS.iter().find(|(name, _)| name == key) else {
+                    let known: Vec<&str> = EXTENSIONS.iter().map(|(n, _)| *n).collect();
+                    problems.push(format!(
+                        "{shown}: unknown extension (the project's are {known:?})"
+                    ));
+                    continue;
+                };
+                if place_of(at) != Some(*wanted) {
+                    problems.push(format!(
+                        "{shown}: {key} belongs on {}",
+                        match wanted {
+                            Place::Operation => "an operation",
+                            Place::Schema => "a schema",
+                        }
+                    ));
+                    continue;
+                }
+                match (key.as_str(), value) {
+                    ("x-tallyfy-timestamp", Value::Bool(true)) => {}
+                    ("x-tallyfy-timestamp", other) => {
+                        problems.push(format!("{shown}: must be true, not {other}"));
+                    }
+                    ("x-tallyfy-idempotent", Value::Bool(b)) => {
+                        let method = at
+                            .last()
+                            .map(|m| m.to_ascii_uppercase())
+                            .unwrap_or_default();
+                        if *b == crate::operations::idempotent_by_method(&method) {
+                            problems.push(format!(
+                                "{shown}: {method} is already {}idempotent; drop the extension",
+                                if *b { "" } else { "not " }
+                            ));
+                        }
+                    }
+                    (_, other) => problems.push(format!("{shown}: must be a boolean, not {other}")),
+                }
+            }
+            for (k, v) in map {
+                at.push(k.clone());
+                check_extensions(v, at, problems);
+                at.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                at.push(i.to_string());
+                check_extensions(v, at, problems);
+                at.pop();
+            }
+        }
+        _ => {}
+    }
 }
 
 fn check_refs(root: &Value, node: &Value, at: &str, problems: &mut Vec<String>) {
@@ -71,6 +160,13 @@ fn is_snake_case(s: &str) -> bool {
 
 fn check_operations(root: &Value, problems: &mut Vec<String>) {
     let mut seen_ids = std::collections::BTreeSet::new();
+    let declared_tags: Vec<&str> = root
+        .get("tags")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|t| t.get("name")?.as_str())
+        .collect();
     let Some(paths) = root.get("paths").and_then(Value::as_object) else {
         problems.push("the spec has no paths".into());
         return;
@@ -100,8 +196,10 @@ fn check_operations(root: &Value, problems: &mut Vec<String>) {
                 .and_then(Value::as_array)
                 .map(|t| t.iter().filter_map(Value::as_str).collect())
                 .unwrap_or_default();
-            if tags.is_empty() || !tags.iter().all(|t| TAGS.contains(t)) {
-                problems.push(format!("{at}: tags {tags:?} must be one of {TAGS:?}"));
+            if tags.len() != 1 || !declared_tags.contains(&tags[0]) {
+                problems.push(format!(
+                    "{at}: tags {tags:?} must be one of the declared tags {declared_tags:?}"
+                ));
             }
             for field in ["summary", "description"] {
                 if op
@@ -268,6 +366,17 @@ mod tests {
         );
 
         let problems = spec_with(|s| {
+            s["paths"]["/organizations/{org_id}/guests"]["get"]["tags"] =
+                serde_yaml::from_str("[guest]").unwrap();
+        });
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains("must be one of the declared tags")),
+            "{problems:?}"
+        );
+
+        let problems = spec_with(|s| {
             let paths = s["paths"].as_mapping_mut().unwrap();
             let item = paths
                 .remove("/organizations/{org_id}/users/{user_id}/role")
@@ -288,6 +397,64 @@ mod tests {
         assert!(
             problems.iter().any(|p| p.contains("is not one of")),
             "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn extensions_are_checked_for_spelling_place_and_value() {
+        let create = |s: &mut serde_yaml::Value| -> serde_yaml::Mapping {
+            s["paths"]["/organizations/{org_id}/guests"]["post"]
+                .as_mapping()
+                .unwrap()
+                .clone()
+        };
+        let set_on_create = |key: &str, value: serde_yaml::Value| {
+            let key = key.to_string();
+            spec_with(move |s| {
+                let mut op = create(s);
+                op.insert(key.into(), value);
+                s["paths"]["/organizations/{org_id}/guests"]["post"] = op.into();
+            })
+        };
+        // A POST that the docs call safe to repeat may say so.
+        assert_eq!(
+            set_on_create("x-tallyfy-idempotent", true.into()),
+            Vec::<String>::new()
+        );
+        let expect = |problems: Vec<String>, text: &str| {
+            assert!(
+                problems.iter().any(|p| p.contains(text)),
+                "wanted a problem containing {text:?}: {problems:?}"
+            );
+        };
+        expect(
+            set_on_create("x-tallyfy-idempotnet", true.into()),
+            "unknown extension",
+        );
+        expect(
+            set_on_create("x-tallyfy-idempotent", false.into()),
+            "already not idempotent",
+        );
+        expect(
+            set_on_create("x-tallyfy-idempotent", "yes".into()),
+            "must be a boolean",
+        );
+        expect(
+            set_on_create("x-tallyfy-timestamp", true.into()),
+            "belongs on a schema",
+        );
+        expect(
+            spec_with(|s| {
+                s["components"]["schemas"]["Guest"]["x-tallyfy-idempotent"] = true.into();
+            }),
+            "belongs on an operation",
+        );
+        expect(
+            spec_with(|s| {
+                s["components"]["schemas"]["Guest"]["properties"]["created_at"]["x-tallyfy-timestamp"] =
+                    "yes".into();
+            }),
+            "must be true",
         );
     }
 }

@@ -162,10 +162,29 @@ pub fn decide(
     now: SystemTime,
     jitter: f64,
 ) -> Decision {
+    decide_for(
+        config,
+        retries_so_far,
+        is_idempotent(method),
+        outcome,
+        now,
+        jitter,
+    )
+}
+
+/// [`decide`] for an operation whose idempotency is known (the client reads it from the spec's
+/// operations table rather than from the method alone).
+pub(crate) fn decide_for(
+    config: &RetryConfig,
+    retries_so_far: u32,
+    idempotent: bool,
+    outcome: Outcome<'_>,
+    now: SystemTime,
+    jitter: f64,
+) -> Decision {
     if retries_so_far >= config.max_retries {
         return Decision::GiveUp;
     }
-    let idempotent = is_idempotent(method);
     let backoff = || Decision::RetryAfter(backoff(config, retries_so_far, jitter));
     match outcome {
         Outcome::ConnectFailed => backoff(),

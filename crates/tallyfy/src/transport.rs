@@ -21,130 +21,21 @@ use crate::client::Client;
 use crate::error::{Error, TimeoutKind, request_id_of};
 use crate::retry::{self, Decision, Outcome};
 
-/// One API operation, as the spans and the retry policy see it.
+/// One API operation, as the spans and the retry policy see it: one constant per operation in
+/// [`ops`], generated from the spec.
 #[derive(Clone, Debug)]
 pub(crate) struct Op {
     pub(crate) id: &'static str,
     pub(crate) method: Method,
     pub(crate) path: &'static str,
+    /// Whether a 5xx or a lost connection may be retried: from the method, unless the spec's
+    /// `x-tallyfy-idempotent` says otherwise.
+    pub(crate) idempotent: bool,
 }
 
-macro_rules! op {
-    ($name:ident, $id:literal, $method:ident, $path:literal) => {
-        pub(crate) const $name: Op = Op {
-            id: $id,
-            method: Method::$method,
-            path: $path,
-        };
-    };
-}
-
-/// The seventeen operations.
-pub(crate) mod ops {
-    use super::*;
-    op!(
-        LIST_GUESTS,
-        "list_guests",
-        GET,
-        "/organizations/{org_id}/guests"
-    );
-    op!(
-        CREATE_GUEST,
-        "create_guest",
-        POST,
-        "/organizations/{org_id}/guests"
-    );
-    op!(
-        GET_GUEST,
-        "get_guest",
-        GET,
-        "/organizations/{org_id}/guests/{guest_email}"
-    );
-    op!(
-        UPDATE_GUEST,
-        "update_guest",
-        PUT,
-        "/organizations/{org_id}/guests/{guest_email}"
-    );
-    op!(
-        REMOVE_GUEST,
-        "remove_guest",
-        DELETE,
-        "/organizations/{org_id}/guests/{guest_email}"
-    );
-    op!(
-        DISABLE_GUEST,
-        "disable_guest",
-        DELETE,
-        "/organizations/{org_id}/guests/{guest_email}/disable"
-    );
-    op!(
-        ENABLE_GUEST,
-        "enable_guest",
-        PUT,
-        "/organizations/{org_id}/guests/{guest_email}/enable"
-    );
-    op!(
-        PURGE_GUEST,
-        "purge_guest",
-        DELETE,
-        "/organizations/{org_id}/guests/{guest_id}/delete"
-    );
-    op!(
-        LIST_MEMBERS,
-        "list_members",
-        GET,
-        "/organizations/{org_id}/users"
-    );
-    op!(
-        INVITE_MEMBER,
-        "invite_member",
-        POST,
-        "/organizations/{org_id}/users/invite"
-    );
-    op!(
-        GET_MEMBER,
-        "get_member",
-        GET,
-        "/organizations/{org_id}/users/{user_id}"
-    );
-    op!(
-        UPDATE_MEMBER,
-        "update_member",
-        PUT,
-        "/organizations/{org_id}/users/{user_id}"
-    );
-    op!(
-        REMOVE_MEMBER,
-        "remove_member",
-        DELETE,
-        "/organizations/{org_id}/users/{user_id}"
-    );
-    op!(
-        SET_MEMBER_ROLE,
-        "set_member_role",
-        PUT,
-        "/organizations/{org_id}/users/{user_id}/role"
-    );
-    op!(
-        DISABLE_MEMBER,
-        "disable_member",
-        DELETE,
-        "/organizations/{org_id}/users/{user_id}/disable"
-    );
-    op!(
-        ENABLE_MEMBER,
-        "enable_member",
-        PUT,
-        "/organizations/{org_id}/users/{user_id}/enable"
-    );
-    op!(
-        PURGE_MEMBER,
-        "purge_member",
-        DELETE,
-        "/organizations/{org_id}/users/{user_id}/delete"
-    );
-}
+/// Every operation (`cargo xtask codegen` writes this file from `openapi/tallyfy.yaml`).
+#[path = "generated/operations.rs"]
+pub(crate) mod ops;
 
 /// How one attempt failed, before the retry decision.
 enum AttemptError {
@@ -265,10 +156,10 @@ impl Client {
                 AttemptError::Final(_) => break Err(into_error(error, timeouts)),
             };
             let now = SystemTime::now();
-            let decision = retry::decide(
+            let decision = retry::decide_for(
                 &parts.retry,
                 retries,
-                &op.method,
+                op.idempotent,
                 outcome,
                 now,
                 rand::random::<f64>(),

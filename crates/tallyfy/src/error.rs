@@ -392,28 +392,33 @@ impl Error {
     }
 
     /// The error for a success body that did not decode as `T`, with the JSON path of the failure.
+    /// Decodes `body` as `T` once, tracking the JSON path, for a body that the fast decoder
+    /// refused: the value when it does decode after all, else [`Error::Decode`] naming where it
+    /// failed.
     pub(crate) fn decode<T: serde::de::DeserializeOwned>(
         status: Option<StatusCode>,
         request_id: Option<String>,
         body: &[u8],
-        source: serde_json::Error,
-    ) -> Self {
+    ) -> Result<T, Self> {
         let mut de = serde_json::Deserializer::from_slice(body);
         let (path, source) = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+            Ok(value) => match de.end() {
+                Ok(()) => return Ok(value),
+                // Trailing characters after the value.
+                Err(source) => (None, source),
+            },
             Err(e) => {
                 let path = e.path().to_string();
-                let path = (path != ".").then_some(path);
-                (path, e.into_inner())
+                ((path != ".").then_some(path), e.into_inner())
             }
-            Ok(_) => (None, source),
         };
-        Self::Decode {
+        Err(Self::Decode {
             status,
             request_id,
             path,
             snippet: snippet(&String::from_utf8_lossy(body)),
             source,
-        }
+        })
     }
 }
 
@@ -523,6 +528,55 @@ fn messages_of(value: &Value) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Counts how often a body is decoded.
+    static DECODES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Counted {
+        data: Inner,
+    }
+
+    #[derive(Debug)]
+    struct Inner;
+
+    impl<'de> serde::Deserialize<'de> for Inner {
+        fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            DECODES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            #[derive(serde::Deserialize)]
+            #[allow(dead_code)]
+            struct Shape {
+                id: u64,
+            }
+            Shape::deserialize(d).map(|_| Inner)
+        }
+    }
+
+    #[test]
+    fn a_refused_body_is_decoded_once_with_its_path() {
+        let body = br#"{"data": {"id": "not a number"}}"#;
+        let before = DECODES.load(std::sync::atomic::Ordering::SeqCst);
+        let error = Error::decode::<Counted>(Some(StatusCode::OK), None, body).unwrap_err();
+        assert_eq!(
+            DECODES.load(std::sync::atomic::Ordering::SeqCst) - before,
+            1
+        );
+        match error {
+            Error::Decode { path, status, .. } => {
+                assert_eq!(path.as_deref(), Some("data.id"));
+                assert_eq!(status, Some(StatusCode::OK));
+            }
+            other => panic!("{other:?}"),
+        }
+        // Trailing bytes are refused as the fast decoder refuses them.
+        let error = Error::decode::<Counted>(None, None, br#"{"data": {"id": 1}} x"#).unwrap_err();
+        assert!(
+            matches!(error, Error::Decode { path: None, .. }),
+            "{error:?}"
+        );
+        assert!(Error::decode::<Counted>(None, None, br#"{"data": {"id": 1}}"#).is_ok());
+    }
 
     fn parse(status: u16, body: &str) -> Error {
         Error::from_response_parts(

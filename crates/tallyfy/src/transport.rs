@@ -136,15 +136,11 @@ impl Client {
                     // (tallyfy_client::decode_response). Not retried: the same request would
                     // most likely get the same body.
                     if status.is_success() {
-                        break match serde_json::from_slice(body) {
-                            Ok(value) => Ok(value),
-                            Err(source) => Err(Error::decode::<T>(
-                                Some(*status),
-                                request_id_of(headers).map(str::to_owned),
-                                body,
-                                source,
-                            )),
-                        };
+                        break Error::decode::<T>(
+                            Some(*status),
+                            request_id_of(headers).map(str::to_owned),
+                            body,
+                        );
                     }
                     Outcome::Status {
                         status: *status,
@@ -247,8 +243,19 @@ fn classify<T: DeserializeOwned>(error: RawError<()>) -> AttemptError {
             source,
             connect: false,
         },
+        // decode_response reports a body that does not decode as UnexpectedResponse (read again
+        // by `execute`), so the generated client never returns this; it is classified all the same.
         RawError::InvalidResponsePayload(bytes, source) => {
-            AttemptError::Final(Error::decode::<T>(None, None, &bytes, source))
+            AttemptError::Final(match Error::decode::<T>(None, None, &bytes) {
+                Err(error) => error,
+                Ok(_) => Error::Decode {
+                    status: None,
+                    request_id: None,
+                    path: None,
+                    snippet: String::new(),
+                    source,
+                },
+            })
         }
         RawError::InvalidRequest(message) | RawError::Custom(message) => {
             AttemptError::Final(Error::invalid_input("request", message))

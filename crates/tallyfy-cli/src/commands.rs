@@ -6,9 +6,11 @@ use crate::output::{Format, ListWriter, Row, single};
 use futures::{Stream, StreamExt};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{IsTerminal, Write};
+use tallyfy::guests::ListGuests;
+use tallyfy::members::ListMembers;
 use tallyfy::{
-    Client, DateFormat, Error, GuestUpdate, Invite, MemberInclude, MemberUpdate, NewGuest, Page,
-    Role, SyncSource, Timeouts,
+    Client, DateFormat, Error, GuestUpdate, Invite, List, ListParams, MemberInclude, MemberUpdate,
+    NewGuest, Page, Role, SyncSource, Timeouts,
 };
 
 /// Why the command failed: the exit code and what to print on stderr.
@@ -248,29 +250,61 @@ fn includes(with: &[String]) -> Result<Vec<MemberInclude>, Failure> {
         .collect()
 }
 
-/// Applies the options both list commands share to a guests or members list builder (they have the
-/// same methods but no common trait), then writes one page (`--page`) or walks them all.
-macro_rules! list_walk {
-    ($out:expr, $req:expr, $list:expr) => {{
-        let list: &ListArgs = &$list;
-        let mut req = $req.concurrency(list.concurrency as usize);
-        if let Some(q) = &list.query {
-            req = req.query(q.clone());
+/// The options both list commands offer. They are each operation's own query parameters, so each
+/// list type says here which of its setters an option maps to.
+trait SharedOptions: Sized {
+    fn query(self, text: String) -> Self;
+    fn sort(self, field: String) -> Self;
+    fn per_page(self, n: u64) -> Self;
+}
+
+impl SharedOptions for ListGuests {
+    fn query(self, text: String) -> Self {
+        ListGuests::query(self, text)
+    }
+    fn sort(self, field: String) -> Self {
+        ListGuests::sort(self, field)
+    }
+    fn per_page(self, n: u64) -> Self {
+        ListGuests::per_page(self, n)
+    }
+}
+
+impl SharedOptions for ListMembers {
+    fn query(self, text: String) -> Self {
+        ListMembers::query(self, text)
+    }
+    fn sort(self, field: String) -> Self {
+        ListMembers::sort(self, field)
+    }
+    fn per_page(self, n: u64) -> Self {
+        ListMembers::per_page(self, n)
+    }
+}
+
+/// Applies the shared list options to any list, then writes one page (`--page`) or walks them all.
+async fn list_walk<P>(out: &Out, req: List<P>, args: &ListArgs) -> Result<(), Failure>
+where
+    P: ListParams<Item: Row>,
+    List<P>: SharedOptions,
+{
+    let mut req = req.concurrency(args.concurrency as usize);
+    if let Some(q) = &args.query {
+        req = req.query(q.clone());
+    }
+    if let Some(s) = &args.sort {
+        req = req.sort(s.clone());
+    }
+    if let Some(n) = args.per_page {
+        req = req.per_page(n);
+    }
+    match args.page {
+        Some(n) => {
+            out.pages(futures::stream::once(req.page(n)), args.limit)
+                .await
         }
-        if let Some(s) = &list.sort {
-            req = req.sort(s.clone());
-        }
-        if let Some(n) = list.per_page {
-            req = req.per_page(n);
-        }
-        match list.page {
-            Some(n) => {
-                $out.pages(futures::stream::once(req.page(n)), list.limit)
-                    .await
-            }
-            None => $out.pages(req.pages(), list.limit).await,
-        }
-    }};
+        None => out.pages(req.pages(), args.limit).await,
+    }
 }
 
 /// Runs the command.
@@ -289,7 +323,7 @@ async fn guests(client: &Client, out: &Out, cmd: GuestCommand) -> Result<(), Fai
         GuestCommand::List { list, with_stats } => {
             let req = guests.list();
             let req = if with_stats { req.with_stats() } else { req };
-            list_walk!(out, req, list)
+            list_walk(out, req, &list).await
         }
         GuestCommand::Get { email, with_stats } => {
             let mut req = guests.get(email);
@@ -357,7 +391,7 @@ async fn members(client: &Client, out: &Out, cmd: MemberCommand) -> Result<(), F
     let members = client.members();
     match cmd {
         MemberCommand::List { list, with } => {
-            list_walk!(out, members.list().with(&includes(&with)?), list)
+            list_walk(out, members.list().with(&includes(&with)?), &list).await
         }
         MemberCommand::Get { id, with } => {
             out.one(&members.get(id).with(&includes(&with)?).send().await?)

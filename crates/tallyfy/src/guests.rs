@@ -1,5 +1,5 @@
 //! Guest operations: [`Guests`] (from [`Client::guests`]) and the request builders [`ListGuests`]
-//! and [`GetGuest`].
+//! (a [`List`] with [`GuestListParams`]) and [`GetGuest`].
 //!
 //! Guests are addressed by email. Pass the plain address (`o'brien+tag@x.io`): it is checked (see
 //! [`crate::path`]) and percent-encoded exactly once as a single path segment by the generated client.
@@ -7,15 +7,14 @@
 use std::future::{Future, IntoFuture};
 use std::num::NonZeroU64;
 use std::pin::Pin;
-use std::sync::Arc;
 
-use futures::TryStreamExt;
 use tallyfy_client::types;
 
 use crate::client::Client;
 use crate::error::Error;
 use crate::inputs::{GuestKey, GuestUpdate, NewGuest};
-use crate::pagination::{self, Page, PageInfo, Pages, Paginator, Walk};
+use crate::list::{List, ListParams, Sealed};
+use crate::pagination::{Page, PageInfo};
 use crate::path;
 use crate::transport::ops;
 
@@ -43,7 +42,7 @@ impl<'c> Guests<'c> {
     }
 
     /// Lists guests. Set options on the returned builder, then walk it with
-    /// [`items`](ListGuests::items) or [`pages`](ListGuests::pages).
+    /// [`items`](List::items) or [`pages`](List::pages).
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
@@ -54,12 +53,7 @@ impl<'c> Guests<'c> {
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> ListGuests {
-        ListGuests {
-            client: self.client.clone(),
-            params: Arc::new(Params::default()),
-            concurrency: 1,
-            max_pages: None,
-        }
+        List::new(self.client, GuestListParams::default())
     }
 
     /// Gets one guest by email. Await it, or add [`with_stats`](GetGuest::with_stats) first.
@@ -266,8 +260,9 @@ impl<'c> IntoFuture for GetGuest<'c> {
     }
 }
 
+/// The query parameters of the guest list (`list_guests`), set through [`ListGuests`]'s setters.
 #[derive(Clone, Debug, Default)]
-struct Params {
+pub struct GuestListParams {
     q: Option<String>,
     sort: Option<String>,
     sort_by: Option<String>,
@@ -276,11 +271,9 @@ struct Params {
     without_pagination: bool,
 }
 
-/// Lists the organization's guests, from [`Guests::list`].
-///
-/// Set options, then choose how to read: [`items`](Self::items) (every guest),
-/// [`pages`](Self::pages) (page by page), [`page`](Self::page) (one page) or
-/// [`collect_all`](Self::collect_all).
+/// Lists the organization's guests, from [`Guests::list`]: a [`List`] with the guest list's own
+/// options below. Read it with [`items`](List::items), [`pages`](List::pages), [`page`](List::page)
+/// or [`collect_all`](List::collect_all).
 ///
 /// ```no_run
 /// # async fn run(client: tallyfy::Client) -> tallyfy::Result<()> {
@@ -291,20 +284,10 @@ struct Params {
 /// }
 /// # Ok(()) }
 /// ```
-#[derive(Clone, Debug)]
-#[must_use = "a list does nothing until read with items(), pages(), page() or collect_all()"]
-pub struct ListGuests {
-    client: Client,
-    params: Arc<Params>,
-    concurrency: usize,
-    max_pages: Option<u64>,
-}
+pub type ListGuests = List<GuestListParams>;
 
-impl ListGuests {
-    fn params(&mut self) -> &mut Params {
-        Arc::make_mut(&mut self.params)
-    }
-
+/// The guest list's options: one setter per query parameter.
+impl List<GuestListParams> {
     /// Keeps only guests whose email contains this text (`q`).
     pub fn query(mut self, text: impl Into<String>) -> Self {
         self.params().q = Some(text.into());
@@ -330,22 +313,9 @@ impl ListGuests {
         self
     }
 
-    /// Includes each guest's task statistics.
+    /// Includes each guest's task statistics (`with=stats`).
     pub fn with_stats(mut self) -> Self {
         self.params().with_stats = true;
-        self
-    }
-
-    /// Fetches pages 2..N with up to `k` requests in flight (default 1), still yielding them in order.
-    /// At most `k` pages are held in memory.
-    pub fn concurrency(mut self, k: usize) -> Self {
-        self.concurrency = k;
-        self
-    }
-
-    /// Stops after `n` pages (at least 1).
-    pub fn max_pages(mut self, n: u64) -> Self {
-        self.max_pages = Some(n);
         self
     }
 
@@ -354,97 +324,43 @@ impl ListGuests {
         self.params().without_pagination = true;
         self
     }
-
-    fn walk(&self) -> Walk<Guest> {
-        let invalid =
-            check_list_options(self.params.per_page, self.concurrency, self.max_pages).err();
-        let client = self.client.clone();
-        let params = self.params.clone();
-        let single = params.without_pagination;
-        Walk {
-            fetch: Arc::new(move |n| {
-                let client = client.clone();
-                let params = params.clone();
-                Box::pin(async move {
-                    let page = (!params.without_pagination).then_some(n);
-                    fetch_page(&client, &params, page).await
-                })
-            }),
-            concurrency: self.concurrency,
-            max_pages: self.max_pages,
-            cap: pagination::HARD_PAGE_CAP,
-            single,
-            invalid,
-        }
-    }
-
-    /// Every guest, as a stream that fetches pages as it goes.
-    pub fn items(&self) -> Paginator<Guest> {
-        pagination::paginator(self.walk())
-    }
-
-    /// Every page, as a stream.
-    pub fn pages(&self) -> Pages<Guest> {
-        pagination::pages(self.walk())
-    }
-
-    /// Fetches page `n` (from 1) only.
-    pub async fn page(&self, n: u64) -> Result<Page<Guest>, Error> {
-        check_list_options(self.params.per_page, 1, None)?;
-        if n == 0 {
-            return Err(Error::invalid_input("page", "must be at least 1"));
-        }
-        fetch_page(&self.client, &self.params, Some(n)).await
-    }
-
-    /// Fetches every page and returns all guests in one `Vec`. This holds the whole list in memory;
-    /// prefer [`items`](Self::items) for large organizations.
-    pub async fn collect_all(&self) -> Result<Vec<Guest>, Error> {
-        self.items().try_collect().await
-    }
 }
 
-pub(crate) fn check_list_options(
-    per_page: Option<u64>,
-    concurrency: usize,
-    max_pages: Option<u64>,
-) -> Result<(), Error> {
-    if per_page == Some(0) {
-        return Err(Error::invalid_input("per_page", "must be at least 1"));
-    }
-    if per_page.is_some_and(|p| p > i64::MAX as u64) {
-        return Err(Error::invalid_input("per_page", "is too large"));
-    }
-    if concurrency == 0 {
-        return Err(Error::invalid_input("concurrency", "must be at least 1"));
-    }
-    if max_pages == Some(0) {
-        return Err(Error::invalid_input("max_pages", "must be at least 1"));
-    }
-    Ok(())
-}
+impl Sealed for GuestListParams {}
 
-async fn fetch_page(client: &Client, p: &Params, page: Option<u64>) -> Result<Page<Guest>, Error> {
-    let org = client.org_id();
-    let api = client.raw();
-    let with = p.with_stats.then_some(types::ListGuestsWith::Stats);
-    let list = client
-        .execute(ops::LIST_GUESTS, || {
-            api.list_guests(
-                org,
-                page.and_then(NonZeroU64::new),
-                p.per_page.and_then(NonZeroU64::new),
-                p.q.as_deref(),
-                p.sort.as_deref(),
-                p.sort_by.as_deref(),
-                with,
-                p.without_pagination.then_some(true),
-            )
+impl ListParams for GuestListParams {
+    type Item = Guest;
+
+    fn per_page(&self) -> Option<u64> {
+        self.per_page
+    }
+
+    fn single_page(&self) -> bool {
+        self.without_pagination
+    }
+
+    async fn fetch(&self, client: &Client, page: Option<u64>) -> Result<Page<Guest>, Error> {
+        let org = client.org_id();
+        let api = client.raw();
+        let with = self.with_stats.then_some(types::ListGuestsWith::Stats);
+        let list = client
+            .execute(ops::LIST_GUESTS, || {
+                api.list_guests(
+                    org,
+                    page.and_then(NonZeroU64::new),
+                    self.per_page.and_then(NonZeroU64::new),
+                    self.q.as_deref(),
+                    self.sort.as_deref(),
+                    self.sort_by.as_deref(),
+                    with,
+                    self.without_pagination.then_some(true),
+                )
+            })
+            .await?;
+        Ok(Page {
+            items: list.data,
+            number: page.unwrap_or(1),
+            info: PageInfo::from_meta(list.meta),
         })
-        .await?;
-    Ok(Page {
-        items: list.data,
-        number: page.unwrap_or(1),
-        info: PageInfo::from_meta(list.meta),
-    })
+    }
 }

@@ -38,7 +38,7 @@
 //!
 //! ## List every guest
 //!
-//! [`items()`](guests::ListGuests::items) returns a [`Paginator`], a `Stream` of `Result<Guest, Error>`
+//! [`items()`](List::items) returns a [`Paginator`], a `Stream` of `Result<Guest, Error>`
 //! that fetches page after page until `total_pages`. Read it with `try_next`, so an error ends your
 //! loop instead of being skipped:
 //!
@@ -81,14 +81,14 @@
 //! ```
 //!
 //! Other ways to read a list:
-//! - [`pages()`](guests::ListGuests::pages): a stream of [`Page`]s (items plus [`PageInfo`]);
-//! - [`page(n)`](guests::ListGuests::page): one page;
-//! - [`collect_all()`](guests::ListGuests::collect_all): everything in a `Vec` (holds the whole list in
+//! - [`pages()`](List::pages): a stream of [`Page`]s (items plus [`PageInfo`]);
+//! - [`page(n)`](List::page): one page;
+//! - [`collect_all()`](List::collect_all): everything in a `Vec` (holds the whole list in
 //!   memory);
-//! - [`concurrency(k)`](guests::ListGuests::concurrency): after page 1, fetch up to `k` pages at once,
+//! - [`concurrency(k)`](List::concurrency): after page 1, fetch up to `k` pages at once,
 //!   still yielded in order, with at most `k` pages buffered;
-//! - [`max_pages(n)`](guests::ListGuests::max_pages) and
-//!   [`without_pagination()`](guests::ListGuests::without_pagination).
+//! - [`max_pages(n)`](List::max_pages) and
+//!   [`without_pagination()`](List::without_pagination).
 //!
 //! A walk never loops and never ends short without saying so: it stops at `total_pages` (a later
 //! page's smaller `total_pages` wins, since the list may shrink while it is walked) and at
@@ -201,6 +201,7 @@
 //! - [`config`]: [`ClientBuilder`], [`Timeouts`], `from_env`.
 //! - [`client`]: the [`Client`] handle.
 //! - [`guests`], [`members`]: the operations and their request builders.
+//! - [`list`]: [`List`], the one builder of every list operation, and [`ListParams`].
 //! - [`inputs`]: typed, validated request bodies.
 //! - [`pagination`]: [`Page`], [`Pages`], [`Paginator`].
 //! - [`error`]: [`Error`], [`ConfigError`].
@@ -217,6 +218,7 @@ pub mod config;
 pub mod error;
 pub mod guests;
 pub mod inputs;
+pub mod list;
 pub mod members;
 pub mod pagination;
 pub mod path;
@@ -233,6 +235,7 @@ pub use inputs::{
     DateFormat, GuestKey, GuestUpdate, Invite, MemberInclude, MemberUpdate, NewGuest, Role,
     SyncSource,
 };
+pub use list::{List, ListParams};
 pub use members::{Member, Members};
 pub use pagination::{HARD_PAGE_CAP, Page, PageInfo, Pages, Paginator};
 pub use retry::RetryConfig;

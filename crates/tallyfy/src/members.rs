@@ -1,20 +1,18 @@
 //! Member operations ("users" in Tallyfy's paths): [`Members`] (from [`Client::members`]) and the
-//! request builders [`ListMembers`], [`GetMember`] and [`RemoveMember`]. Members are addressed by
-//! numeric user id.
+//! request builders [`ListMembers`] (a [`List`] with [`MemberListParams`]), [`GetMember`] and
+//! [`RemoveMember`]. Members are addressed by numeric user id.
 
 use std::future::{Future, IntoFuture};
 use std::num::NonZeroU64;
 use std::pin::Pin;
-use std::sync::Arc;
 
-use futures::TryStreamExt;
 use tallyfy_client::types;
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::guests::check_list_options;
 use crate::inputs::{Invite, MemberInclude, MemberUpdate, Role};
-use crate::pagination::{self, Page, PageInfo, Pages, Paginator, Walk};
+use crate::list::{List, ListParams, Sealed};
+use crate::pagination::{Page, PageInfo};
 use crate::path;
 use crate::transport::ops;
 
@@ -51,7 +49,7 @@ impl<'c> Members<'c> {
     }
 
     /// Lists members. Set options on the returned builder, then walk it with
-    /// [`items`](ListMembers::items) or [`pages`](ListMembers::pages).
+    /// [`items`](List::items) or [`pages`](List::pages).
     ///
     /// ```
     /// # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
@@ -62,12 +60,7 @@ impl<'c> Members<'c> {
     /// # Ok(()) }
     /// ```
     pub fn list(&self) -> ListMembers {
-        ListMembers {
-            client: self.client.clone(),
-            params: Arc::new(Params::default()),
-            concurrency: 1,
-            max_pages: None,
-        }
+        List::new(self.client, MemberListParams::default())
     }
 
     /// Gets one member by user id (administrators only). Await it, or add
@@ -351,16 +344,17 @@ impl<'c> IntoFuture for RemoveMember<'c> {
     }
 }
 
+/// The query parameters of the member list (`list_members`), set through [`ListMembers`]'s setters.
 #[derive(Clone, Debug, Default)]
-struct Params {
+pub struct MemberListParams {
     q: Option<String>,
     sort: Option<String>,
     per_page: Option<u64>,
     with: Option<String>,
 }
 
-/// Lists the organization's members, from [`Members::list`]. Read it like
-/// [`ListGuests`](crate::guests::ListGuests).
+/// Lists the organization's members, from [`Members::list`]: a [`List`] with the member list's own
+/// options below, read like any list.
 ///
 /// ```no_run
 /// # async fn run(client: tallyfy::Client) -> tallyfy::Result<()> {
@@ -372,20 +366,10 @@ struct Params {
 /// }
 /// # Ok(()) }
 /// ```
-#[derive(Clone, Debug)]
-#[must_use = "a list does nothing until read with items(), pages(), page() or collect_all()"]
-pub struct ListMembers {
-    client: Client,
-    params: Arc<Params>,
-    concurrency: usize,
-    max_pages: Option<u64>,
-}
+pub type ListMembers = List<MemberListParams>;
 
-impl ListMembers {
-    fn params(&mut self) -> &mut Params {
-        Arc::make_mut(&mut self.params)
-    }
-
+/// The member list's options: one setter per query parameter.
+impl List<MemberListParams> {
     /// Keeps only members whose name or email contains this text (`q`).
     pub fn query(mut self, text: impl Into<String>) -> Self {
         self.params().q = Some(text.into());
@@ -404,92 +388,47 @@ impl ListMembers {
         self
     }
 
-    /// Includes related data for each member.
+    /// Includes related data for each member (`with=groups,stats`, ...).
     pub fn with(mut self, includes: &[MemberInclude]) -> Self {
         self.params().with = with_param(includes);
         self
     }
-
-    /// Fetches pages 2..N with up to `k` requests in flight (default 1), yielded in order.
-    pub fn concurrency(mut self, k: usize) -> Self {
-        self.concurrency = k;
-        self
-    }
-
-    /// Stops after `n` pages (at least 1).
-    pub fn max_pages(mut self, n: u64) -> Self {
-        self.max_pages = Some(n);
-        self
-    }
-
-    fn walk(&self) -> Walk<Member> {
-        let invalid =
-            check_list_options(self.params.per_page, self.concurrency, self.max_pages).err();
-        let client = self.client.clone();
-        let params = self.params.clone();
-        Walk {
-            fetch: Arc::new(move |n| {
-                let client = client.clone();
-                let params = params.clone();
-                Box::pin(async move { fetch_page(&client, &params, n).await })
-            }),
-            concurrency: self.concurrency,
-            max_pages: self.max_pages,
-            cap: pagination::HARD_PAGE_CAP,
-            single: false,
-            invalid,
-        }
-    }
-
-    /// Every member, as a stream that fetches pages as it goes.
-    pub fn items(&self) -> Paginator<Member> {
-        pagination::paginator(self.walk())
-    }
-
-    /// Every page, as a stream.
-    pub fn pages(&self) -> Pages<Member> {
-        pagination::pages(self.walk())
-    }
-
-    /// Fetches page `n` (from 1) only.
-    pub async fn page(&self, n: u64) -> Result<Page<Member>, Error> {
-        check_list_options(self.params.per_page, 1, None)?;
-        if n == 0 {
-            return Err(Error::invalid_input("page", "must be at least 1"));
-        }
-        fetch_page(&self.client, &self.params, n).await
-    }
-
-    /// Fetches every page and returns all members in one `Vec`. This holds the whole list in memory.
-    pub async fn collect_all(&self) -> Result<Vec<Member>, Error> {
-        self.items().try_collect().await
-    }
 }
 
-async fn fetch_page(client: &Client, p: &Params, page: u64) -> Result<Page<Member>, Error> {
-    let org = client.org_id();
-    let api = client.raw();
-    let with = p
-        .with
-        .as_deref()
-        .map(types::ListMembersWith::try_from)
-        .transpose()
-        .map_err(|e| Error::invalid_input("with", e.to_string()))?;
-    let list = client
-        .execute(ops::LIST_MEMBERS, || {
-            api.list_members(
-                org,
-                NonZeroU64::new(page),
-                p.per_page.and_then(NonZeroU64::new),
-                p.q.as_deref(),
-                p.sort.as_deref(),
-                with.as_ref(),
-            )
+impl Sealed for MemberListParams {}
+
+impl ListParams for MemberListParams {
+    type Item = Member;
+
+    fn per_page(&self) -> Option<u64> {
+        self.per_page
+    }
+
+    async fn fetch(&self, client: &Client, page: Option<u64>) -> Result<Page<Member>, Error> {
+        let org = client.org_id();
+        let api = client.raw();
+        let with = self
+            .with
+            .as_deref()
+            .map(types::ListMembersWith::try_from)
+            .transpose()
+            .map_err(|e| Error::invalid_input("with", e.to_string()))?;
+        let list = client
+            .execute(ops::LIST_MEMBERS, || {
+                api.list_members(
+                    org,
+                    page.and_then(NonZeroU64::new),
+                    self.per_page.and_then(NonZeroU64::new),
+                    self.q.as_deref(),
+                    self.sort.as_deref(),
+                    with.as_ref(),
+                )
+            })
+            .await?;
+        Ok(Page {
+            items: list.data,
+            number: page.unwrap_or(1),
+            info: PageInfo::from_meta(list.meta),
         })
-        .await?;
-    Ok(Page {
-        items: list.data,
-        number: page,
-        info: PageInfo::from_meta(list.meta),
-    })
+    }
 }

@@ -78,11 +78,17 @@ impl PageInfo {
     }
 }
 
-/// What the walk needs from an item: something that tells two items apart, to notice a server that
-/// sends the same page twice.
-pub(crate) trait Item: Send + 'static {
-    fn identity(&self) -> String;
+mod item {
+    /// What the walk needs from an item: something that tells two items apart, to notice a server
+    /// that sends the same page twice. Public only in name, so that it can bound
+    /// [`ListParams::Item`](crate::ListParams::Item); no path outside the crate reaches it.
+    pub trait Item: Send + 'static {
+        /// A text that differs between two different items of one list.
+        fn identity(&self) -> String;
+    }
 }
+
+pub(crate) use item::Item;
 
 impl Item for types::Guest {
     fn identity(&self) -> String {

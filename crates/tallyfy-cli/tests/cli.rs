@@ -580,7 +580,7 @@ fn tallyfy_at(base_url: &str) -> Command {
 #[tokio::test(flavor = "multi_thread")]
 async fn exit_codes_for_forbidden_conflicts_and_unknown_guests() {
     use tallyfy::types::RoleName;
-    use tallyfy_fake::NewMember;
+    use tallyfy_fake::SeedMember;
     let fake = fake(3, 2).await;
 
     // 403 (another organization's id) -> 4.
@@ -596,7 +596,7 @@ async fn exit_codes_for_forbidden_conflicts_and_unknown_guests() {
 
     // 409 from set-role: promoting a light member into a full seat when none is free -> 7.
     let light = fake
-        .insert_member(NewMember::new("light@x.io", "Li", "Ght").role(RoleName::Light))
+        .insert_member(SeedMember::new("light@x.io", "Li", "Ght").role(RoleName::Light))
         .id
         .unwrap();
     fake.set_seat_limit(Some(fake.seats_used()));
@@ -614,7 +614,7 @@ async fn exit_codes_for_forbidden_conflicts_and_unknown_guests() {
 
     // 409 from enable: a disabled standard member cannot come back without a free seat -> 7.
     let away = fake
-        .insert_member(NewMember::new("away@x.io", "A", "Way").disabled())
+        .insert_member(SeedMember::new("away@x.io", "A", "Way").disabled())
         .id
         .unwrap();
     fake.set_seat_limit(Some(fake.seats_used()));

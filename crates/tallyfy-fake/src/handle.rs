@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 
 use crate::builder::FakeTallyfyBuilder;
 use crate::faults::{Fault, FaultMatch, QueuedFault};
-use crate::inserts::{NewGuest, NewMember};
+use crate::inserts::{SeedGuest, SeedMember};
 use crate::server::{RecordedRequest, Shared, lock};
 use crate::state::{GuestRecord, MemberIncludes, MemberRecord, MemberStatus, now};
 
@@ -119,13 +119,13 @@ impl FakeTallyfy {
     ///
     /// ```no_run
     /// # async fn run() -> std::io::Result<()> {
-    /// use tallyfy_fake::{FakeTallyfy, NewGuest};
+    /// use tallyfy_fake::{FakeTallyfy, SeedGuest};
     /// let fake = FakeTallyfy::builder().start().await?;
-    /// let g = fake.insert_guest(NewGuest::new("o'brien+tag@x.io").open_tasks(1));
+    /// let g = fake.insert_guest(SeedGuest::new("o'brien+tag@x.io").open_tasks(1));
     /// assert_eq!(g.email.as_deref(), Some("o'brien+tag@x.io"));
     /// # Ok(()) }
     /// ```
-    pub fn insert_guest(&self, guest: NewGuest) -> Guest {
+    pub fn insert_guest(&self, guest: SeedGuest) -> Guest {
         let mut st = self.state_mut();
         let at = now();
         let admin = st.default_admin_id();
@@ -206,7 +206,7 @@ impl FakeTallyfy {
     }
 
     /// Adds a member (ignoring the seat limit) and returns it.
-    pub fn insert_member(&self, member: NewMember) -> Member {
+    pub fn insert_member(&self, member: SeedMember) -> Member {
         let mut st = self.state_mut();
         let at = now();
         let id = st.next_member_id;

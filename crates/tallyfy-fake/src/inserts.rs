@@ -1,18 +1,23 @@
 //! What a test hands to [`FakeTallyfy::insert_guest`](crate::FakeTallyfy::insert_guest) and
 //! [`FakeTallyfy::insert_member`](crate::FakeTallyfy::insert_member) to set up the state it needs.
+//!
+//! [`SeedGuest`] and [`SeedMember`] are hand-written seed data, beside the generated seed data of
+//! `seed_guests(n)` and `seed_members(n)`. They go straight into the fake's state, past the API's
+//! validation, so they are deliberately not the SDK's request types (`tallyfy::NewGuest`,
+//! `tallyfy::Invite`).
 
 use tallyfy_client::types::RoleName;
 
-/// A guest to put into the fake directly (not through the API).
+/// A guest to seed the fake with directly (not through the API).
 ///
 /// ```
-/// use tallyfy_fake::NewGuest;
-/// let g = NewGuest::new("o'brien+tag@x.io").name("Aoife", "O'Brien").open_tasks(2);
+/// use tallyfy_fake::SeedGuest;
+/// let g = SeedGuest::new("o'brien+tag@x.io").name("Aoife", "O'Brien").open_tasks(2);
 /// assert_eq!(g.open_tasks, 2);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct NewGuest {
+pub struct SeedGuest {
     /// The email address (unique, compared case-insensitively).
     pub email: String,
     /// First name.
@@ -31,7 +36,7 @@ pub struct NewGuest {
     pub other_org_only: bool,
 }
 
-impl NewGuest {
+impl SeedGuest {
     /// A guest with only an email.
     pub fn new(email: impl Into<String>) -> Self {
         Self {
@@ -78,17 +83,17 @@ impl NewGuest {
     }
 }
 
-/// A member to put into the fake directly (not through the API).
+/// A member to seed the fake with directly (not through the API).
 ///
 /// ```
-/// use tallyfy_fake::NewMember;
+/// use tallyfy_fake::SeedMember;
 /// use tallyfy_client::types::RoleName;
-/// let m = NewMember::new("light@x.io", "Lee", "Light").role(RoleName::Light);
+/// let m = SeedMember::new("light@x.io", "Lee", "Light").role(RoleName::Light);
 /// assert_eq!(m.role, RoleName::Light);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
-pub struct NewMember {
+pub struct SeedMember {
     /// The email address.
     pub email: String,
     /// First name.
@@ -108,7 +113,7 @@ pub struct NewMember {
     pub in_other_orgs: bool,
 }
 
-impl NewMember {
+impl SeedMember {
     /// An active standard member.
     pub fn new(
         email: impl Into<String>,
@@ -148,8 +153,8 @@ impl NewMember {
     /// Makes the member a bot user: updating or removing it answers 400.
     ///
     /// ```
-    /// use tallyfy_fake::NewMember;
-    /// assert!(NewMember::new("bot@x.io", "Build", "Bot").bot().bot);
+    /// use tallyfy_fake::SeedMember;
+    /// assert!(SeedMember::new("bot@x.io", "Build", "Bot").bot().bot);
     /// ```
     pub fn bot(mut self) -> Self {
         self.bot = true;
@@ -161,8 +166,8 @@ impl NewMember {
     /// administrator.
     ///
     /// ```
-    /// use tallyfy_fake::NewMember;
-    /// assert!(NewMember::new("shared@x.io", "Sam", "Shared").in_other_orgs().in_other_orgs);
+    /// use tallyfy_fake::SeedMember;
+    /// assert!(SeedMember::new("shared@x.io", "Sam", "Shared").in_other_orgs().in_other_orgs);
     /// ```
     pub fn in_other_orgs(mut self) -> Self {
         self.in_other_orgs = true;

@@ -35,7 +35,7 @@
 //!   seat limit) and `start`.
 //! - [`handle`]: [`FakeTallyfy`], the running server: URL, state, faults, recorded requests,
 //!   shutdown.
-//! - [`inserts`]: [`NewGuest`] and [`NewMember`], for setting up state directly.
+//! - [`inserts`]: [`SeedGuest`] and [`SeedMember`], for setting up state directly.
 //! - [`faults`]: [`Fault`], [`RetryAfter`] and [`FaultMatch`].
 //! - [`server`]: the HTTP/1.1 server and [`RecordedRequest`].
 //! - [`pagination`]: page arithmetic and `meta.pagination`.
@@ -68,8 +68,8 @@
 //!   same: same ids, emails and instants. [`Shapes::from_env`] reads `TALLYFY_FAKE_SHAPES`, so a
 //!   test suite can be run under both.
 //! - Members the token's user may not change: the default administrator (400 on role change away from
-//!   admin, remove and disable), bots ([`NewMember::bot`]: 400 on update and remove) and members of
-//!   other organizations too ([`NewMember::in_other_orgs`]: 403 on update).
+//!   admin, remove and disable), bots ([`SeedMember::bot`]: 400 on update and remove) and members of
+//!   other organizations too ([`SeedMember::in_other_orgs`]: 403 on update).
 
 #![warn(missing_docs)]
 
@@ -90,7 +90,7 @@ mod state;
 pub use builder::FakeTallyfyBuilder;
 pub use faults::{Fault, FaultMatch, RetryAfter};
 pub use handle::FakeTallyfy;
-pub use inserts::{NewGuest, NewMember};
+pub use inserts::{SeedGuest, SeedMember};
 pub use server::RecordedRequest;
 pub use shapes::{Shapes, UnknownShapes};
 

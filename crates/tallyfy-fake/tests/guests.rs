@@ -5,7 +5,7 @@ mod common;
 use common::{Api, enc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tallyfy_fake::NewGuest;
+use tallyfy_fake::SeedGuest;
 
 /// Emails that need care in a path: each must be found again when sent percent-encoded.
 const AWKWARD: &[&str] = &[
@@ -56,7 +56,7 @@ async fn get_unknown_guest_is_404() {
 #[tokio::test]
 async fn guest_email_lookup_is_case_insensitive() {
     let api = Api::start(0, 1).await;
-    api.fake.insert_guest(NewGuest::new("Mixed.Case@X.io"));
+    api.fake.insert_guest(SeedGuest::new("Mixed.Case@X.io"));
     let r = api.get(&api.guest_url("mixed.case@x.io", "")).await;
     assert_eq!(r.status, StatusCode::OK);
     assert_eq!(r.json()["data"]["email"], "Mixed.Case@X.io");
@@ -66,7 +66,7 @@ async fn guest_email_lookup_is_case_insensitive() {
 async fn awkward_emails_are_decoded_exactly_once() {
     let api = Api::start(0, 1).await;
     for email in AWKWARD {
-        api.fake.insert_guest(NewGuest::new(*email));
+        api.fake.insert_guest(SeedGuest::new(*email));
         let url = api.guest_url(email, "");
         let r = api.get(&url).await;
         assert_eq!(r.status, StatusCode::OK, "{email}: {}", r.text);
@@ -79,7 +79,7 @@ async fn awkward_emails_are_decoded_exactly_once() {
         );
     }
     // Decoding twice would turn `%2540` into `@`: a guest literally named `x%40y@x.io` is distinct.
-    api.fake.insert_guest(NewGuest::new("x%40y@x.io"));
+    api.fake.insert_guest(SeedGuest::new("x%40y@x.io"));
     let r = api.get(&api.guest_url("x%40y@x.io", "")).await;
     assert_eq!(r.json()["data"]["email"], "x%40y@x.io");
     let r = api.get(&api.guest_url("x@y@x.io", "")).await;
@@ -332,7 +332,7 @@ async fn create_with_a_members_email_is_refused() {
 async fn create_attaches_a_guest_of_another_org() {
     let api = Api::start(3, 1).await;
     let other = api.fake.insert_guest(
-        NewGuest::new("shared@partner.io")
+        SeedGuest::new("shared@partner.io")
             .name("Sha", "Red")
             .in_other_org(),
     );
@@ -369,7 +369,7 @@ async fn create_attaches_a_guest_of_another_org() {
 async fn update_replaces_associated_members_only() {
     let api = Api::start(0, 3).await;
     api.fake.insert_guest(
-        NewGuest::new("g@x.io")
+        SeedGuest::new("g@x.io")
             .name("Gee", "Ex")
             .associated_members(vec![1001]),
     );
@@ -411,7 +411,7 @@ async fn update_replaces_associated_members_only() {
 #[tokio::test]
 async fn remove_returns_the_guest_and_unknown_is_422() {
     let api = Api::start(0, 1).await;
-    api.fake.insert_guest(NewGuest::new("bye@x.io"));
+    api.fake.insert_guest(SeedGuest::new("bye@x.io"));
     let r = api.delete(&api.guest_url("bye@x.io", "")).await;
     assert_eq!(r.status, StatusCode::OK);
     let d = &r.json()["data"];
@@ -436,7 +436,7 @@ async fn remove_returns_the_guest_and_unknown_is_422() {
 async fn disable_is_refused_while_tasks_are_open() {
     let api = Api::start(0, 1).await;
     api.fake
-        .insert_guest(NewGuest::new("busy@x.io").open_tasks(2));
+        .insert_guest(SeedGuest::new("busy@x.io").open_tasks(2));
     let url = api.guest_url("busy@x.io", "/disable");
     let r = api.delete(&url).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
@@ -461,7 +461,9 @@ async fn disable_is_refused_while_tasks_are_open() {
 #[tokio::test]
 async fn enable_issues_a_new_link() {
     let api = Api::start(0, 1).await;
-    let before = api.fake.insert_guest(NewGuest::new("back@x.io").disabled());
+    let before = api
+        .fake
+        .insert_guest(SeedGuest::new("back@x.io").disabled());
     assert!(before.details.as_ref().unwrap().disabled_at.is_some());
     let r = api.put_empty(&api.guest_url("back@x.io", "/enable")).await;
     assert_eq!(r.status, StatusCode::OK);
@@ -481,8 +483,8 @@ async fn enable_issues_a_new_link() {
 #[tokio::test]
 async fn purge_needs_disabling_first_and_takes_id_or_email() {
     let api = Api::start(0, 1).await;
-    let a = api.fake.insert_guest(NewGuest::new("a@x.io"));
-    api.fake.insert_guest(NewGuest::new("b@x.io"));
+    let a = api.fake.insert_guest(SeedGuest::new("a@x.io"));
+    api.fake.insert_guest(SeedGuest::new("b@x.io"));
     let r = api.delete(&api.guest_url("a@x.io", "/delete")).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
@@ -516,7 +518,7 @@ async fn purge_needs_disabling_first_and_takes_id_or_email() {
 async fn list_filters_and_sorts() {
     let api = Api::start(0, 1).await;
     for e in ["carol@b.io", "alice@a.io", "Bob@A.io", "dave@c.io"] {
-        api.fake.insert_guest(NewGuest::new(e));
+        api.fake.insert_guest(SeedGuest::new(e));
     }
     let emails = |r: &common::Reply| -> Vec<String> {
         r.json()["data"]
@@ -611,11 +613,11 @@ async fn lists_reflect_every_change_at_once() {
     api.fake.set_open_tasks(&email, 3);
     assert_eq!(first(&api.get(&list).await)["stats"]["assigned_tasks"], 3);
     api.fake
-        .insert_guest(NewGuest::new(email.to_uppercase()).name("Re", "Named"));
+        .insert_guest(SeedGuest::new(email.to_uppercase()).name("Re", "Named"));
     assert_eq!(first(&api.get(&list).await)["first_name"], "Re");
     // A purge shifts positions: the next page must not show stale neighbours.
     api.fake
-        .insert_guest(NewGuest::new(email.clone()).disabled());
+        .insert_guest(SeedGuest::new(email.clone()).disabled());
     assert_eq!(
         api.delete(&api.guest_url(&email, "/delete")).await.status,
         StatusCode::OK
@@ -642,7 +644,7 @@ async fn lists_reflect_every_change_at_once() {
 async fn purge_after_remove_is_404() {
     // A removed guest is no longer in the organization, so neither its id nor its email finds it.
     let api = Api::start(0, 1).await;
-    let g = api.fake.insert_guest(NewGuest::new("gone@x.io"));
+    let g = api.fake.insert_guest(SeedGuest::new("gone@x.io"));
     let id = serde_json::to_value(&g.id).unwrap();
     assert_eq!(
         api.delete(&api.guest_url("gone@x.io", "")).await.status,

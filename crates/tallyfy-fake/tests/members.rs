@@ -6,7 +6,7 @@ use common::Api;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use tallyfy_client::types::RoleName;
-use tallyfy_fake::{FakeTallyfy, NewMember};
+use tallyfy_fake::{FakeTallyfy, SeedMember};
 
 fn invite(email: &str, role: &str) -> Value {
     json!({
@@ -75,13 +75,13 @@ async fn list_members_with_includes() {
 async fn list_members_q_matches_names_and_email() {
     let api = Api::start(0, 1).await;
     api.fake
-        .insert_member(NewMember::new("zed@x.io", "Zed", "Alpha"));
+        .insert_member(SeedMember::new("zed@x.io", "Zed", "Alpha"));
     api.fake
-        .insert_member(NewMember::new("yan@x.io", "Yan", "Zedson"));
+        .insert_member(SeedMember::new("yan@x.io", "Yan", "Zedson"));
     api.fake
-        .insert_member(NewMember::new("someone@zedcorp.io", "Sam", "One"));
+        .insert_member(SeedMember::new("someone@zedcorp.io", "Sam", "One"));
     api.fake
-        .insert_member(NewMember::new("other@x.io", "Other", "Person"));
+        .insert_member(SeedMember::new("other@x.io", "Other", "Person"));
     let r = api.get(&api.url("/users?q=ZED&sort=email")).await;
     let emails: Vec<String> = r.json()["data"]
         .as_array()
@@ -261,12 +261,12 @@ async fn set_role_enum_and_seats() {
     let api = seat_limited(2).await;
     let light = api
         .fake
-        .insert_member(NewMember::new("l@x.io", "Lee", "Light").role(RoleName::Light))
+        .insert_member(SeedMember::new("l@x.io", "Lee", "Light").role(RoleName::Light))
         .id
         .unwrap();
     let other_light = api
         .fake
-        .insert_member(NewMember::new("m@x.io", "Mo", "Light").role(RoleName::Light))
+        .insert_member(SeedMember::new("m@x.io", "Mo", "Light").role(RoleName::Light))
         .id
         .unwrap();
     let url = |id: i64| api.url(&format!("/users/{id}/role"));
@@ -312,7 +312,7 @@ async fn set_role_enum_and_seats() {
 async fn remove_member_with_reassignment() {
     let api = Api::start(0, 4).await;
     api.fake
-        .insert_guest(tallyfy_fake::NewGuest::new("g@x.io").associated_members(vec![1002]));
+        .insert_guest(tallyfy_fake::SeedGuest::new("g@x.io").associated_members(vec![1002]));
     let r = api
         .delete(&api.url("/users/1002?with_reassignment=true"))
         .await;
@@ -365,7 +365,7 @@ async fn disable_enable_purge_member() {
     let api = seat_limited(2).await;
     let id = api
         .fake
-        .insert_member(NewMember::new("s@x.io", "Sam", "Std"))
+        .insert_member(SeedMember::new("s@x.io", "Sam", "Std"))
         .id
         .unwrap();
     let u = |s: &str| api.url(&format!("/users/{id}{s}"));
@@ -409,10 +409,10 @@ async fn bots_and_members_of_other_organizations_are_protected() {
     let api = Api::start(0, 2).await;
     let bot = api
         .fake
-        .insert_member(NewMember::new("bot@x.io", "Build", "Bot").bot());
+        .insert_member(SeedMember::new("bot@x.io", "Build", "Bot").bot());
     let shared = api
         .fake
-        .insert_member(NewMember::new("shared@x.io", "Sam", "Shared").in_other_orgs());
+        .insert_member(SeedMember::new("shared@x.io", "Sam", "Shared").in_other_orgs());
     let (bot, shared) = (bot.id.unwrap(), shared.id.unwrap());
     let profile = json!({"first_name": "New", "last_name": "Name", "timezone": "UTC"});
 

@@ -12,7 +12,7 @@ use common::Api;
 use serde_json::Value;
 use tallyfy_client::types::{FlexibleId, ListGuestsWith};
 use tallyfy_client::{Client, reqwest};
-use tallyfy_fake::{FakeTallyfy, NewGuest, NewMember, Shapes};
+use tallyfy_fake::{FakeTallyfy, SeedGuest, SeedMember, Shapes};
 
 async fn start(shapes: Shapes, guests: usize, members: usize) -> Api {
     let fake = FakeTallyfy::builder()
@@ -101,9 +101,9 @@ fn items(pages: &[Value]) -> Vec<&Value> {
 async fn varied_guests_show_every_documented_variant() {
     let api = start(Shapes::Varied, 20, 2).await;
     // 10021: no stats and no open tasks; 10022: disabled; 10003 gets open tasks (so stats).
-    api.fake.insert_guest(NewGuest::new("empty.stats@x.io"));
+    api.fake.insert_guest(SeedGuest::new("empty.stats@x.io"));
     api.fake
-        .insert_guest(NewGuest::new("disabled@x.io").disabled());
+        .insert_guest(SeedGuest::new("disabled@x.io").disabled());
     let third = api.fake.guests()[2].email.clone().unwrap();
     assert!(api.fake.set_open_tasks(&third, 2));
 
@@ -198,7 +198,7 @@ async fn varied_members_show_every_documented_variant() {
         (12, tallyfy_client::types::RoleName::Standard),
     ] {
         api.fake
-            .insert_member(NewMember::new(format!("m{n}@x.io"), "New", "Member").role(role));
+            .insert_member(SeedMember::new(format!("m{n}@x.io"), "New", "Member").role(role));
     }
     let pages = pages(&api, "/users?with=groups,stats&sort=id", 5).await;
     let links: Vec<&str> = pages.iter().map(links_form).collect();
@@ -277,7 +277,7 @@ async fn varied_members_show_every_documented_variant() {
 async fn canonical_shows_none_of_the_variants() {
     let api = start(Shapes::Canonical, 20, 8).await;
     api.fake
-        .insert_guest(NewGuest::new("disabled@x.io").disabled());
+        .insert_guest(SeedGuest::new("disabled@x.io").disabled());
     let guest_pages = pages(&api, "/guests?with=stats", 4).await;
     let member_pages = pages(&api, "/users?with=groups,stats", 3).await;
     for page in guest_pages.iter().chain(&member_pages) {

@@ -14,7 +14,7 @@ async fn main() -> anyhow::Result<()> {
         .unwrap_or_else(|| "o'brien+tag@x.io".to_owned());
     let demo = common::connect(0).await?;
     if let Some(fake) = &demo.fake {
-        fake.insert_guest(tallyfy_fake::NewGuest::new(email.clone()).name("Pat", "O'Brien"));
+        fake.insert_guest(tallyfy_fake::SeedGuest::new(email.clone()).name("Pat", "O'Brien"));
     }
     match demo.client.guests().get(email.as_str()).with_stats().await {
         Ok(guest) => println!("{guest:#?}"),

@@ -119,7 +119,7 @@ pub fn fake_with_awkward_guest(server_rt: &tokio::runtime::Runtime) -> FakeTally
             .start()
             .await
             .unwrap();
-        fake.insert_guest(tallyfy_fake::NewGuest::new(AWKWARD).name("Pat", "O'Brien"));
+        fake.insert_guest(tallyfy_fake::SeedGuest::new(AWKWARD).name("Pat", "O'Brien"));
         fake
     })
 }

@@ -62,7 +62,7 @@ impl<'c> Guests<'c> {
     /// # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
     /// # let fake = tallyfy_fake::FakeTallyfy::builder().seed_guests(3).seed_members(3).start().await.unwrap();
     /// # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
-    /// # fake.insert_guest(tallyfy_fake::NewGuest::new("o'brien+tag@x.io"));
+    /// # fake.insert_guest(tallyfy_fake::SeedGuest::new("o'brien+tag@x.io"));
     /// let guest = client.guests().get("o'brien+tag@x.io").await?;
     /// assert_eq!(guest.email.as_deref(), Some("o'brien+tag@x.io"));
     /// # Ok(()) }

@@ -1,4 +1,7 @@
 //! [`FakeTallyfyBuilder`]: how a fake is configured and started.
+//!
+//! [`FakeTallyfy::builder`] is defined here rather than in `handle.rs`, so that this module builds on
+//! the handle and the handle knows nothing of its builder.
 
 use std::collections::VecDeque;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -6,7 +9,7 @@ use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::FakeTallyfy;
+use crate::handle::FakeTallyfy;
 use crate::server::{self, Shared};
 use crate::shapes::Shapes;
 
@@ -55,6 +58,20 @@ pub struct FakeTallyfyBuilder {
     record_limit: usize,
     log_requests: bool,
     shapes: Shapes,
+}
+
+impl FakeTallyfy {
+    /// A builder with the defaults (org `demo-org`, token `fake-token`, no guests, one member).
+    ///
+    /// ```no_run
+    /// # async fn run() -> std::io::Result<()> {
+    /// let fake = tallyfy_fake::FakeTallyfy::builder().start().await?;
+    /// assert_eq!(fake.org_id(), tallyfy_fake::builder::DEFAULT_ORG_ID);
+    /// # Ok(()) }
+    /// ```
+    pub fn builder() -> FakeTallyfyBuilder {
+        FakeTallyfyBuilder::default()
+    }
 }
 
 impl Default for FakeTallyfyBuilder {

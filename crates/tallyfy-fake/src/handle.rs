@@ -9,13 +9,13 @@ use tallyfy_client::types::{Guest, Member, MemberStats, RoleName};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
-use crate::builder::FakeTallyfyBuilder;
 use crate::faults::{Fault, FaultMatch, QueuedFault};
 use crate::inserts::{SeedGuest, SeedMember};
 use crate::server::{RecordedRequest, Shared, lock};
 use crate::state::{GuestRecord, MemberIncludes, MemberRecord, MemberStatus, now};
 
-/// A running in-memory Tallyfy server on the loopback interface.
+/// A running in-memory Tallyfy server on the loopback interface; start one with
+/// [`FakeTallyfy::builder`].
 ///
 /// Dropping the handle stops the server (without waiting); [`shutdown`](Self::shutdown) stops it and
 /// waits until it has stopped.
@@ -40,11 +40,6 @@ pub struct FakeTallyfy {
 }
 
 impl FakeTallyfy {
-    /// A builder with the defaults (org `demo-org`, token `fake-token`, no guests, one member).
-    pub fn builder() -> FakeTallyfyBuilder {
-        FakeTallyfyBuilder::default()
-    }
-
     pub(crate) fn new(
         shared: Arc<Shared>,
         addr: SocketAddr,
@@ -308,7 +303,7 @@ impl FakeTallyfy {
     // ----- requests -----
 
     /// The requests received so far, oldest first (the most recent
-    /// [`record_limit`](FakeTallyfyBuilder::record_limit) of them).
+    /// [`record_limit`](crate::FakeTallyfyBuilder::record_limit) of them).
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.shared.requests).iter().cloned().collect()
     }

@@ -43,7 +43,9 @@
 //! - [`validation`]: the input rules (email, URL and date checks are public).
 //! - [`errors`]: the documented error bodies.
 //! - `routes` (private): routing and the 17 operations (`routes/guests.rs`, `routes/members.rs`).
-//! - `state` and `seed` (private): the stored records and the deterministic seed data.
+//! - `seed`, `state` and `places` (private), each importing only the ones after it: the
+//!   deterministic seed data, the stored records and their JSON, and the time zone and country
+//!   tables both read.
 //!
 //! # Behaviour in brief
 //! - Paths are served under `/api/organizations/...` and `/organizations/...`.
@@ -83,6 +85,7 @@ pub mod server;
 pub mod shapes;
 pub mod validation;
 
+mod places;
 mod routes;
 mod seed;
 mod state;

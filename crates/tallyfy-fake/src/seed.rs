@@ -16,9 +16,10 @@ use std::collections::HashMap;
 
 use tallyfy_client::types::{MemberStats, RoleName};
 
+use crate::places::{PLACES, TIMEZONES};
 use crate::shapes::Shapes;
 use crate::state::{
-    GroupRecord, GuestRecord, GuestStatsRecord, MemberRecord, MemberStatus, State, Text,
+    GroupRecord, GuestRecord, GuestStatsRecord, MemberRecord, MemberStatus, State, Text, mix, ts,
 };
 
 /// The first seeded guest's id.
@@ -76,34 +77,6 @@ const COMPANIES: &[(&str, &str)] = &[
     ("Soylent Foods", "soylent.example"),
     ("Tyrell Systems", "tyrell.example"),
 ];
-/// Time zones the seed uses, with their (standard-time) UTC offsets.
-pub(crate) const TIMEZONES: &[(&str, &str)] = &[
-    ("America/Chicago", "-06:00"),
-    ("America/New_York", "-05:00"),
-    ("America/Los_Angeles", "-08:00"),
-    ("Europe/London", "+00:00"),
-    ("Europe/Berlin", "+01:00"),
-    ("Asia/Tokyo", "+09:00"),
-    ("Australia/Sydney", "+10:00"),
-    ("UTC", "+00:00"),
-];
-const PLACES: &[(&str, &str, i64)] = &[
-    ("Chicago", "US", 1),
-    ("New York", "US", 1),
-    ("London", "GB", 2),
-    ("Berlin", "DE", 3),
-    ("Tokyo", "JP", 4),
-    ("Sydney", "AU", 5),
-    ("Toronto", "CA", 6),
-];
-const COUNTRY_NAMES: &[&str] = &[
-    "United States",
-    "United Kingdom",
-    "Germany",
-    "Japan",
-    "Australia",
-    "Canada",
-];
 const STATUSES: &[&str] = &["active", "prospect", "customer", "vendor"];
 const JOBS: &[&str] = &[
     "Project Manager",
@@ -115,14 +88,6 @@ const JOBS: &[&str] = &[
 ];
 const TEAMS: &[&str] = &["Operations", "Finance", "Support", "Sales", "Engineering"];
 const GROUP_NAMES: &[&str] = &["Sales Team", "Onboarding", "Finance Approvers"];
-
-/// SplitMix64's finaliser: a well-mixed 64-bit value from any input.
-pub(crate) fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
 
 /// A small deterministic stream of numbers for one record.
 struct Dice(u64);
@@ -145,15 +110,6 @@ impl Dice {
     fn chance(&mut self, percent: u64) -> bool {
         self.next() % 100 < percent
     }
-}
-
-/// The name of a seeded country id.
-pub(crate) fn country_name(id: i64) -> &'static str {
-    usize::try_from(id - 1)
-        .ok()
-        .and_then(|i| COUNTRY_NAMES.get(i))
-        .copied()
-        .unwrap_or("Unknown")
 }
 
 fn lower(s: &str) -> String {
@@ -306,7 +262,7 @@ fn member(seed: u64, j: usize) -> MemberRecord {
             tasks_completed: Some(d.below(200) as i64),
             processes_launched: Some(d.below(30) as i64),
             checklists_created: Some(d.below(10) as i64),
-            last_step_created_at: active.then(|| crate::state::ts(SEED_END - 86_400)),
+            last_step_created_at: active.then(|| ts(SEED_END - 86_400)),
         },
         bot: false,
         in_other_orgs: false,

@@ -24,6 +24,7 @@ use tallyfy_client::types::{
 };
 use tallyfy_client::{MemberRole, Timestamp};
 
+use crate::places::{country_name, utc_offset};
 use crate::shapes::Shapes;
 
 /// Text that is usually one of the seed tables' values, sometimes a caller's string.
@@ -48,6 +49,15 @@ fn ts_opt(secs: Option<i64>) -> Option<Timestamp> {
 /// The current time in Unix seconds.
 pub(crate) fn now() -> i64 {
     Utc::now().timestamp()
+}
+
+/// SplitMix64's finaliser: a well-mixed 64-bit value from any input. The seed's dice and
+/// [`State::next_random`] both draw from it.
+pub(crate) fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
 }
 
 fn text(t: &Option<Text>) -> Option<String> {
@@ -337,14 +347,6 @@ pub(crate) struct MemberRecord {
     pub in_other_orgs: bool,
 }
 
-/// The UTC offsets of the time zones the seed uses (others get `null`).
-pub(crate) fn utc_offset(tz: &str) -> Option<&'static str> {
-    crate::seed::TIMEZONES
-        .iter()
-        .find(|(name, _)| *name == tz)
-        .map(|(_, off)| *off)
-}
-
 /// Which related data a members request asked for with `with=`.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct MemberIncludes {
@@ -424,7 +426,7 @@ impl MemberRecord {
                 }
                 "country" => {
                     m.country = Some(serde_json::json!({"data": self.country_id.map(|id| {
-                        serde_json::json!({"id": id, "name": crate::seed::country_name(id)})
+                        serde_json::json!({"id": id, "name": country_name(id)})
                     })}))
                 }
                 "preferences" => m.preferences = Some(serde_json::json!({"data": []})),
@@ -548,7 +550,7 @@ impl State {
     /// A fresh pseudo-random number (deterministic for a given seed).
     pub fn next_random(&mut self) -> u64 {
         self.rng = self.rng.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        crate::seed::mix(self.rng)
+        mix(self.rng)
     }
 
     fn guest_pos_by_id(&self, id: i64) -> Option<usize> {

@@ -23,7 +23,7 @@ use serde_json::{Value, json};
 
 use crate::errors;
 use crate::pagination::{PageWindow, meta_json, page_url};
-use crate::routes::{Ctx, positive_param, sort_order};
+use crate::routes::request::{Ctx, positive_param, sort_order};
 use crate::state::{GuestRecord, State, Text, now};
 use crate::validation::{Validator, query_bool};
 

@@ -25,7 +25,7 @@ use tallyfy_client::types::{MemberStats, RoleName};
 
 use crate::errors;
 use crate::pagination::{PageWindow, meta_json, page_url};
-use crate::routes::{Ctx, positive_param, sort_order};
+use crate::routes::request::{Ctx, positive_param, sort_order};
 use crate::state::{MemberIncludes, MemberRecord, MemberStatus, State, now, role_uses_seat};
 use crate::validation::{Validator, is_url, query_bool};
 

@@ -9,8 +9,8 @@
 //! Nor is progenitor's output written as it comes: [`crate::rewrites`] holds the passes over it.
 
 use crate::files::{self, Mode};
-use crate::operations;
 use crate::rewrites;
+use crate::{operations, requests};
 use anyhow::{Context, Result, bail};
 use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
 use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
@@ -23,11 +23,16 @@ pub const GENERATED: &str = "crates/tallyfy-client/src/generated.rs";
 /// Regenerates (or, in check mode, checks) every generated file.
 pub fn run(mode: Mode) -> Result<()> {
     let text = files::read_spec_text()?;
+    let spec = read_spec(&text)?;
     let outputs = [
         (GENERATED, generate(&text)?),
         (
             operations::GENERATED,
-            operations::generate(&read_spec(&text)?, &header(&text))?,
+            files::rustfmt(&operations::generate(&spec, &header(&text))?)?,
+        ),
+        (
+            requests::GENERATED,
+            files::rustfmt(&requests::generate(&spec, &header(&text))?)?,
         ),
     ];
     for (path, code) in outputs {

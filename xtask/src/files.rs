@@ -33,6 +33,33 @@ pub fn read_spec_value() -> Result<serde_yaml::Value> {
     serde_yaml::from_str(&read_spec_text()?).context("parsing openapi/tallyfy.yaml")
 }
 
+/// `code` as rustfmt formats it (edition 2024, the workspace's), so that generated files pass
+/// `cargo fmt --check` like every other file.
+pub fn rustfmt(code: &str) -> Result<String> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("rustfmt")
+        .args(["--edition", "2024", "--emit", "stdout"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .context("running rustfmt (install it with `rustup component add rustfmt`)")?;
+    child
+        .stdin
+        .take()
+        .context("rustfmt's stdin")?
+        .write_all(code.as_bytes())?;
+    let out = child.wait_with_output()?;
+    if !out.status.success() {
+        bail!(
+            "rustfmt refused the generated code:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    String::from_utf8(out.stdout).context("rustfmt's output is not UTF-8")
+}
+
 /// Makes `path` hold `contents`: does nothing when it already does; in check mode fails with a diff;
 /// otherwise writes the file and says so.
 pub fn ensure_file_contents(path: &Path, contents: &str, mode: Mode) -> Result<()> {

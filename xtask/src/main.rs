@@ -1,7 +1,7 @@
 //! Project automation, run as `cargo xtask <command>` (the alias lives in `.cargo/config.toml`).
 //!
 //! - `codegen [--check]`: regenerate every generated file from `openapi/tallyfy.yaml` (the client's
-//!   `generated.rs`, the SDK's operations table),
+//!   `generated.rs`, the SDK's operations table and request builders),
 //!   or, with `--check`, fail with a diff when a checked-in one is stale.
 //! - `lint-spec`: the project's own rules for the spec (see [`spec_rules`]).
 //! - `docs`: build the HTML API reference with Redocly into `target/docs/`.
@@ -13,6 +13,7 @@ mod contract;
 mod example_check;
 mod files;
 mod operations;
+mod requests;
 mod rewrites;
 mod spec_rules;
 

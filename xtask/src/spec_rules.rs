@@ -10,7 +10,7 @@
 //! - every example (media type `example`/`examples`, parameter examples) validates against its schema;
 //! - every vendor extension is one of the project's (see [`EXTENSIONS`]), in the place it belongs,
 //!   with a value of the right kind; `x-tallyfy-idempotent` only where it changes what the method
-//!   implies.
+//!   implies; every path parameter has an `x-tallyfy-segment` kind.
 
 use crate::example_check::{resolve, validate};
 use serde_json::Value;
@@ -36,6 +36,7 @@ pub fn check(spec: &serde_yaml::Value) -> Vec<String> {
     check_operations(&root, &mut problems);
     check_examples(&root, &root, "#", &mut problems);
     check_extensions(&root, &mut Vec::new(), &mut problems);
+    check_segment_kinds(&root, &mut problems);
     problems
 }
 
@@ -43,6 +44,7 @@ pub fn check(spec: &serde_yaml::Value) -> Vec<String> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Place {
     Operation,
+    PathParameter,
     Schema,
 }
 
@@ -51,11 +53,15 @@ enum Place {
 const EXTENSIONS: &[(&str, Place)] = &[
     ("x-tallyfy-timestamp", Place::Schema),
     ("x-tallyfy-idempotent", Place::Operation),
+    ("x-tallyfy-segment", Place::PathParameter),
 ];
 
-/// What the object at this JSON pointer (split into keys) is.
-fn place_of(at: &[String]) -> Option<Place> {
+/// What `node`, at this JSON pointer (split into keys), is.
+fn place_of(at: &[String], node: &serde_json::Map<String, Value>) -> Option<Place> {
     let keys: Vec<&str> = at.iter().map(String::as_str).collect();
+    if node.contains_key("name") && node.get("in").and_then(Value::as_str) == Some("path") {
+        return Some(Place::PathParameter);
+    }
     match keys.as_slice() {
         ["paths", _, method] if METHODS.contains(method) => Some(Place::Operation),
         ["components", "schemas", _, ..] => Some(Place::Schema),
@@ -76,11 +82,12 @@ fn check_extensions(node: &Value, at: &mut Vec<String>, problems: &mut Vec<Strin
                     ));
                     continue;
                 };
-                if place_of(at) != Some(*wanted) {
+                if place_of(at, map) != Some(*wanted) {
                     problems.push(format!(
                         "{shown}: {key} belongs on {}",
                         match wanted {
                             Place::Operation => "an operation",
+                            Place::PathParameter => "a path parameter",
                             Place::Schema => "a schema",
                         }
                     ));
@@ -103,6 +110,12 @@ fn check_extensions(node: &Value, at: &mut Vec<String>, problems: &mut Vec<Strin
                             ));
                         }
                     }
+                    ("x-tallyfy-segment", Value::String(kind))
+                        if crate::requests::Segment::parse(kind).is_some() => {}
+                    ("x-tallyfy-segment", other) => problems.push(format!(
+                        "{shown}: must be one of {:?}, not {other}",
+                        crate::requests::Segment::NAMES
+                    )),
                     (_, other) => problems.push(format!("{shown}: must be a boolean, not {other}")),
                 }
             }
@@ -228,6 +241,36 @@ fn check_operations(root: &Value, problems: &mut Vec<String>) {
                         "{at}: declared path parameter {name} is not in the path"
                     ));
                 }
+            }
+        }
+    }
+}
+
+/// Every path parameter says what kind of segment it is (`x-tallyfy-segment`).
+fn check_segment_kinds(root: &Value, problems: &mut Vec<String>) {
+    let Some(paths) = root.get("paths").and_then(Value::as_object) else {
+        return;
+    };
+    for (path, item) in paths {
+        let lists = std::iter::once(item.get("parameters")).chain(
+            METHODS
+                .iter()
+                .map(|m| item.get(*m).and_then(|op| op.get("parameters"))),
+        );
+        for p in lists
+            .flatten()
+            .filter_map(Value::as_array)
+            .flatten()
+            .map(|p| deref(root, p))
+        {
+            if p.get("in").and_then(Value::as_str) == Some("path")
+                && p.get("x-tallyfy-segment").is_none()
+            {
+                let name = p.get("name").and_then(Value::as_str).unwrap_or("?");
+                problems.push(format!(
+                    "{path}: path parameter {name} has no x-tallyfy-segment (one of {:?})",
+                    crate::requests::Segment::NAMES
+                ));
             }
         }
     }
@@ -448,6 +491,25 @@ mod tests {
                 s["components"]["schemas"]["Guest"]["x-tallyfy-idempotent"] = true.into();
             }),
             "belongs on an operation",
+        );
+        expect(
+            set_on_create("x-tallyfy-segment", "email".into()),
+            "belongs on a path parameter",
+        );
+        expect(
+            spec_with(|s| {
+                s["components"]["parameters"]["GuestEmail"]["x-tallyfy-segment"] = "mail".into();
+            }),
+            "must be one of",
+        );
+        expect(
+            spec_with(|s| {
+                s["components"]["parameters"]["UserId"]
+                    .as_mapping_mut()
+                    .unwrap()
+                    .remove("x-tallyfy-segment");
+            }),
+            "path parameter user_id has no x-tallyfy-segment",
         );
         expect(
             spec_with(|s| {

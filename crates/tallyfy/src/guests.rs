@@ -12,7 +12,7 @@ use tallyfy_client::types;
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::inputs::{GuestKey, GuestUpdate, NewGuest};
+use crate::inputs::{GuestUpdate, NewGuest};
 use crate::list::{List, ListParams, Sealed};
 use crate::pagination::{Page, PageInfo};
 use crate::path;
@@ -33,7 +33,7 @@ pub type Guest = types::Guest;
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Guests<'c> {
-    client: &'c Client,
+    pub(crate) client: &'c Client,
 }
 
 impl<'c> Guests<'c> {
@@ -119,98 +119,6 @@ impl<'c> Guests<'c> {
             .execute(ops::UPDATE_GUEST, || api.update_guest(org, email, &body))
             .await?;
         Ok(envelope.data)
-    }
-
-    /// Removes the guest from the organization (the guest record stays; see [`purge`](Self::purge)).
-    /// An unknown email is an error for which [`Error::is_not_found`] may be false: Tallyfy answers
-    /// 422 here.
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
-    /// # let fake = tallyfy_fake::FakeTallyfy::builder().seed_guests(3).seed_members(3).start().await.unwrap();
-    /// # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
-    /// # let email = fake.guests()[0].email.clone().unwrap();
-    /// client.guests().remove(&email).await?;
-    /// assert!(client.guests().get(email).await.unwrap_err().is_not_found());
-    /// # Ok(()) }
-    /// ```
-    pub async fn remove(&self, email: &str) -> Result<Guest, Error> {
-        let email = path::email_segment(email)?;
-        let org = self.client.org_id();
-        let api = self.client.raw();
-        let envelope = self
-            .client
-            .execute(ops::REMOVE_GUEST, || api.remove_guest(org, email))
-            .await?;
-        Ok(envelope.data)
-    }
-
-    /// Disables the guest (refused with 403 while the guest has incomplete tasks).
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
-    /// # let fake = tallyfy_fake::FakeTallyfy::builder().seed_guests(3).seed_members(3).start().await.unwrap();
-    /// # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
-    /// # let email = fake.guests()[0].email.clone().unwrap();
-    /// client.guests().disable(&email).await?;
-    /// client.guests().enable(&email).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn disable(&self, email: &str) -> Result<Guest, Error> {
-        let email = path::email_segment(email)?;
-        let org = self.client.org_id();
-        let api = self.client.raw();
-        let envelope = self
-            .client
-            .execute(ops::DISABLE_GUEST, || api.disable_guest(org, email))
-            .await?;
-        Ok(envelope.data)
-    }
-
-    /// Enables a disabled guest; the server issues a new guest link.
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
-    /// # let fake = tallyfy_fake::FakeTallyfy::builder().seed_guests(3).seed_members(3).start().await.unwrap();
-    /// # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
-    /// # let email = fake.guests()[0].email.clone().unwrap();
-    /// client.guests().disable(&email).await?;
-    /// let guest = client.guests().enable(&email).await?;
-    /// assert!(guest.link.is_some());
-    /// # Ok(()) }
-    /// ```
-    pub async fn enable(&self, email: &str) -> Result<Guest, Error> {
-        let email = path::email_segment(email)?;
-        let org = self.client.org_id();
-        let api = self.client.raw();
-        let envelope = self
-            .client
-            .execute(ops::ENABLE_GUEST, || api.enable_guest(org, email))
-            .await?;
-        Ok(envelope.data)
-    }
-
-    /// Deletes a disabled guest permanently, by numeric id or email.
-    ///
-    /// ```no_run
-    /// # async fn run(client: tallyfy::Client) -> tallyfy::Result<()> {
-    /// client.guests().disable("gone@example.com").await?;
-    /// client.guests().purge("gone@example.com").await?;
-    /// client.guests().purge(1234).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn purge(&self, guest: impl Into<GuestKey>) -> Result<(), Error> {
-        let key = guest.into();
-        let segment = match &key {
-            GuestKey::Id(id) => path::positive_id("guest_id", *id)?.to_string(),
-            GuestKey::Email(email) if email.contains('@') => path::email_segment(email)?.to_owned(),
-            GuestKey::Email(other) => path::plain_segment("guest_id", other)?.to_owned(),
-        };
-        let org = self.client.org_id();
-        let api = self.client.raw();
-        self.client
-            .execute(ops::PURGE_GUEST, || api.purge_guest(org, &segment))
-            .await
     }
 }
 

@@ -222,6 +222,10 @@ pub mod list;
 pub mod members;
 pub mod pagination;
 pub mod path;
+/// One request type per operation that the generator describes completely, with the method on
+/// its resource handle that returns it (`cargo xtask codegen` writes this module from the spec).
+#[path = "generated/requests.rs"]
+pub mod requests;
 pub mod retry;
 mod transport;
 mod validate;

@@ -36,7 +36,7 @@ pub type Member = types::Member;
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Members<'c> {
-    client: &'c Client,
+    pub(crate) client: &'c Client,
 }
 
 fn with_param(includes: &[MemberInclude]) -> Option<String> {
@@ -177,68 +177,6 @@ impl<'c> Members<'c> {
             user_id,
             reassign_to: None,
         }
-    }
-
-    /// Disables a member.
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
-    /// # let fake = tallyfy_fake::FakeTallyfy::builder().seed_guests(3).seed_members(3).start().await.unwrap();
-    /// # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
-    /// # let id = fake.members().iter().filter_map(|m| m.id).find(|id| *id != tallyfy_fake::DEFAULT_ADMIN_ID).unwrap();
-    /// client.members().disable(id).await?;
-    /// client.members().enable(id).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn disable(&self, user_id: i64) -> Result<(), Error> {
-        let user_id = path::positive_id("user_id", user_id)?;
-        let org = self.client.org_id();
-        let api = self.client.raw();
-        self.client
-            .execute(ops::DISABLE_MEMBER, || api.disable_member(org, user_id))
-            .await
-    }
-
-    /// Enables a disabled member (409 when no seat is free).
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
-    /// # let fake = tallyfy_fake::FakeTallyfy::builder().seed_guests(3).seed_members(3).start().await.unwrap();
-    /// # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
-    /// # let id = fake.members().iter().filter_map(|m| m.id).find(|id| *id != tallyfy_fake::DEFAULT_ADMIN_ID).unwrap();
-    /// client.members().disable(id).await?;
-    /// client.members().enable(id).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn enable(&self, user_id: i64) -> Result<(), Error> {
-        let user_id = path::positive_id("user_id", user_id)?;
-        let org = self.client.org_id();
-        let api = self.client.raw();
-        self.client
-            .execute(ops::ENABLE_MEMBER, || api.enable_member(org, user_id))
-            .await
-    }
-
-    /// Deletes a disabled member permanently (422 when the member is not disabled).
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
-    /// # let fake = tallyfy_fake::FakeTallyfy::builder().seed_guests(3).seed_members(3).start().await.unwrap();
-    /// # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
-    /// # let id = fake.members().iter().filter_map(|m| m.id).find(|id| *id != tallyfy_fake::DEFAULT_ADMIN_ID).unwrap();
-    /// let err = client.members().purge(id).await.unwrap_err();
-    /// assert_eq!(err.status().map(|s| s.as_u16()), Some(422));
-    /// client.members().disable(id).await?;
-    /// client.members().purge(id).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn purge(&self, user_id: i64) -> Result<(), Error> {
-        let user_id = path::positive_id("user_id", user_id)?;
-        let org = self.client.org_id();
-        let api = self.client.raw();
-        self.client
-            .execute(ops::PURGE_MEMBER, || api.purge_member(org, user_id))
-            .await
     }
 }
 

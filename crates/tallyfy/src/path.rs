@@ -13,6 +13,7 @@
 //!   nothing before or nothing after the last `@` (no mailbox or no domain).
 
 use crate::error::Error;
+use crate::inputs::GuestKey;
 
 /// Checks a guest email used as a path segment.
 pub(crate) fn email_segment(email: &str) -> Result<&str, Error> {
@@ -52,6 +53,19 @@ pub(crate) fn positive_id(field: &str, id: i64) -> Result<i64, Error> {
     } else {
         Err(Error::invalid_input(field, "must be a positive number"))
     }
+}
+
+/// Checks a path segment that is a guest's numeric id or its email: a positive number, an email
+/// (text with an `@`), or other text (a numeric id already written out) by the common rules only.
+pub(crate) fn email_or_id_segment(
+    field: &str,
+    key: &GuestKey,
+) -> Result<std::borrow::Cow<'static, str>, Error> {
+    Ok(match key {
+        GuestKey::Id(id) => positive_id(field, *id)?.to_string().into(),
+        GuestKey::Email(email) if email.contains('@') => email_segment(email)?.to_owned().into(),
+        GuestKey::Email(other) => plain_segment(field, other)?.to_owned().into(),
+    })
 }
 
 /// Checks a string id that is not an email (a guest id given as text).

@@ -229,7 +229,7 @@ fn the_path_template_never_changes() {
         prop_assume!(org != "." && org != ".." && !org.chars().any(char::is_control));
         let client = support::builder_for(&server.base_url).org(org.clone()).build().unwrap();
         let email = format!("{local}@x.io");
-        rt.block_on(client.guests().disable(&email)).unwrap();
+        rt.block_on(client.guests().disable(&email).send()).unwrap();
         let target = server.last().target;
         let segments: Vec<&str> = target.split('?').next().unwrap().split('/').collect();
         // "", "api", "organizations", org, "guests", email, "disable"

@@ -195,11 +195,23 @@ fn public_surface() {
         match item {
             // Public modules: inline their file's surface.
             Item::Mod(m) if is_pub(&m.vis) => {
-                let name = m.ident.to_string();
-                let file: syn::File = syn::parse_str(
-                    &std::fs::read_to_string(src.join(format!("{name}.rs"))).unwrap(),
-                )
-                .unwrap();
+                // `#[path = "generated/requests.rs"]` names a generated module's file.
+                let file_name = m
+                    .attrs
+                    .iter()
+                    .find_map(|a| match &a.meta {
+                        syn::Meta::NameValue(nv) if nv.path.is_ident("path") => match &nv.value {
+                            syn::Expr::Lit(syn::ExprLit {
+                                lit: syn::Lit::Str(s),
+                                ..
+                            }) => Some(s.value()),
+                            _ => None,
+                        },
+                        _ => None,
+                    })
+                    .unwrap_or_else(|| format!("{}.rs", m.ident));
+                let file: syn::File =
+                    syn::parse_str(&std::fs::read_to_string(src.join(file_name)).unwrap()).unwrap();
                 let body = surface(file.items);
                 let module: Item = syn::parse_quote! { pub mod placeholder {} };
                 let Item::Mod(mut module) = module else {

@@ -6,7 +6,7 @@
 
 mod support;
 
-use std::future::Future;
+use std::future::IntoFuture;
 
 use futures::TryStreamExt;
 use serde_json::{Value, json};
@@ -61,7 +61,7 @@ impl Wire {
     }
 
     /// Runs one SDK call to success and returns every request it made.
-    async fn sent<T>(&self, call: impl Future<Output = tallyfy::Result<T>>) -> Vec<Seen> {
+    async fn sent<T>(&self, call: impl IntoFuture<Output = tallyfy::Result<T>>) -> Vec<Seen> {
         let before = self.server.count();
         if let Err(e) = call.await {
             panic!("the call failed: {e}");
@@ -70,7 +70,7 @@ impl Wire {
     }
 
     /// Runs one SDK call that must make exactly one request, and returns it.
-    async fn one<T>(&self, call: impl Future<Output = tallyfy::Result<T>>) -> Seen {
+    async fn one<T>(&self, call: impl IntoFuture<Output = tallyfy::Result<T>>) -> Seen {
         let mut sent = self.sent(call).await;
         assert_eq!(sent.len(), 1, "expected one request: {sent:?}");
         sent.remove(0)

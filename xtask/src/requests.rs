@@ -262,8 +262,8 @@ pub fn generate(spec: &OpenAPI, header: &str) -> Result<String> {
          {types}\
          use crate::client::Client;\n\
          use crate::error::Error;\n\
-         {key}\
          use crate::path;\n\
+         {key}\
          use crate::transport::ops;\n",
         types = if uses_types {
             "use tallyfy_client::types;\n\n"
@@ -271,7 +271,7 @@ pub fn generate(spec: &OpenAPI, header: &str) -> Result<String> {
             ""
         },
         key = if uses_key {
-            "use crate::inputs::GuestKey;\n"
+            "use crate::path::GuestKey;\n"
         } else {
             ""
         },

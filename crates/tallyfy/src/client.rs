@@ -4,11 +4,8 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::config::{ClientBuilder, Timeouts};
-use crate::error::Error;
-use crate::guests::Guests;
-use crate::members::Members;
 use crate::retry::RetryConfig;
+use crate::timeouts::Timeouts;
 
 /// A Tallyfy API client for one organization.
 ///
@@ -41,11 +38,20 @@ pub(crate) struct Parts {
     pub(crate) budget: crate::budget::Bucket,
 }
 
+/// Shown instead of a secret.
+pub(crate) struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = &*self.inner;
         f.debug_struct("Client")
-            .field("token", &crate::config::Redacted)
+            .field("token", &Redacted)
             .field("org", &p.org)
             .field("base_url", &p.base_url)
             .field("client_header", &p.client_header)
@@ -58,18 +64,6 @@ impl fmt::Debug for Client {
 }
 
 impl Client {
-    /// Starts configuring a client.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
-    /// A client configured from `TALLYFY_ACCESS_TOKEN`, `TALLYFY_ORG_ID` and the optional
-    /// `TALLYFY_BASE_URL` (default `https://go.tallyfy.com/api`). A missing variable is
-    /// [`ConfigError::MissingEnv`](crate::ConfigError::MissingEnv) naming it.
-    pub fn from_env() -> Result<Self, Error> {
-        ClientBuilder::from_env()?.build()
-    }
-
     pub(crate) fn from_parts(parts: Parts) -> Self {
         Self {
             inner: Arc::new(parts),
@@ -94,16 +88,6 @@ impl Client {
     /// anything this crate does not wrap. It does not retry or validate.
     pub fn raw(&self) -> &tallyfy_client::Client {
         &self.inner.api
-    }
-
-    /// The guest operations.
-    pub fn guests(&self) -> Guests<'_> {
-        Guests::new(self)
-    }
-
-    /// The member operations.
-    pub fn members(&self) -> Members<'_> {
-        Members::new(self)
     }
 }
 

@@ -12,9 +12,10 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderName, HeaderValue,
 use secrecy::{ExposeSecret, SecretString};
 use tallyfy_client::RequestHeaders;
 
-use crate::client::Client;
+use crate::client::{Client, Redacted};
 use crate::error::{ConfigError, Error};
 use crate::retry::RetryConfig;
+pub use crate::timeouts::Timeouts;
 
 /// The documented API base URL.
 pub const DEFAULT_BASE_URL: &str = "https://go.tallyfy.com/api";
@@ -32,52 +33,17 @@ pub const ENV_ORG: &str = "TALLYFY_ORG_ID";
 /// The optional variable [`Client::from_env`] reads the base URL from.
 pub const ENV_BASE_URL: &str = "TALLYFY_BASE_URL";
 
-/// How long the client waits.
-///
-/// ```
-/// use std::time::Duration;
-/// let t = tallyfy::Timeouts::default().per_attempt(Duration::from_secs(10));
-/// assert_eq!(t.connect, Duration::from_secs(10));
-/// assert_eq!(t.per_attempt, Duration::from_secs(10));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Timeouts {
-    /// Establishing a connection (TCP and TLS). Default 10 s.
-    pub connect: Duration,
-    /// One attempt: sending the request and reading the whole response. Default 30 s.
-    pub per_attempt: Duration,
-    /// One call, every retry and wait included. Default 120 s.
-    pub total: Duration,
-}
-
-impl Default for Timeouts {
-    fn default() -> Self {
-        Self {
-            connect: Duration::from_secs(10),
-            per_attempt: Duration::from_secs(30),
-            total: Duration::from_secs(120),
-        }
-    }
-}
-
-impl Timeouts {
-    /// Sets [`connect`](Self::connect).
-    pub fn connect(mut self, timeout: Duration) -> Self {
-        self.connect = timeout;
-        self
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
     }
 
-    /// Sets [`per_attempt`](Self::per_attempt).
-    pub fn per_attempt(mut self, timeout: Duration) -> Self {
-        self.per_attempt = timeout;
-        self
-    }
-
-    /// Sets [`total`](Self::total).
-    pub fn total(mut self, timeout: Duration) -> Self {
-        self.total = timeout;
-        self
+    /// A client configured from `TALLYFY_ACCESS_TOKEN`, `TALLYFY_ORG_ID` and the optional
+    /// `TALLYFY_BASE_URL` (default `https://go.tallyfy.com/api`). A missing variable is
+    /// [`ConfigError::MissingEnv`] naming it.
+    pub fn from_env() -> Result<Self, Error> {
+        ClientBuilder::from_env()?.build()
     }
 }
 
@@ -155,15 +121,6 @@ impl fmt::Debug for ClientBuilder {
             )
             .field("allow_insecure_http", &self.allow_insecure_http)
             .finish()
-    }
-}
-
-/// Shown instead of a secret.
-pub(crate) struct Redacted;
-
-impl fmt::Debug for Redacted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
     }
 }
 

@@ -36,6 +36,13 @@ pub struct Guests<'c> {
     pub(crate) client: &'c Client,
 }
 
+impl Client {
+    /// The guest operations.
+    pub fn guests(&self) -> Guests<'_> {
+        Guests::new(self)
+    }
+}
+
 impl<'c> Guests<'c> {
     pub(crate) fn new(client: &'c Client) -> Self {
         Self { client }

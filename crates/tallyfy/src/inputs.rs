@@ -621,46 +621,6 @@ impl MemberUpdate {
     }
 }
 
-/// How to name a guest for [`Guests::purge`](crate::guests::Guests::purge): its numeric id or its
-/// email.
-///
-/// ```
-/// let by_id: tallyfy::GuestKey = 17.into();
-/// let by_email: tallyfy::GuestKey = "gone@example.com".into();
-/// # let _ = (by_id, by_email);
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum GuestKey {
-    /// The guest's numeric id.
-    Id(i64),
-    /// The guest's email.
-    Email(String),
-}
-
-impl From<i64> for GuestKey {
-    fn from(id: i64) -> Self {
-        Self::Id(id)
-    }
-}
-
-impl From<&str> for GuestKey {
-    fn from(email: &str) -> Self {
-        Self::Email(email.to_owned())
-    }
-}
-
-impl From<String> for GuestKey {
-    fn from(email: String) -> Self {
-        Self::Email(email)
-    }
-}
-
-impl From<&String> for GuestKey {
-    fn from(email: &String) -> Self {
-        Self::Email(email.clone())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -198,17 +198,25 @@
 //! | guest disabled time | `details.disabled_at` | `details.disabled_on` (older list page) | both fields decode |
 //!
 //! # Map
-//! - [`config`]: [`ClientBuilder`], [`Timeouts`], `from_env`.
-//! - [`client`]: the [`Client`] handle.
-//! - [`guests`], [`members`]: the operations and their request builders.
-//! - [`list`]: [`List`], the one builder of every list operation, and [`ListParams`].
-//! - [`inputs`]: typed, validated request bodies.
-//! - [`pagination`]: [`Page`], [`Pages`], [`Paginator`].
-//! - [`error`]: [`Error`], [`ConfigError`].
-//! - [`retry`]: [`RetryConfig`] and the retry policy.
+//! From the bottom up; each module imports only modules listed above it.
 //! - [`budget`]: [`RetryBudget`], the retries shared by all clones of a client.
-//! - [`path`]: what is refused in path segments, and why.
-//! - `transport` (private): the retry loop, timeouts and spans; `validate` (private): input checks.
+//! - [`retry`]: [`RetryConfig`] and the retry policy.
+//! - [`error`]: [`Error`], [`ConfigError`].
+//! - [`timeouts`]: [`Timeouts`].
+//! - [`path`]: [`GuestKey`], and what is refused in path segments, and why.
+//! - [`pagination`]: [`Page`], [`Pages`], [`Paginator`].
+//! - `validate` (private) and [`inputs`]: typed, validated request bodies.
+//! - [`client`]: the [`Client`] handle; [`config`]: [`ClientBuilder`], `from_env`.
+//! - `transport` (private): the retry loop, timeouts and spans; it reads each operation's facts
+//!   from `src/generated/operations.rs`.
+//! - [`list`]: [`List`], the one builder of every list operation, and [`ListParams`].
+//! - [`guests`], [`members`]: the resource handles (`client.guests()`), the list parameters and the
+//!   operations still written by hand.
+//! - [`requests`]: generated from the spec: the other operations' methods and request types.
+//!
+//! Generated (by `cargo xtask codegen`, never edited): `src/generated/operations.rs` and
+//! `src/generated/requests.rs`. An operation added to the spec that has no query parameters and no
+//! body needs no hand-written line here.
 
 #![warn(missing_docs)]
 
@@ -227,6 +235,7 @@ pub mod path;
 #[path = "generated/requests.rs"]
 pub mod requests;
 pub mod retry;
+pub mod timeouts;
 mod transport;
 mod validate;
 
@@ -236,12 +245,12 @@ pub use config::{ClientBuilder, DEFAULT_BASE_URL, Timeouts};
 pub use error::{ConfigError, Error, FieldErrors, Result, TimeoutKind};
 pub use guests::{Guest, Guests};
 pub use inputs::{
-    DateFormat, GuestKey, GuestUpdate, Invite, MemberInclude, MemberUpdate, NewGuest, Role,
-    SyncSource,
+    DateFormat, GuestUpdate, Invite, MemberInclude, MemberUpdate, NewGuest, Role, SyncSource,
 };
 pub use list::{List, ListParams};
 pub use members::{Member, Members};
 pub use pagination::{HARD_PAGE_CAP, Page, PageInfo, Pages, Paginator};
+pub use path::GuestKey;
 pub use retry::RetryConfig;
 
 /// The reqwest version this crate uses, so a caller's `reqwest::ClientBuilder` always fits.

@@ -39,6 +39,13 @@ pub struct Members<'c> {
     pub(crate) client: &'c Client,
 }
 
+impl Client {
+    /// The member operations.
+    pub fn members(&self) -> Members<'_> {
+        Members::new(self)
+    }
+}
+
 fn with_param(includes: &[MemberInclude]) -> Option<String> {
     MemberInclude::join(includes)
 }

@@ -1,4 +1,5 @@
-//! Checks for values that go into a URL path: guest emails, org ids and numeric ids.
+//! Values that go into a URL path: [`GuestKey`] (a guest's id or email), and the checks for guest
+//! emails, org ids and numeric ids, one per `x-tallyfy-segment` kind of the spec.
 //!
 //! The values are checked, never encoded here: the generated client percent-encodes every path
 //! parameter exactly once with [`tallyfy_client::encode_path_segment`] (every byte outside
@@ -13,7 +14,46 @@
 //!   nothing before or nothing after the last `@` (no mailbox or no domain).
 
 use crate::error::Error;
-use crate::inputs::GuestKey;
+
+/// How to name a guest for [`Guests::purge`](crate::guests::Guests::purge): its numeric id or its
+/// email.
+///
+/// ```
+/// let by_id: tallyfy::GuestKey = 17.into();
+/// let by_email: tallyfy::GuestKey = "gone@example.com".into();
+/// # let _ = (by_id, by_email);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GuestKey {
+    /// The guest's numeric id.
+    Id(i64),
+    /// The guest's email.
+    Email(String),
+}
+
+impl From<i64> for GuestKey {
+    fn from(id: i64) -> Self {
+        Self::Id(id)
+    }
+}
+
+impl From<&str> for GuestKey {
+    fn from(email: &str) -> Self {
+        Self::Email(email.to_owned())
+    }
+}
+
+impl From<String> for GuestKey {
+    fn from(email: String) -> Self {
+        Self::Email(email)
+    }
+}
+
+impl From<&String> for GuestKey {
+    fn from(email: &String) -> Self {
+        Self::Email(email.clone())
+    }
+}
 
 /// Checks a guest email used as a path segment.
 pub(crate) fn email_segment(email: &str) -> Result<&str, Error> {

@@ -274,7 +274,7 @@ fn classify<T: DeserializeOwned>(error: RawError<()>) -> AttemptError {
     }
 }
 
-fn into_error(error: AttemptError, timeouts: crate::config::Timeouts) -> Error {
+fn into_error(error: AttemptError, timeouts: crate::timeouts::Timeouts) -> Error {
     match error {
         AttemptError::Status {
             status,

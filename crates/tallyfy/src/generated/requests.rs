@@ -11,8 +11,8 @@ use tallyfy_client::types;
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::inputs::GuestKey;
 use crate::path;
+use crate::path::GuestKey;
 use crate::transport::ops;
 
 impl<'c> crate::guests::Guests<'c> {

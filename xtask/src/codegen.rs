@@ -68,7 +68,6 @@ pub fn generate(spec_text: &str) -> Result<String> {
         .context("progenitor could not generate the client")?;
     let mut file: syn::File = syn::parse2(tokens).context("progenitor produced invalid Rust")?;
     rewrites::drop_api_version_header(&mut file)?;
-    rewrites::encode_str_params_without_copy(&mut file)?;
     rewrites::reexport_in_types(&mut file, REEXPORTED)?;
     let body = progenitor_impl::space_out_items(prettyplease::unparse(&file))?;
     let body = rewrites::swap_runtime_helpers(&body)?;
@@ -251,18 +250,6 @@ mod tests {
             });
             assert!(found, "types::{name} is not re-exported");
         }
-    }
-
-    #[test]
-    fn str_path_parameters_are_encoded_without_a_copy() {
-        let code = generate(&files::read_spec_text().unwrap()).unwrap();
-        // format!'s arguments are printed as tokens, with spaces of their own.
-        let code: String = code.split_whitespace().collect();
-        assert!(code.contains("encode_path(guest_email)"), "guest_email");
-        assert!(code.contains("encode_path(org_id)"), "org_id");
-        assert!(!code.contains("org_id.to_string()"));
-        // An integer id still goes through to_string.
-        assert!(code.contains("encode_path(&user_id.to_string())"));
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! Passes over progenitor's output, run by [`crate::codegen::generate`]. Each fails the generation if
 //! the output stops looking as expected, so a progenitor upgrade cannot quietly undo one:
 //! - [`drop_api_version_header`]: an undocumented header, and the header map built for it;
-//! - [`encode_str_params_without_copy`]: `&str` path parameters go to the encoder as they are;
 //! - [`swap_runtime_helpers`]: the strict path encoder and `decode_response` instead of
 //!   progenitor-client's;
 //! - [`reexport_in_types`]: a schema that was generated once and is now replaced by a hand-written
@@ -130,111 +129,6 @@ pub fn drop_api_version_header(file: &mut syn::File) -> Result<()> {
             "progenitor's api-version header changed shape (removed {removed}, capacities fixed \
              {shrunk}, maps emptied {emptied}, .headers calls removed {unchained}, left {left}); \
              update drop_api_version_header"
-        );
-    }
-    Ok(())
-}
-
-/// progenitor formats each path parameter into the URL as `encode_path(&param.to_string())`, which
-/// for a `&str` parameter copies it into a `String` first. Pass such parameters to the encoder as
-/// they are (the URL is built by `format!`, whose arguments are tokens to syn, so they are parsed
-/// here). Other types (`i64` ids) keep their `to_string()`.
-pub fn encode_str_params_without_copy(file: &mut syn::File) -> Result<()> {
-    use quote::ToTokens;
-    use syn::punctuated::Punctuated;
-    use syn::visit_mut::VisitMut;
-
-    /// `encode_path(&name.to_string())` with `name` one of `strs` → `encode_path(name)`.
-    fn rewrite(expr: &mut syn::Expr, strs: &[syn::Ident]) -> bool {
-        let syn::Expr::Call(call) = expr else {
-            return false;
-        };
-        if call.func.to_token_stream().to_string() != "encode_path" || call.args.len() != 1 {
-            return false;
-        }
-        let syn::Expr::Reference(reference) = &call.args[0] else {
-            return false;
-        };
-        let syn::Expr::MethodCall(to_string) = &*reference.expr else {
-            return false;
-        };
-        let syn::Expr::Path(path) = &*to_string.receiver else {
-            return false;
-        };
-        let Some(name) = path.path.get_ident().filter(|i| strs.contains(i)).cloned() else {
-            return false;
-        };
-        if to_string.method != "to_string" || !to_string.args.is_empty() {
-            return false;
-        }
-        call.args[0] = syn::parse_quote!(#name);
-        true
-    }
-
-    struct Rewriter {
-        strs: Vec<syn::Ident>,
-        rewritten: usize,
-        failed: Option<String>,
-    }
-
-    impl VisitMut for Rewriter {
-        fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
-            self.strs = f
-                .sig
-                .inputs
-                .iter()
-                .filter_map(|arg| match arg {
-                    syn::FnArg::Typed(t) => Some(t),
-                    syn::FnArg::Receiver(_) => None,
-                })
-                .filter(|t| matches!(&*t.ty, syn::Type::Reference(r) if r.elem.to_token_stream().to_string() == "str"))
-                .filter_map(|t| match &*t.pat {
-                    syn::Pat::Ident(p) => Some(p.ident.clone()),
-                    _ => None,
-                })
-                .collect();
-            syn::visit_mut::visit_impl_item_fn_mut(self, f);
-            self.strs.clear();
-        }
-
-        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
-            if self.strs.is_empty() || !mac.path.is_ident("format") {
-                return;
-            }
-            let parser = Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated;
-            let mut args = match mac.parse_body_with(parser) {
-                Ok(args) => args,
-                Err(e) => {
-                    self.failed = Some(format!("{}: {e}", mac.to_token_stream()));
-                    return;
-                }
-            };
-            let mut changed = false;
-            for arg in args.iter_mut() {
-                if rewrite(arg, &self.strs) {
-                    self.rewritten += 1;
-                    changed = true;
-                }
-            }
-            if changed {
-                mac.tokens = args.to_token_stream();
-            }
-        }
-    }
-
-    let mut rewriter = Rewriter {
-        strs: Vec::new(),
-        rewritten: 0,
-        failed: None,
-    };
-    rewriter.visit_file_mut(file);
-    if let Some(e) = rewriter.failed {
-        bail!("could not read a format! call in progenitor's output: {e}");
-    }
-    if rewriter.rewritten == 0 {
-        bail!(
-            "no `encode_path(&param.to_string())` for a &str parameter in progenitor's output; \
-             update encode_str_params_without_copy"
         );
     }
     Ok(())

@@ -2594,7 +2594,8 @@ percent-encode it like any path segment.
         without_pagination: Option<bool>,
     ) -> Result<ResponseValue<types::GuestList>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/guests", self.baseurl, encode_path(org_id),
+            "{}/organizations/{}/guests", self.baseurl, encode_path(& org_id
+            .to_string()),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -2652,7 +2653,8 @@ percent-encode it like any path segment.
         body: &'a types::GuestCreate,
     ) -> Result<ResponseValue<types::GuestEnvelope>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/guests", self.baseurl, encode_path(org_id),
+            "{}/organizations/{}/guests", self.baseurl, encode_path(& org_id
+            .to_string()),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -2701,8 +2703,8 @@ percent-encode it like any path segment.
         with: Option<types::GetGuestWith>,
     ) -> Result<ResponseValue<types::GuestEnvelope>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/guests/{}", self.baseurl, encode_path(org_id),
-            encode_path(guest_email),
+            "{}/organizations/{}/guests/{}", self.baseurl, encode_path(& org_id
+            .to_string()), encode_path(& guest_email.to_string()),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -2752,8 +2754,8 @@ percent-encode it like any path segment.
         body: &'a types::GuestUpdate,
     ) -> Result<ResponseValue<types::GuestEnvelope>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/guests/{}", self.baseurl, encode_path(org_id),
-            encode_path(guest_email),
+            "{}/organizations/{}/guests/{}", self.baseurl, encode_path(& org_id
+            .to_string()), encode_path(& guest_email.to_string()),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -2801,8 +2803,8 @@ percent-encode it like any path segment.
         guest_email: &'a str,
     ) -> Result<ResponseValue<types::GuestEnvelope>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/guests/{}", self.baseurl, encode_path(org_id),
-            encode_path(guest_email),
+            "{}/organizations/{}/guests/{}", self.baseurl, encode_path(& org_id
+            .to_string()), encode_path(& guest_email.to_string()),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -2848,8 +2850,8 @@ percent-encode it like any path segment.
         guest_email: &'a str,
     ) -> Result<ResponseValue<types::GuestEnvelope>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/guests/{}/disable", self.baseurl, encode_path(org_id),
-            encode_path(guest_email),
+            "{}/organizations/{}/guests/{}/disable", self.baseurl, encode_path(& org_id
+            .to_string()), encode_path(& guest_email.to_string()),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -2893,8 +2895,8 @@ percent-encode it like any path segment.
         guest_email: &'a str,
     ) -> Result<ResponseValue<types::GuestEnvelope>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/guests/{}/enable", self.baseurl, encode_path(org_id),
-            encode_path(guest_email),
+            "{}/organizations/{}/guests/{}/enable", self.baseurl, encode_path(& org_id
+            .to_string()), encode_path(& guest_email.to_string()),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -2940,8 +2942,8 @@ once.
         guest_id: &'a str,
     ) -> Result<ResponseValue<()>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/guests/{}/delete", self.baseurl, encode_path(org_id),
-            encode_path(guest_id),
+            "{}/organizations/{}/guests/{}/delete", self.baseurl, encode_path(& org_id
+            .to_string()), encode_path(& guest_id.to_string()),
         );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).build()?;
@@ -2989,7 +2991,7 @@ back wrapped in `{"data": ...}`.
         with: Option<&'a types::ListMembersWith>,
     ) -> Result<ResponseValue<types::MemberList>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/users", self.baseurl, encode_path(org_id),
+            "{}/organizations/{}/users", self.baseurl, encode_path(& org_id.to_string()),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -3039,7 +3041,8 @@ percent-encode it like any path segment.
         body: &'a types::MemberInvite,
     ) -> Result<ResponseValue<types::MemberEnvelope>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/users/invite", self.baseurl, encode_path(org_id),
+            "{}/organizations/{}/users/invite", self.baseurl, encode_path(& org_id
+            .to_string()),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -3087,8 +3090,8 @@ back wrapped in `{"data": ...}`.
         with: Option<&'a types::GetMemberWith>,
     ) -> Result<ResponseValue<types::MemberEnvelope>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/users/{}", self.baseurl, encode_path(org_id),
-            encode_path(& user_id.to_string()),
+            "{}/organizations/{}/users/{}", self.baseurl, encode_path(& org_id
+            .to_string()), encode_path(& user_id.to_string()),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -3136,8 +3139,8 @@ percent-encode it like any path segment.
         body: &'a types::MemberUpdate,
     ) -> Result<ResponseValue<types::MemberEnvelope>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/users/{}", self.baseurl, encode_path(org_id),
-            encode_path(& user_id.to_string()),
+            "{}/organizations/{}/users/{}", self.baseurl, encode_path(& org_id
+            .to_string()), encode_path(& user_id.to_string()),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -3187,8 +3190,8 @@ percent-encode it like any path segment.
         with_reassignment: Option<bool>,
     ) -> Result<ResponseValue<types::MemberEnvelope>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/users/{}", self.baseurl, encode_path(org_id),
-            encode_path(& user_id.to_string()),
+            "{}/organizations/{}/users/{}", self.baseurl, encode_path(& org_id
+            .to_string()), encode_path(& user_id.to_string()),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -3242,8 +3245,8 @@ percent-encode it like any path segment.
         body: &'a types::MemberRoleChange,
     ) -> Result<ResponseValue<types::MemberEnvelope>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/users/{}/role", self.baseurl, encode_path(org_id),
-            encode_path(& user_id.to_string()),
+            "{}/organizations/{}/users/{}/role", self.baseurl, encode_path(& org_id
+            .to_string()), encode_path(& user_id.to_string()),
         );
         #[allow(unused_mut)]
         let mut request = self
@@ -3288,8 +3291,8 @@ percent-encode it like any path segment.
         user_id: i64,
     ) -> Result<ResponseValue<()>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/users/{}/disable", self.baseurl, encode_path(org_id),
-            encode_path(& user_id.to_string()),
+            "{}/organizations/{}/users/{}/disable", self.baseurl, encode_path(& org_id
+            .to_string()), encode_path(& user_id.to_string()),
         );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).build()?;
@@ -3324,8 +3327,8 @@ percent-encode it like any path segment.
         user_id: i64,
     ) -> Result<ResponseValue<()>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/users/{}/enable", self.baseurl, encode_path(org_id),
-            encode_path(& user_id.to_string()),
+            "{}/organizations/{}/users/{}/enable", self.baseurl, encode_path(& org_id
+            .to_string()), encode_path(& user_id.to_string()),
         );
         #[allow(unused_mut)]
         let mut request = self.client.put(url).build()?;
@@ -3362,8 +3365,8 @@ percent-encode it like any path segment.
         user_id: i64,
     ) -> Result<ResponseValue<()>, Error<()>> {
         let url = format!(
-            "{}/organizations/{}/users/{}/delete", self.baseurl, encode_path(org_id),
-            encode_path(& user_id.to_string()),
+            "{}/organizations/{}/users/{}/delete", self.baseurl, encode_path(& org_id
+            .to_string()), encode_path(& user_id.to_string()),
         );
         #[allow(unused_mut)]
         let mut request = self.client.delete(url).build()?;

@@ -362,7 +362,7 @@ fn member_view(m: &types::Member) -> Value {
             timestamp(&s.last_step_created_at),
         );
     }
-    let role = |r: &Option<tallyfy::MemberRole>| r.as_ref().map(|r| format!("{r:?}"));
+    let role = |r: &Option<tallyfy::Role>| r.as_ref().map(|r| format!("{r:?}"));
     json!({
         "id": m.id,
         "email": m.email,

@@ -312,7 +312,7 @@ async fn member_commands() {
     assert_eq!(json(&out)["role"], "admin");
     assert_eq!(
         fake.member(numeric).unwrap().role,
-        Some(tallyfy::MemberRole::Admin)
+        Some(tallyfy::Role::Admin)
     );
     let status = |fake: &FakeServer| fake.member(numeric).and_then(|m| m.status);
     for (cmd, now) in [
@@ -608,7 +608,7 @@ async fn exit_codes_for_forbidden_conflicts_and_unknown_guests() {
     assert_exit(&out, 7);
     assert_eq!(
         fake.member(light).unwrap().role,
-        Some(tallyfy::MemberRole::Light),
+        Some(tallyfy::Role::Light),
         "a refused promotion changes nothing"
     );
 

@@ -1,5 +1,5 @@
-//! Typed request inputs: [`NewGuest`], [`GuestUpdate`], [`Invite`], [`MemberUpdate`], [`Role`] and the
-//! small enums they use.
+//! Typed request inputs: [`NewGuest`], [`GuestUpdate`], [`Invite`], [`MemberUpdate`], the SDK's one
+//! [`Role`] type (shared with responses) and the small enums they use.
 //!
 //! Each input is built with chained setters and checked against every documented limit when it is
 //! sent (or earlier with `validate()`): lengths in characters, email syntax, URLs, enums and the
@@ -18,65 +18,43 @@ fn conv<T, E: fmt::Display>(field: &str, r: Result<T, E>) -> Result<T, Error> {
     r.map_err(|e| Error::invalid_input(field, e.to_string()))
 }
 
-/// A member's role in an organization, for [`Invite`] and
-/// [`Members::set_role`](crate::members::Members::set_role).
+/// A member's role: the one role type, in requests ([`Invite`],
+/// [`Members::set_role`](crate::members::Members::set_role)) and in responses
+/// ([`Member::role`](crate::Member)).
 ///
-/// Roles read from responses use the open [`MemberRole`](crate::MemberRole), which keeps values this
-/// version does not know.
+/// It is open and reads any letter case: `"Admin"` and `"admin"` are both [`Role::Admin`], and a role
+/// this version does not know is kept as [`Role::Other`] instead of failing a response. Requests send
+/// the lowercase names the API documents (`admin`, `standard`, `light`); the API refuses any other
+/// role, so a request with [`Role::Other`] (other than a known name in another case) is
+/// [`Error::InvalidInput`] and is not sent.
 ///
 /// ```
-/// let role: tallyfy::Role = "Standard".parse().unwrap();
-/// assert_eq!(role, tallyfy::Role::Standard);
-/// assert!("owner".parse::<tallyfy::Role>().is_err());
+/// use tallyfy::Role;
+/// let role: Role = "Standard".parse().unwrap();
+/// assert_eq!(role, Role::Standard);
+/// assert_eq!(role.to_string(), "standard");
+/// assert_eq!("auditor".parse::<Role>().unwrap(), Role::Other("auditor".into()));
+/// // A role from a response, unknown to this version, is kept as the server spelled it:
+/// let member: tallyfy::Member = serde_json::from_str(r#"{"id": 7, "role": "Auditor"}"#).unwrap();
+/// assert_eq!(member.role, Some(Role::Other("Auditor".into())));
+/// // ... but only the documented roles can be sent:
+/// let invite = tallyfy::Invite::new("a@b.io", Role::Other("Auditor".into()))
+///     .first_name("A").last_name("B").message("Hi");
+/// assert_eq!(invite.validate().unwrap_err().to_string(),
+///     "invalid input: `role` must be admin, standard or light, not `Auditor`");
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Role {
-    /// Administrator.
-    Admin,
-    /// Standard member.
-    Standard,
-    /// Light member.
-    Light,
-}
+pub use tallyfy_client::MemberRole as Role;
 
-impl Role {
-    /// `admin`, `standard` or `light`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Admin => "admin",
-            Self::Standard => "standard",
-            Self::Light => "light",
-        }
-    }
-
-    pub(crate) fn to_wire(self) -> types::RoleName {
-        match self {
-            Self::Admin => types::RoleName::Admin,
-            Self::Standard => types::RoleName::Standard,
-            Self::Light => types::RoleName::Light,
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Role {
-    type Err = Error;
-    /// Reads `admin`, `standard` or `light` in any letter case.
-    fn from_str(s: &str) -> Result<Self, Error> {
-        match s.to_ascii_lowercase().as_str() {
-            "admin" => Ok(Self::Admin),
-            "standard" => Ok(Self::Standard),
-            "light" => Ok(Self::Light),
-            _ => Err(Error::invalid_input(
-                "role",
-                "must be one of admin, standard, light",
-            )),
-        }
+/// The role as a request sends it: one of the documented names, in any letter case.
+pub(crate) fn role_to_wire(role: &Role) -> Result<types::RoleName, Error> {
+    match role.as_str().to_ascii_lowercase().as_str() {
+        "admin" => Ok(types::RoleName::Admin),
+        "standard" => Ok(types::RoleName::Standard),
+        "light" => Ok(types::RoleName::Light),
+        _ => Err(Error::invalid_input(
+            "role",
+            format!("must be admin, standard or light, not `{}`", role.as_str()),
+        )),
     }
 }
 
@@ -495,7 +473,7 @@ impl Invite {
             first_name: conv("first_name", first.try_into())?,
             last_name: conv("last_name", last.try_into())?,
             message: conv("message", message.try_into())?,
-            role: self.role.to_wire(),
+            role: role_to_wire(&self.role)?,
         })
     }
 }
@@ -730,7 +708,23 @@ mod tests {
     #[test]
     fn enums_parse() {
         assert_eq!("ADMIN".parse::<Role>().unwrap(), Role::Admin);
-        assert_eq!(field_of("owner".parse::<Role>().unwrap_err()), "role");
+        assert_eq!("light".parse::<Role>().unwrap(), Role::Light);
+        assert_eq!(
+            "owner".parse::<Role>().unwrap(),
+            Role::Other("owner".into())
+        );
+        for (role, wire) in [
+            (Role::Admin, types::RoleName::Admin),
+            (Role::Standard, types::RoleName::Standard),
+            (Role::Light, types::RoleName::Light),
+            (Role::Other("LIGHT".into()), types::RoleName::Light),
+        ] {
+            assert_eq!(role_to_wire(&role).unwrap(), wire, "{role:?}");
+        }
+        for other in ["owner", "", " admin"] {
+            let role = Role::Other(other.into());
+            assert_eq!(field_of(role_to_wire(&role).unwrap_err()), "role");
+        }
         assert_eq!(
             field_of("x".parse::<DateFormat>().unwrap_err()),
             "date_format"

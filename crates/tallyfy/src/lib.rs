@@ -188,7 +188,7 @@
 //! | timestamps | `...Z`, `...+00:00`, `....000Z` | `2025-01-15 10:30:00` | [`Timestamp`] parses all four and keeps any other text instead of failing |
 //! | pagination links | an object | `{}`, `[]` or `null` | [`PaginationLinks`] reads them all; the walk goes by `total_pages` |
 //! | list `meta` | present | absent (older pages) | a list without `meta` is one page |
-//! | role casing | `Admin`, `Standard` | `standard` | [`MemberRole`] compares without case and keeps unknown roles |
+//! | role casing | `Admin`, `Standard` | `standard` | [`Role`] compares without case and keeps unknown roles |
 //! | member role field | `role` | `user_role` (older list page) | both fields decode; read `user_role` when `role` is absent |
 //! | member active flag | `is_active` | `active` (older list page) | both fields decode |
 //! | member update time | `updated_at` | `last_updated` (older list page) | both fields decode |
@@ -202,7 +202,7 @@
 //! - [`budget`]: [`RetryBudget`], the retries shared by all clones of a client.
 //! - [`retry`]: [`RetryConfig`] and the retry policy.
 //! - [`error`]: [`Error`], [`ConfigError`].
-//! - [`timeouts`]: [`Timeouts`].
+//! - [`timeouts`]: its one type, [`Timeouts`].
 //! - [`path`]: [`GuestKey`], and what is refused in path segments, and why.
 //! - [`pagination`]: [`Page`], [`Pages`], [`Paginator`].
 //! - `validate` (private) and [`inputs`]: typed, validated request bodies.
@@ -258,4 +258,4 @@ pub use tallyfy_client::reqwest;
 /// The generated wire types (guests, members, their details and stats).
 pub use tallyfy_client::types;
 /// Tolerant wire types used in responses.
-pub use tallyfy_client::{MemberRole, PaginationLinks, Timestamp, types::FlexibleId};
+pub use tallyfy_client::{PaginationLinks, Timestamp, types::FlexibleId};

@@ -10,14 +10,14 @@ use tallyfy_client::types;
 
 use crate::client::Client;
 use crate::error::Error;
-use crate::inputs::{Invite, MemberInclude, MemberUpdate, Role};
+use crate::inputs::{Invite, MemberInclude, MemberUpdate, Role, role_to_wire};
 use crate::list::{List, ListParams, Sealed};
 use crate::pagination::{Page, PageInfo};
 use crate::path;
 use crate::transport::ops;
 
 /// A member, as the API returns it. Every field is optional; unknown fields are ignored, and the role
-/// is an open [`MemberRole`](crate::MemberRole).
+/// is the open [`Role`], which keeps roles this version does not know.
 pub type Member = types::Member;
 
 /// The member operations of a [`Client`]'s organization.
@@ -79,7 +79,7 @@ impl<'c> Members<'c> {
     /// # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
     /// use tallyfy::MemberInclude;
     /// let admin = client.members().get(tallyfy_fake::DEFAULT_ADMIN_ID).with(&[MemberInclude::Groups]).await?;
-    /// assert_eq!(admin.role, Some(tallyfy::MemberRole::Admin));
+    /// assert_eq!(admin.role, Some(tallyfy::Role::Admin));
     /// # Ok(()) }
     /// ```
     pub fn get(&self, user_id: i64) -> GetMember<'c> {
@@ -148,13 +148,13 @@ impl<'c> Members<'c> {
     /// # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
     /// # let id = fake.members().iter().filter_map(|m| m.id).find(|id| *id != tallyfy_fake::DEFAULT_ADMIN_ID).unwrap();
     /// let member = client.members().set_role(id, tallyfy::Role::Light).await?;
-    /// assert_eq!(member.role, Some(tallyfy::MemberRole::Light));
+    /// assert_eq!(member.role, Some(tallyfy::Role::Light));
     /// # Ok(()) }
     /// ```
     pub async fn set_role(&self, user_id: i64, role: Role) -> Result<Member, Error> {
         let user_id = path::positive_id("user_id", user_id)?;
         let body = types::MemberRoleChange {
-            role: role.to_wire(),
+            role: role_to_wire(&role)?,
         };
         let org = self.client.org_id();
         let api = self.client.raw();

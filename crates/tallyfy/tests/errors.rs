@@ -183,7 +183,7 @@ async fn new_fields_and_enum_values_never_break_decoding() {
     .await;
     let client = client_for(&server.base_url);
     let m = client.members().get(7).await.unwrap();
-    assert_eq!(m.role, Some(tallyfy::MemberRole::Other("Auditor".into())));
+    assert_eq!(m.role, Some(tallyfy::Role::Other("Auditor".into())));
     assert!(m.created_at.unwrap().parsed().is_some());
     assert!(m.updated_at.unwrap().parsed().is_none());
 }

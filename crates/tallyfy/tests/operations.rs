@@ -6,8 +6,7 @@ use futures::TryStreamExt;
 use reqwest_headers::*;
 use support::{fake, fake_client};
 use tallyfy::{
-    DateFormat, Error, GuestUpdate, Invite, MemberInclude, MemberRole, MemberUpdate, NewGuest,
-    Role, SyncSource,
+    DateFormat, Error, GuestUpdate, Invite, MemberInclude, MemberUpdate, NewGuest, Role, SyncSource,
 };
 
 mod reqwest_headers {
@@ -135,7 +134,7 @@ async fn every_member_operation() {
         .await
         .unwrap();
     let id = invited.id.unwrap();
-    assert_eq!(invited.role, Some(MemberRole::Light));
+    assert_eq!(invited.role, Some(Role::Light));
 
     // get
     let got = members.get(id).with(&[MemberInclude::Stats]).await.unwrap();
@@ -155,7 +154,7 @@ async fn every_member_operation() {
 
     // set_role
     let promoted = members.set_role(id, Role::Standard).await.unwrap();
-    assert_eq!(promoted.role, Some(MemberRole::Standard));
+    assert_eq!(promoted.role, Some(Role::Standard));
 
     // disable, enable, disable, purge
     members.disable(id).await.unwrap();

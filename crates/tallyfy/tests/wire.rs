@@ -249,7 +249,7 @@ async fn invite_and_set_role_send_exact_bodies() {
         (Role::Standard, "standard"),
         (Role::Light, "light"),
     ] {
-        let invite = Invite::new("ada@acme.example", role)
+        let invite = Invite::new("ada@acme.example", role.clone())
             .first_name("Ada")
             .last_name("Lovelace")
             .message("Welcome, \"Ada\"!\nSee you Monday.");

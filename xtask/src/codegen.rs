@@ -34,6 +34,10 @@ pub fn run(mode: Mode) -> Result<()> {
             requests::GENERATED,
             files::rustfmt(&requests::generate(&spec, &header(&text))?)?,
         ),
+        (
+            requests::CLI_GENERATED,
+            files::rustfmt(&requests::generate_cli(&spec, &header(&text))?)?,
+        ),
     ];
     for (path, code) in outputs {
         files::ensure_file_contents(&files::workspace_root().join(path), &code, mode)?;

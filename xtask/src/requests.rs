@@ -27,6 +27,9 @@ use std::fmt::Write as _;
 /// Where the builders go.
 pub const GENERATED: &str = "crates/tallyfy/src/generated/requests.rs";
 
+/// Where the CLI's commands for the same operations go.
+pub const CLI_GENERATED: &str = "crates/tallyfy-cli/src/generated/commands.rs";
+
 /// How a path parameter is checked and passed (its `x-tallyfy-segment`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Segment {
@@ -396,6 +399,98 @@ pub fn generate(spec: &OpenAPI, header: &str) -> Result<String> {
             verb = r.verb,
             example = example_args.join(", "),
         )?;
+    }
+    Ok(code)
+}
+
+/// The CLI's commands for the same operations: one clap subcommand enum per tag
+/// (`<Tag>Operations`, flattened into the tag's hand-written command enum) whose variants are the
+/// verbs in kebab case (`set_role` → `set-role`), whose positional arguments are the path
+/// parameters, and whose `run` calls the SDK method and writes the result (`()` prints the
+/// operation's summary as done).
+pub fn generate_cli(spec: &OpenAPI, header: &str) -> Result<String> {
+    let requests = requests(spec)?;
+    let mut code = String::new();
+    write!(
+        code,
+        "{header}\
+         // Do not edit: change the spec or xtask/src/requests.rs and regenerate.\n\n\
+         //! One `tallyfy <tag> <verb>` command per operation that the SDK's request builders are\n\
+         //! generated for (see `xtask/src/requests.rs`).\n\n\
+         use crate::out::{{Failure, Out}};\n\
+         use tallyfy::Client;\n"
+    )?;
+    let mut tags: Vec<&str> = requests.iter().map(|r| r.tag.as_str()).collect();
+    tags.dedup();
+    for tag in tags {
+        let ops: Vec<&Request> = requests.iter().filter(|r| r.tag == tag).collect();
+        let name = format!("{}Operations", pascal(tag));
+        write!(
+            code,
+            "\n/// The generated `tallyfy {tag}` commands.\n\
+             #[derive(Debug, clap::Subcommand)]\n\
+             pub enum {name} {{\n"
+        )?;
+        for r in &ops {
+            let fields: String = r
+                .segments
+                .iter()
+                .filter(|(_, k)| *k != Segment::Org)
+                .map(|(n, k)| {
+                    let ty = if *k == Segment::Id { "i64" } else { "String" };
+                    format!("        {n}: {ty},\n")
+                })
+                .collect();
+            write!(
+                code,
+                "    /// {summary}.\n    {variant} {{\n{fields}    }},\n",
+                summary = r.summary.trim_end_matches('.'),
+                variant = pascal(&r.verb),
+            )?;
+        }
+        write!(
+            code,
+            "}}\n\n\
+             impl {name} {{\n    \
+                 /// Sends the request and writes the result.\n    \
+                 pub async fn run(self, client: &Client, out: &Out) -> Result<(), Failure> {{\n        \
+                     match self {{\n"
+        )?;
+        for r in &ops {
+            let args: Vec<&(String, Segment)> = r
+                .segments
+                .iter()
+                .filter(|(_, k)| *k != Segment::Org)
+                .collect();
+            let bind: Vec<&str> = args.iter().map(|(n, _)| n.as_str()).collect();
+            let call_args: Vec<String> = args
+                .iter()
+                .map(|(n, k)| match k {
+                    Segment::Email => format!("&{n}"),
+                    Segment::Id => n.clone(),
+                    // A number is an id; anything else is an email.
+                    Segment::EmailOrId => format!(
+                        "{n}.parse::<i64>().map(tallyfy::GuestKey::from).unwrap_or_else(|_| {n}.into())"
+                    ),
+                    Segment::Org => unreachable!(),
+                })
+                .collect();
+            let call = format!("client.{tag}().{}({}).await?", r.verb, call_args.join(", "));
+            let finish = match r.returns {
+                Returns::Nothing => format!(
+                    "{{\n                {call};\n                out.done({:?})\n            }}",
+                    r.summary.trim_end_matches('.')
+                ),
+                _ => format!("out.one(&{call})"),
+            };
+            writeln!(
+                code,
+                "            Self::{variant} {{ {bind} }} => {finish},",
+                variant = pascal(&r.verb),
+                bind = bind.join(", "),
+            )?;
+        }
+        code.push_str("        }\n    }\n}\n");
     }
     Ok(code)
 }

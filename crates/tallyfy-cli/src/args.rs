@@ -1,5 +1,6 @@
 //! The command line, as clap parses it. Names and flags are fixed by the product; add freely.
 
+use crate::generated::{GuestsOperations, MembersOperations};
 use crate::output::Format;
 use clap::{Args, Parser, Subcommand};
 
@@ -99,17 +100,9 @@ pub enum GuestCommand {
         #[arg(long, required = true, value_delimiter = ',', num_args = 0..)]
         associated_members: Vec<String>,
     },
-    /// Remove a guest from the organization.
-    Remove { email: String },
-    /// Disable a guest.
-    Disable { email: String },
-    /// Enable a disabled guest (issues a new link).
-    Enable { email: String },
-    /// Delete a disabled guest permanently.
-    Purge {
-        #[arg(value_name = "ID_OR_EMAIL")]
-        id_or_email: String,
-    },
+    /// remove, disable, enable, purge: generated from the spec.
+    #[command(flatten)]
+    Generated(GuestsOperations),
 }
 
 #[derive(Debug, Args)]
@@ -187,12 +180,9 @@ pub enum MemberCommand {
         #[arg(long)]
         reassign_to: Option<i64>,
     },
-    /// Disable a member.
-    Disable { id: i64 },
-    /// Enable a disabled member.
-    Enable { id: i64 },
-    /// Delete a disabled member permanently.
-    Purge { id: i64 },
+    /// disable, enable, purge: generated from the spec.
+    #[command(flatten)]
+    Generated(MembersOperations),
 }
 
 #[derive(Debug, Args)]

@@ -2,10 +2,11 @@
 
 use crate::args::{Cli, Command, GuestCommand, ListArgs, MemberCommand};
 use crate::exit;
-use crate::output::{Format, ListWriter, Row, single};
+use crate::out::{Failure, Out};
+use crate::output::{ListWriter, Row};
 use futures::{Stream, StreamExt};
 use indicatif::{ProgressBar, ProgressStyle};
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use tallyfy::guests::ListGuests;
 use tallyfy::members::ListMembers;
 use tallyfy::{
@@ -13,116 +14,7 @@ use tallyfy::{
     NewGuest, Page, Role, SyncSource, Timeouts,
 };
 
-/// Why the command failed: the exit code and what to print on stderr.
-pub struct Failure {
-    pub code: u8,
-    message: String,
-    details: Vec<String>,
-    /// Nothing to report: the reader closed stdout (`tallyfy ... | head`), which ends the command the
-    /// way it ends other Unix tools, quietly and successfully.
-    quiet: bool,
-}
-
-impl Failure {
-    fn new(code: u8, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-            details: Vec::new(),
-            quiet: false,
-        }
-    }
-
-    fn usage(message: impl Into<String>) -> Self {
-        Self::new(exit::USAGE, message)
-    }
-
-    /// One line on stderr, then one line per field error (nothing for a closed stdout).
-    pub fn report(&self) {
-        if self.quiet {
-            return;
-        }
-        let mut err = std::io::stderr().lock();
-        let _ = writeln!(err, "error: {}", self.message);
-        for line in &self.details {
-            let _ = writeln!(err, "  {line}");
-        }
-    }
-}
-
-impl From<Error> for Failure {
-    fn from(e: Error) -> Self {
-        let details = e
-            .field_errors()
-            .iter()
-            .flat_map(|(field, messages)| messages.iter().map(move |m| format!("{field}: {m}")))
-            .collect();
-        Self {
-            details,
-            ..Self::new(exit::code_for(&e), e.to_string())
-        }
-    }
-}
-
-impl From<std::io::Error> for Failure {
-    fn from(e: std::io::Error) -> Self {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            return Self {
-                quiet: true,
-                ..Self::new(exit::OK, String::new())
-            };
-        }
-        Self::new(exit::OTHER, format!("writing output: {e}"))
-    }
-}
-
-/// Where results go and how they look.
-struct Out {
-    format: Format,
-    width: usize,
-}
-
 impl Out {
-    fn new(format: Option<Format>) -> Self {
-        let tty = std::io::stdout().is_terminal();
-        let format = format.unwrap_or(if tty { Format::Table } else { Format::Json });
-        let width = std::env::var("COLUMNS")
-            .ok()
-            .and_then(|c| c.parse().ok())
-            .or_else(|| {
-                console::Term::stdout()
-                    .size_checked()
-                    .map(|(_, cols)| usize::from(cols))
-            })
-            .unwrap_or(120);
-        Self { format, width }
-    }
-
-    fn one<T: Row>(&self, item: &T) -> Result<(), Failure> {
-        Ok(single(
-            std::io::stdout().lock(),
-            self.format,
-            self.width,
-            item,
-        )?)
-    }
-
-    fn done(&self, what: &str) -> Result<(), Failure> {
-        let value = serde_json::json!({ "ok": true, "done": what });
-        // `writeln!`, not `println!`: a closed stdout is an error to handle, not a panic.
-        let mut stdout = std::io::stdout().lock();
-        match self.format {
-            Format::Table => writeln!(stdout, "{what}")?,
-            Format::Json => writeln!(
-                stdout,
-                "{}",
-                serde_json::to_string_pretty(&value).unwrap_or_default()
-            )?,
-            Format::Ndjson => writeln!(stdout, "{value}")?,
-        }
-        Ok(())
-    }
-
     /// Writes a stream of pages, item by item, with a progress bar on a terminal stderr.
     async fn pages<T: Row>(
         &self,
@@ -373,17 +265,7 @@ async fn guests(client: &Client, out: &Out, cmd: GuestCommand) -> Result<(), Fai
                     .await?,
             )
         }
-        GuestCommand::Remove { email } => out.one(&guests.remove(&email).await?),
-        GuestCommand::Disable { email } => out.one(&guests.disable(&email).await?),
-        GuestCommand::Enable { email } => out.one(&guests.enable(&email).await?),
-        GuestCommand::Purge { id_or_email } => {
-            let key: tallyfy::GuestKey = match id_or_email.parse::<i64>() {
-                Ok(id) => id.into(),
-                Err(_) => id_or_email.into(),
-            };
-            guests.purge(key).await?;
-            out.done("guest deleted permanently")
-        }
+        GuestCommand::Generated(operation) => operation.run(client, out).await,
     }
 }
 
@@ -441,17 +323,6 @@ async fn members(client: &Client, out: &Out, cmd: MemberCommand) -> Result<(), F
             }
             out.one(&req.send().await?)
         }
-        MemberCommand::Disable { id } => {
-            members.disable(id).await?;
-            out.done("member disabled")
-        }
-        MemberCommand::Enable { id } => {
-            members.enable(id).await?;
-            out.done("member enabled")
-        }
-        MemberCommand::Purge { id } => {
-            members.purge(id).await?;
-            out.done("member deleted permanently")
-        }
+        MemberCommand::Generated(operation) => operation.run(client, out).await,
     }
 }

@@ -1,11 +1,17 @@
 //! The `tallyfy` command: Tallyfy guests and members from the shell, on top of the `tallyfy` crate.
 //!
-//! Map: [`args`] (the command line), [`commands`] (running each command), [`output`] (json, ndjson
-//! and table writers), [`rows`] (table columns), [`exit`] (exit codes).
+//! Map, from the bottom up: [`exit`] (exit codes), [`output`] (json, ndjson and table writers),
+//! [`rows`] (table columns), [`out`] (where a result goes, how a command fails), [`generated`]
+//! (the commands generated from the spec: `cargo xtask codegen`), [`args`] (the command line),
+//! [`commands`] (running the hand-written commands).
 
 mod args;
 mod commands;
 mod exit;
+/// The commands generated from the spec (`cargo xtask codegen` writes this file).
+#[path = "generated/commands.rs"]
+mod generated;
+mod out;
 mod output;
 mod rows;
 

@@ -43,6 +43,17 @@ impl Segment {
     /// The kinds `x-tallyfy-segment` may name, as the spec spells them.
     pub const NAMES: &[&str] = &["org", "email", "id", "email-or-id"];
 
+    /// The generated method's argument type and the request type's field type (the organization
+    /// is never an argument).
+    fn rust_types(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Org => unreachable!("the organization is never an argument"),
+            Self::Email => ("&str", "String"),
+            Self::Id => ("i64", "i64"),
+            Self::EmailOrId => ("impl Into<GuestKey>", "GuestKey"),
+        }
+    }
+
     pub fn parse(name: &str) -> Option<Self> {
         Some(match name {
             "org" => Self::Org,
@@ -293,21 +304,11 @@ pub fn generate(spec: &OpenAPI, header: &str) -> Result<String> {
         };
         let params: String = args
             .iter()
-            .map(|(n, k)| match k {
-                Segment::Email => format!(", {n}: &str"),
-                Segment::Id => format!(", {n}: i64"),
-                Segment::EmailOrId => format!(", {n}: impl Into<GuestKey>"),
-                Segment::Org => unreachable!(),
-            })
+            .map(|(n, k)| format!(", {n}: {}", k.rust_types().0))
             .collect();
         let fields: String = args
             .iter()
-            .map(|(n, k)| match k {
-                Segment::Email => format!("    {n}: String,\n"),
-                Segment::Id => format!("    {n}: i64,\n"),
-                Segment::EmailOrId => format!("    {n}: GuestKey,\n"),
-                Segment::Org => unreachable!(),
-            })
+            .map(|(n, k)| format!("    {n}: {},\n", k.rust_types().1))
             .collect();
         let inits: String = args
             .iter()

@@ -16,37 +16,17 @@ latency=${1:-0}
 [[ $latency =~ ^[0-9]+$ ]] || { echo "usage: $0 [latency-ms]" >&2; exit 2; }
 [[ -x /usr/bin/time ]] || { echo "run.sh: needs GNU time at /usr/bin/time" >&2; exit 2; }
 
-work=$(mktemp -d)
-fake_pid=
-stop_fake() {
-  if [[ -n $fake_pid ]]; then kill "$fake_pid" 2>/dev/null || true; wait "$fake_pid" 2>/dev/null || true; fi
-  fake_pid=
-}
-trap 'stop_fake; rm -rf "$work"' EXIT
-fail() { echo "run.sh: $*; no figures printed" >&2; exit 1; }
+source tools/bench-lib.sh
 
-# Builds, then runs copies of the binaries: a build by someone else during the runs cannot swap them.
-${CARGO:-cargo} build --release -q --message-format=json -p tallyfy-cli -p tallyfy-fake > "$work/build.json" ||
-  fail "cargo build failed"
-for name in tallyfy tallyfy-fake; do
-  exe=$(sed -n "s/.*\"executable\":\"\\([^\"]*\\/$name\\)\".*/\\1/p" "$work/build.json" | tail -1)
-  [[ -x $exe ]] || fail "cargo build reported no $name executable"
-  cp "$exe" "$work/"
-done
+build_copy tallyfy tallyfy --release -p tallyfy-cli
+build_copy tallyfy-fake tallyfy-fake --release -p tallyfy-fake
 tallyfy=$work/tallyfy
 
 start_fake() { # guests -> sets fake_pid and exports the CLI's environment
   "$work/tallyfy-fake" --listen 127.0.0.1:0 --org bench-org --token bench-token --seed-guests "$1" \
     --seed-members 5 --latency-ms "$latency" --page-cap 100 > "$work/fake.out" 2> "$work/fake.err" &
   fake_pid=$!
-  for _ in $(seq 600); do
-    grep -q '^listening on ' "$work/fake.out" && break
-    kill -0 "$fake_pid" 2>/dev/null || fail "tallyfy-fake exited: $(cat "$work/fake.err")"
-    sleep 0.05
-  done
-  local addr
-  addr=$(sed -n 's/^listening on \(http:\/\/127\.0\.0\.1:[0-9]*\)$/\1/p' "$work/fake.out")
-  [[ -n $addr ]] || fail "tallyfy-fake did not print its loopback address"
+  await_fake "$work/fake.out" "$work/fake.err" 600
   export TALLYFY_BASE_URL=$addr/api TALLYFY_ACCESS_TOKEN=bench-token TALLYFY_ORG_ID=bench-org
 }
 

@@ -17,29 +17,11 @@ for tool in wrk curl python3; do
   command -v "$tool" >/dev/null || { echo "run.sh: needs $tool" >&2; exit 2; }
 done
 
-work=$(mktemp -d)
-fake_pid=
-stop_fake() {
-  if [[ -n $fake_pid ]]; then kill "$fake_pid" 2>/dev/null || true; wait "$fake_pid" 2>/dev/null || true; fi
-  fake_pid=
-}
-trap 'stop_fake; rm -rf "$work"' EXIT
-fail() { echo "run.sh: $*; no figures printed" >&2; exit 1; }
+source tools/bench-lib.sh
 
-# Builds, then runs a copy: a build by someone else during the runs cannot swap the binary.
-build() { # NAME CARGO-FLAGS... -> sets BUILT to $work/NAME
-  local name=$1 exe
-  shift
-  ${CARGO:-cargo} build -q --message-format=json -p tallyfy-fake --bin tallyfy-fake "$@" > "$work/build.json" ||
-    fail "cargo build $* failed"
-  exe=$(sed -n 's/.*"executable":"\([^"]*\/tallyfy-fake\)".*/\1/p' "$work/build.json" | tail -1)
-  [[ -x $exe ]] || fail "cargo build $* reported no tallyfy-fake executable"
-  BUILT=$work/$name
-  cp "$exe" "$BUILT"
-}
-build fake-release --release
+build_copy fake-release tallyfy-fake -p tallyfy-fake --bin tallyfy-fake --release
 release=$BUILT
-build fake-debug
+build_copy fake-debug tallyfy-fake -p tallyfy-fake --bin tallyfy-fake
 debug=$BUILT
 
 # get PATH: GET on the running fake into $work/body, checking that the status is 200.

@@ -26,40 +26,17 @@ if ! [[ $n1 =~ ^[0-9]+$ && $n2 =~ ^[0-9]+$ && $repeats =~ ^[1-9][0-9]*$ ]] || ((
 fi
 command -v valgrind >/dev/null || { echo "instructions.sh: needs valgrind" >&2; exit 2; }
 
-work=$(mktemp -d)
-fake_pid=
-cleanup() {
-  if [[ -n $fake_pid ]]; then kill "$fake_pid" 2>/dev/null || true; wait "$fake_pid" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-fail() { echo "instructions.sh: $*; no figures printed" >&2; exit 1; }
+source tools/bench-lib.sh
 
-# Builds with cargo and copies the executables it reports into $work, so that a build by someone
-# else while this script runs cannot swap a binary between two runs that are compared.
-build() {
-  local json=$work/build.json exe
-  ${CARGO:-cargo} build --release -q --message-format=json "$@" > "$json" || fail "cargo build $* failed"
-  exe=$(sed -n 's/.*"executable":"\([^"]*\)".*/\1/p' "$json" | tail -1)
-  [[ -x $exe ]] || fail "cargo build $* reported no executable"
-  cp "$exe" "$work/"
-  BUILT=$work/$(basename "$exe")
-}
-build -p tallyfy --bench instructions
+build_copy instructions 'instructions-[0-9a-f]*' --release -p tallyfy --bench instructions
 bench=$BUILT
-build -p tallyfy-fake --bin tallyfy-fake
+build_copy tallyfy-fake tallyfy-fake --release -p tallyfy-fake --bin tallyfy-fake
 fake=$BUILT
 
 # The fake for the client-only runs, on loopback.
 "$fake" --listen 127.0.0.1:0 --org bench-org --token bench-token --seed-guests 10 > "$work/fake.out" 2> "$work/fake.err" &
 fake_pid=$!
-for _ in $(seq 200); do
-  grep -q '^listening on ' "$work/fake.out" && break
-  kill -0 "$fake_pid" 2>/dev/null || fail "tallyfy-fake exited: $(cat "$work/fake.err")"
-  sleep 0.05
-done
-addr=$(sed -n 's/^listening on \(http:\/\/127\.0\.0\.1:[0-9]*\)$/\1/p' "$work/fake.out")
-[[ -n $addr ]] || fail "tallyfy-fake did not print its loopback address"
+await_fake "$work/fake.out" "$work/fake.err" 200
 external=(env TALLYFY_BENCH_BASE_URL="$addr/api" TALLYFY_BENCH_TOKEN=bench-token TALLYFY_BENCH_ORG=bench-org)
 out=$("${external[@]}" "$bench" setup) || fail "adding the guest to tallyfy-fake failed"
 [[ $out == "ok setup" ]] || fail "setup printed '$out', not 'ok setup'"

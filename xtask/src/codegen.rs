@@ -10,7 +10,7 @@
 
 use crate::files::{self, Mode};
 use crate::rewrites;
-use crate::{operations, requests};
+use crate::{commands, model, operations, requests};
 use anyhow::{Context, Result, bail};
 use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
 use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
@@ -24,6 +24,7 @@ pub const GENERATED: &str = "crates/tallyfy-client/src/generated.rs";
 pub fn run(mode: Mode) -> Result<()> {
     let text = files::read_spec_text()?;
     let spec = read_spec(&text)?;
+    let model = model::requests(&spec)?;
     let outputs = [
         (GENERATED, generate(&text)?),
         (
@@ -32,11 +33,15 @@ pub fn run(mode: Mode) -> Result<()> {
         ),
         (
             requests::GENERATED,
-            files::rustfmt(&requests::generate(&spec, &header(&text))?)?,
+            files::rustfmt(&requests::generate(
+                &model,
+                &model::tags(&spec),
+                &header(&text),
+            )?)?,
         ),
         (
-            requests::CLI_GENERATED,
-            files::rustfmt(&requests::generate_cli(&spec, &header(&text))?)?,
+            commands::GENERATED,
+            files::rustfmt(&commands::generate(&model, &header(&text))?)?,
         ),
     ];
     for (path, code) in outputs {

@@ -1,7 +1,7 @@
 //! Project automation, run as `cargo xtask <command>` (the alias lives in `.cargo/config.toml`).
 //!
 //! - `codegen [--check]`: regenerate every generated file from `openapi/tallyfy.yaml` (the client's
-//!   `generated.rs`, the SDK's operations table and request builders),
+//!   `generated.rs`, the SDK's operations table and request builders, the CLI's commands),
 //!   or, with `--check`, fail with a diff when a checked-in one is stale.
 //! - `lint-spec`: the project's own rules for the spec (see [`spec_rules`]).
 //! - `docs`: build the HTML API reference with Redocly into `target/docs/`.
@@ -9,9 +9,11 @@
 //!   the schemathesis run against the fake (see [`contract`]).
 
 mod codegen;
+mod commands;
 mod contract;
 mod example_check;
 mod files;
+mod model;
 mod operations;
 mod requests;
 mod rewrites;
@@ -50,7 +52,14 @@ fn run(args: &[String]) -> Result<()> {
         ["codegen", "--check"] => codegen::run(files::Mode::Check),
         ["lint-spec"] => {
             let spec = files::read_spec_value()?;
-            let problems = spec_rules::check(&spec);
+            let mut problems = spec_rules::check(&spec);
+            // What the extensions name (parameters, schemas) is checked by building the model.
+            if problems.is_empty() {
+                let typed = serde_yaml::from_value(spec).map_err(anyhow::Error::from);
+                if let Err(e) = typed.and_then(|spec| model::requests(&spec)) {
+                    problems.push(format!("{e:#}"));
+                }
+            }
             if problems.is_empty() {
                 println!("spec follows the project rules");
                 Ok(())

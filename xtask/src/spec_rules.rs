@@ -10,7 +10,9 @@
 //! - every example (media type `example`/`examples`, parameter examples) validates against its schema;
 //! - every vendor extension is one of the project's (see [`EXTENSIONS`]), in the place it belongs,
 //!   with a value of the right kind; `x-tallyfy-idempotent` only where it changes what the method
-//!   implies; every path parameter has an `x-tallyfy-segment` kind.
+//!   implies; every path parameter has an `x-tallyfy-segment` kind. What an extension's value
+//!   names (a parameter, a schema) is checked where it is used, by the request model that
+//!   `lint-spec` also builds (`xtask/src/requests.rs`).
 
 use crate::example_check::{resolve, validate};
 use serde_json::Value;
@@ -45,6 +47,7 @@ pub fn check(spec: &serde_yaml::Value) -> Vec<String> {
 enum Place {
     Operation,
     PathParameter,
+    QueryParameter,
     Schema,
 }
 
@@ -54,13 +57,21 @@ const EXTENSIONS: &[(&str, Place)] = &[
     ("x-tallyfy-timestamp", Place::Schema),
     ("x-tallyfy-idempotent", Place::Operation),
     ("x-tallyfy-segment", Place::PathParameter),
+    ("x-tallyfy-pagination", Place::Operation),
+    ("x-tallyfy-name", Place::QueryParameter),
+    ("x-tallyfy-implies", Place::QueryParameter),
+    ("x-tallyfy-comma-list", Place::QueryParameter),
 ];
 
 /// What `node`, at this JSON pointer (split into keys), is.
 fn place_of(at: &[String], node: &serde_json::Map<String, Value>) -> Option<Place> {
     let keys: Vec<&str> = at.iter().map(String::as_str).collect();
-    if node.contains_key("name") && node.get("in").and_then(Value::as_str) == Some("path") {
-        return Some(Place::PathParameter);
+    if node.contains_key("name") {
+        match node.get("in").and_then(Value::as_str) {
+            Some("path") => return Some(Place::PathParameter),
+            Some("query") => return Some(Place::QueryParameter),
+            _ => {}
+        }
     }
     match keys.as_slice() {
         ["paths", _, method] if METHODS.contains(method) => Some(Place::Operation),
@@ -88,6 +99,7 @@ fn check_extensions(node: &Value, at: &mut Vec<String>, problems: &mut Vec<Strin
                         match wanted {
                             Place::Operation => "an operation",
                             Place::PathParameter => "a path parameter",
+                            Place::QueryParameter => "a query parameter",
                             Place::Schema => "a schema",
                         }
                     ));
@@ -111,10 +123,27 @@ fn check_extensions(node: &Value, at: &mut Vec<String>, problems: &mut Vec<Strin
                         }
                     }
                     ("x-tallyfy-segment", Value::String(kind))
-                        if crate::requests::Segment::parse(kind).is_some() => {}
+                        if crate::model::Segment::parse(kind).is_some() => {}
                     ("x-tallyfy-segment", other) => problems.push(format!(
                         "{shown}: must be one of {:?}, not {other}",
-                        crate::requests::Segment::NAMES
+                        crate::model::Segment::NAMES
+                    )),
+                    ("x-tallyfy-name" | "x-tallyfy-implies", Value::String(name))
+                        if is_snake_case(name) => {}
+                    ("x-tallyfy-name" | "x-tallyfy-implies", other) => problems.push(format!(
+                        "{shown}: must be a snake_case name, not {other}"
+                    )),
+                    ("x-tallyfy-comma-list", Value::String(_)) => {}
+                    ("x-tallyfy-comma-list", other) => problems.push(format!(
+                        "{shown}: must name a component schema, not {other}"
+                    )),
+                    ("x-tallyfy-pagination", Value::Object(fields))
+                        if fields.iter().all(|(k, v)| {
+                            ["page", "per-page", "all"].contains(&k.as_str()) && v.is_string()
+                        }) && fields.contains_key("page")
+                            && fields.contains_key("per-page") => {}
+                    ("x-tallyfy-pagination", other) => problems.push(format!(
+                        "{shown}: must be {{page: <name>, per-page: <name>, all: <name> (optional)}}, not {other}"
                     )),
                     (_, other) => problems.push(format!("{shown}: must be a boolean, not {other}")),
                 }
@@ -269,7 +298,7 @@ fn check_segment_kinds(root: &Value, problems: &mut Vec<String>) {
                 let name = p.get("name").and_then(Value::as_str).unwrap_or("?");
                 problems.push(format!(
                     "{path}: path parameter {name} has no x-tallyfy-segment (one of {:?})",
-                    crate::requests::Segment::NAMES
+                    crate::model::Segment::NAMES
                 ));
             }
         }
@@ -517,6 +546,23 @@ mod tests {
                     "yes".into();
             }),
             "must be true",
+        );
+        expect(
+            spec_with(|s| {
+                s["components"]["parameters"]["GuestQuery"]["x-tallyfy-name"] = "Query".into();
+            }),
+            "must be a snake_case name",
+        );
+        expect(
+            set_on_create("x-tallyfy-name", "guest".into()),
+            "belongs on a query parameter",
+        );
+        expect(
+            spec_with(|s| {
+                s["paths"]["/organizations/{org_id}/guests"]["get"]["x-tallyfy-pagination"]["size"] =
+                    "per_page".into();
+            }),
+            "must be {page: <name>, per-page: <name>",
         );
     }
 }

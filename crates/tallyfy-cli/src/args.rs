@@ -51,45 +51,8 @@ pub enum Command {
     Members(MemberCommand),
 }
 
-/// Options shared by the two list commands.
-#[derive(Debug, Args)]
-pub struct ListArgs {
-    /// Only items matching this text.
-    #[arg(long)]
-    pub query: Option<String>,
-    /// Sort field; a leading `-` sorts descending (e.g. -created_at).
-    #[arg(long, allow_hyphen_values = true)]
-    pub sort: Option<String>,
-    /// Items per page.
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    pub per_page: Option<u64>,
-    /// Fetch only this page (without it, every page is walked).
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    pub page: Option<u64>,
-    /// Pages fetched at once after the first.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=32))]
-    pub concurrency: u64,
-    /// Stop after this many items.
-    #[arg(long)]
-    pub limit: Option<u64>,
-}
-
 #[derive(Debug, Subcommand)]
 pub enum GuestCommand {
-    /// List guests (every page unless --page is given).
-    List {
-        #[command(flatten)]
-        list: ListArgs,
-        /// Include each guest's task statistics.
-        #[arg(long)]
-        with_stats: bool,
-    },
-    /// Show one guest.
-    Get {
-        email: String,
-        #[arg(long)]
-        with_stats: bool,
-    },
     /// Add a guest.
     Create(Box<CreateGuestArgs>),
     /// Replace the members associated with a guest.
@@ -100,7 +63,7 @@ pub enum GuestCommand {
         #[arg(long, required = true, value_delimiter = ',', num_args = 0..)]
         associated_members: Vec<String>,
     },
-    /// remove, disable, enable, purge: generated from the spec.
+    /// list, get, remove, disable, enable, purge: generated from the spec.
     #[command(flatten)]
     Generated(GuestsOperations),
 }
@@ -142,20 +105,6 @@ pub struct CreateGuestArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum MemberCommand {
-    /// List members (every page unless --page is given).
-    List {
-        #[command(flatten)]
-        list: ListArgs,
-        /// Related data to include: groups,stats,organizations,...
-        #[arg(long, value_delimiter = ',')]
-        with: Vec<String>,
-    },
-    /// Show one member.
-    Get {
-        id: i64,
-        #[arg(long, value_delimiter = ',')]
-        with: Vec<String>,
-    },
     /// Invite someone to become a member.
     Invite {
         #[arg(long)]
@@ -174,13 +123,7 @@ pub enum MemberCommand {
     Update(Box<UpdateMemberArgs>),
     /// Change a member's role (admin, standard or light).
     SetRole { id: i64, role: String },
-    /// Remove a member, optionally handing their tasks to another.
-    Remove {
-        id: i64,
-        #[arg(long)]
-        reassign_to: Option<i64>,
-    },
-    /// disable, enable, purge: generated from the spec.
+    /// list, get, remove, disable, enable, purge: generated from the spec.
     #[command(flatten)]
     Generated(MembersOperations),
 }

@@ -1,74 +1,11 @@
 //! Runs one parsed command against the API (or the in-process fake) and writes its result.
 
-use crate::args::{Cli, Command, GuestCommand, ListArgs, MemberCommand};
+use crate::args::{Cli, Command, GuestCommand, MemberCommand};
 use crate::exit;
 use crate::out::{Failure, Out};
-use crate::output::{ListWriter, Row};
-use futures::{Stream, StreamExt};
-use indicatif::{ProgressBar, ProgressStyle};
-use std::io::IsTerminal;
-use tallyfy::guests::ListGuests;
-use tallyfy::members::ListMembers;
 use tallyfy::{
-    Client, DateFormat, Error, GuestUpdate, Invite, List, ListParams, MemberInclude, MemberUpdate,
-    NewGuest, Page, Role, SyncSource, Timeouts,
+    Client, DateFormat, GuestUpdate, Invite, MemberUpdate, NewGuest, Role, SyncSource, Timeouts,
 };
-
-impl Out {
-    /// Writes a stream of pages, item by item, with a progress bar on a terminal stderr.
-    async fn pages<T: Row>(
-        &self,
-        pages: impl Stream<Item = Result<Page<T>, Error>>,
-        limit: Option<u64>,
-    ) -> Result<(), Failure> {
-        let mut pages = std::pin::pin!(pages);
-        let mut writer = ListWriter::new(std::io::stdout().lock(), self.format, self.width);
-        let mut progress: Option<ProgressBar> = None;
-        let mut written = 0u64;
-        'pages: while let Some(page) = pages.next().await {
-            let page = match page {
-                Ok(page) => page,
-                Err(e) => {
-                    writer.finish()?;
-                    return Err(e.into());
-                }
-            };
-            if progress.is_none() && std::io::stderr().is_terminal() {
-                let info = page.info.as_ref();
-                if info.and_then(|i| i.total_pages).unwrap_or(1) > 1 {
-                    let total = info.and_then(|i| i.total).unwrap_or(0);
-                    let total = limit.map_or(total, |l| l.min(total));
-                    let bar = ProgressBar::new(total);
-                    if let Ok(style) =
-                        ProgressStyle::with_template("{bar:40} {pos}/{len} {per_sec}")
-                    {
-                        bar.set_style(style);
-                    }
-                    progress = Some(bar);
-                }
-            }
-            for item in &page.items {
-                if limit.is_some_and(|l| written >= l) {
-                    break 'pages;
-                }
-                writer.item(item)?;
-                written += 1;
-            }
-            writer.flush_batch()?;
-            if let Some(bar) = &progress {
-                bar.set_position(written);
-            }
-            if limit.is_some_and(|l| written >= l) {
-                break;
-            }
-        }
-        if let Some(bar) = progress {
-            bar.finish_and_clear();
-        }
-        writer.finish()?;
-        Ok(())
-    }
-}
 
 /// Keeps the in-process fake alive for as long as the command runs.
 type FakeGuard = Option<tallyfy_fake::FakeTallyfy>;
@@ -135,70 +72,6 @@ where
         .map_err(|e| Failure::usage(format!("invalid {field} {value:?}: {e}")))
 }
 
-fn includes(with: &[String]) -> Result<Vec<MemberInclude>, Failure> {
-    with.iter()
-        .filter(|w| !w.is_empty())
-        .map(|w| parse("--with", w))
-        .collect()
-}
-
-/// The options both list commands offer. They are each operation's own query parameters, so each
-/// list type says here which of its setters an option maps to.
-trait SharedOptions: Sized {
-    fn query(self, text: String) -> Self;
-    fn sort(self, field: String) -> Self;
-    fn per_page(self, n: u64) -> Self;
-}
-
-impl SharedOptions for ListGuests {
-    fn query(self, text: String) -> Self {
-        ListGuests::query(self, text)
-    }
-    fn sort(self, field: String) -> Self {
-        ListGuests::sort(self, field)
-    }
-    fn per_page(self, n: u64) -> Self {
-        ListGuests::per_page(self, n)
-    }
-}
-
-impl SharedOptions for ListMembers {
-    fn query(self, text: String) -> Self {
-        ListMembers::query(self, text)
-    }
-    fn sort(self, field: String) -> Self {
-        ListMembers::sort(self, field)
-    }
-    fn per_page(self, n: u64) -> Self {
-        ListMembers::per_page(self, n)
-    }
-}
-
-/// Applies the shared list options to any list, then writes one page (`--page`) or walks them all.
-async fn list_walk<P>(out: &Out, req: List<P>, args: &ListArgs) -> Result<(), Failure>
-where
-    P: ListParams<Item: Row>,
-    List<P>: SharedOptions,
-{
-    let mut req = req.concurrency(args.concurrency as usize);
-    if let Some(q) = &args.query {
-        req = req.query(q.clone());
-    }
-    if let Some(s) = &args.sort {
-        req = req.sort(s.clone());
-    }
-    if let Some(n) = args.per_page {
-        req = req.per_page(n);
-    }
-    match args.page {
-        Some(n) => {
-            out.pages(futures::stream::once(req.page(n)), args.limit)
-                .await
-        }
-        None => out.pages(req.pages(), args.limit).await,
-    }
-}
-
 /// Runs the command.
 pub async fn run(cli: Cli) -> Result<(), Failure> {
     let out = Out::new(cli.output);
@@ -212,18 +85,6 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
 async fn guests(client: &Client, out: &Out, cmd: GuestCommand) -> Result<(), Failure> {
     let guests = client.guests();
     match cmd {
-        GuestCommand::List { list, with_stats } => {
-            let req = guests.list();
-            let req = if with_stats { req.with_stats() } else { req };
-            list_walk(out, req, &list).await
-        }
-        GuestCommand::Get { email, with_stats } => {
-            let mut req = guests.get(email);
-            if with_stats {
-                req = req.with_stats();
-            }
-            out.one(&req.send().await?)
-        }
         GuestCommand::Create(a) => {
             let mut g = NewGuest::new(a.email);
             macro_rules! set {
@@ -272,12 +133,6 @@ async fn guests(client: &Client, out: &Out, cmd: GuestCommand) -> Result<(), Fai
 async fn members(client: &Client, out: &Out, cmd: MemberCommand) -> Result<(), Failure> {
     let members = client.members();
     match cmd {
-        MemberCommand::List { list, with } => {
-            list_walk(out, members.list().with(&includes(&with)?), &list).await
-        }
-        MemberCommand::Get { id, with } => {
-            out.one(&members.get(id).with(&includes(&with)?).send().await?)
-        }
         MemberCommand::Invite {
             email,
             first_name,
@@ -315,13 +170,6 @@ async fn members(client: &Client, out: &Out, cmd: MemberCommand) -> Result<(), F
         }
         MemberCommand::SetRole { id, role } => {
             out.one(&members.set_role(id, parse::<Role>("ROLE", &role)?).await?)
-        }
-        MemberCommand::Remove { id, reassign_to } => {
-            let mut req = members.remove(id);
-            if let Some(to) = reassign_to {
-                req = req.reassign_to(to);
-            }
-            out.one(&req.send().await?)
         }
         MemberCommand::Generated(operation) => operation.run(client, out).await,
     }

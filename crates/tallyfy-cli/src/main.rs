@@ -1,9 +1,9 @@
 //! The `tallyfy` command: Tallyfy guests and members from the shell, on top of the `tallyfy` crate.
 //!
 //! Map, from the bottom up: [`exit`] (exit codes), [`output`] (json, ndjson and table writers),
-//! [`rows`] (table columns), [`out`] (where a result goes, how a command fails), [`generated`]
-//! (the commands generated from the spec: `cargo xtask codegen`), [`args`] (the command line),
-//! [`commands`] (running the hand-written commands).
+//! [`rows`] (table columns), [`out`] (where a result goes, how a command fails), [`walk`] (reading
+//! a list to the output), [`generated`] (the commands generated from the spec: `cargo xtask
+//! codegen`), [`args`] (the command line), [`commands`] (running the hand-written commands).
 
 mod args;
 mod commands;
@@ -14,6 +14,7 @@ mod generated;
 mod out;
 mod output;
 mod rows;
+mod walk;
 
 use clap::Parser;
 use std::io::IsTerminal;

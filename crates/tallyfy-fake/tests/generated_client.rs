@@ -205,7 +205,7 @@ async fn member_operations_decode_into_the_generated_types() {
     assert!(fake.member(id).is_none());
 
     let removed = c
-        .remove_member(&org, 1002, Some(1001), Some(true))
+        .remove_member(&org, 1002, std::num::NonZeroU64::new(1001), Some(true))
         .await
         .unwrap()
         .into_inner()

@@ -112,88 +112,6 @@ impl FromStr for DateFormat {
     }
 }
 
-/// Related data a member list or lookup can include (`with=`).
-///
-/// ```
-/// # async fn run(client: tallyfy::Client) -> tallyfy::Result<()> {
-/// use tallyfy::MemberInclude;
-/// let member = client.members().get(42).with(&[MemberInclude::Groups, MemberInclude::Stats]).await?;
-/// # Ok(()) }
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum MemberInclude {
-    /// `groups`.
-    Groups,
-    /// `stats`.
-    Stats,
-    /// `organizations`.
-    Organizations,
-    /// `preferences`.
-    Preferences,
-    /// `assets`.
-    Assets,
-    /// `member_watchers`.
-    MemberWatchers,
-    /// `guest_watchers`.
-    GuestWatchers,
-    /// `auth_methods`.
-    AuthMethods,
-    /// `country`.
-    Country,
-}
-
-impl MemberInclude {
-    /// Every include, in the order the docs list them.
-    const ALL: [Self; 9] = [
-        Self::Groups,
-        Self::Stats,
-        Self::Organizations,
-        Self::Preferences,
-        Self::Assets,
-        Self::MemberWatchers,
-        Self::GuestWatchers,
-        Self::AuthMethods,
-        Self::Country,
-    ];
-
-    /// The name the API uses.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Groups => "groups",
-            Self::Stats => "stats",
-            Self::Organizations => "organizations",
-            Self::Preferences => "preferences",
-            Self::Assets => "assets",
-            Self::MemberWatchers => "member_watchers",
-            Self::GuestWatchers => "guest_watchers",
-            Self::AuthMethods => "auth_methods",
-            Self::Country => "country",
-        }
-    }
-
-    /// The comma-separated list, without repeats, or `None` when empty.
-    pub(crate) fn join(includes: &[Self]) -> Option<String> {
-        let mut seen: Vec<&str> = Vec::new();
-        for i in includes {
-            if !seen.contains(&i.as_str()) {
-                seen.push(i.as_str());
-            }
-        }
-        (!seen.is_empty()).then(|| seen.join(","))
-    }
-}
-
-impl FromStr for MemberInclude {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self, Error> {
-        Self::ALL
-            .into_iter()
-            .find(|i| i.as_str().eq_ignore_ascii_case(s))
-            .ok_or_else(|| Error::invalid_input("with", format!("`{s}` is not a known include")))
-    }
-}
-
 /// A guest to create with [`Guests::create`](crate::guests::Guests::create).
 ///
 /// Only the email is required. Limits: names, company, opportunity and status at most 200 characters,
@@ -729,19 +647,5 @@ mod tests {
             field_of("x".parse::<DateFormat>().unwrap_err()),
             "date_format"
         );
-        assert_eq!(
-            "member_watchers".parse::<MemberInclude>().unwrap(),
-            MemberInclude::MemberWatchers
-        );
-        assert_eq!(
-            MemberInclude::join(&[
-                MemberInclude::Groups,
-                MemberInclude::Stats,
-                MemberInclude::Groups
-            ])
-            .as_deref(),
-            Some("groups,stats")
-        );
-        assert_eq!(MemberInclude::join(&[]), None);
     }
 }

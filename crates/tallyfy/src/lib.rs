@@ -209,14 +209,16 @@
 //! - [`client`]: the [`Client`] handle; [`config`]: [`ClientBuilder`], `from_env`.
 //! - `transport` (private): the retry loop, timeouts and spans; it reads each operation's facts
 //!   from `src/generated/operations.rs`.
-//! - [`list`]: [`List`], the one builder of every list operation, and [`ListParams`].
-//! - [`guests`], [`members`]: the resource handles (`client.guests()`), the list parameters and the
-//!   operations still written by hand.
-//! - [`requests`]: generated from the spec: the other operations' methods and request types.
+//! - [`list`]: [`List`], the one builder of every list operation, and [`ListParams`]; `query`
+//!   (private): the query values the generated builders check or join.
+//! - [`requests`]: generated from the spec: the resource handles (`client.guests()`) and, for every
+//!   operation without a body, its method and request type (or, for a list, its [`List`] params).
+//! - [`guests`], [`members`]: the [`Guest`] and [`Member`] types and the operations with a body,
+//!   still written by hand until bodies are generated.
 //!
 //! Generated (by `cargo xtask codegen`, never edited): `src/generated/operations.rs` and
-//! `src/generated/requests.rs`. An operation added to the spec that has no query parameters and no
-//! body needs no hand-written line here.
+//! `src/generated/requests.rs`. An operation added to the spec without a body needs no hand-written
+//! line here.
 
 #![warn(missing_docs)]
 
@@ -230,6 +232,7 @@ pub mod list;
 pub mod members;
 pub mod pagination;
 pub mod path;
+mod query;
 /// One request type per operation that the generator describes completely, with the method on
 /// its resource handle that returns it (`cargo xtask codegen` writes this module from the spec).
 #[path = "generated/requests.rs"]
@@ -243,15 +246,15 @@ pub use budget::RetryBudget;
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, Timeouts};
 pub use error::{ConfigError, Error, FieldErrors, Result, TimeoutKind};
-pub use guests::{Guest, Guests};
-pub use inputs::{
-    DateFormat, GuestUpdate, Invite, MemberInclude, MemberUpdate, NewGuest, Role, SyncSource,
-};
+pub use guests::Guest;
+pub use inputs::{DateFormat, GuestUpdate, Invite, MemberUpdate, NewGuest, Role, SyncSource};
 pub use list::{List, ListParams};
-pub use members::{Member, Members};
+pub use members::Member;
 pub use pagination::{HARD_PAGE_CAP, Page, PageInfo, Pages, Paginator};
 pub use path::GuestKey;
+pub use requests::handles::*;
 pub use retry::RetryConfig;
+pub use tallyfy_client::types::MemberInclude;
 
 /// The reqwest version this crate uses, so a caller's `reqwest::ClientBuilder` always fits.
 pub use tallyfy_client::reqwest;

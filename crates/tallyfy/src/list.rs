@@ -5,11 +5,11 @@
 //! [`pages`](List::pages), [`page`](List::page), [`collect_all`](List::collect_all)), how it is walked
 //! ([`concurrency`](List::concurrency), [`max_pages`](List::max_pages)) and the checks that refuse a
 //! bad option with [`Error::InvalidInput`] before any request. What differs between operations, their
-//! query parameters, lives in a params struct per operation ([`GuestListParams`], [`MemberListParams`])
+//! query parameters, lives in a params struct per operation ([`ListGuestsParams`], [`ListMembersParams`])
 //! with one setter per parameter in an `impl List<ThatParams>` block next to it.
 //!
-//! [`GuestListParams`]: crate::guests::GuestListParams
-//! [`MemberListParams`]: crate::members::MemberListParams
+//! [`ListGuestsParams`]: crate::requests::ListGuestsParams
+//! [`ListMembersParams`]: crate::requests::ListMembersParams
 
 use std::future::Future;
 use std::sync::Arc;
@@ -29,8 +29,8 @@ pub(crate) use sealed::Sealed;
 
 /// The query parameters of one list operation, and how to fetch one page with them.
 ///
-/// Implemented by the SDK for each list operation ([`GuestListParams`](crate::guests::GuestListParams),
-/// [`MemberListParams`](crate::members::MemberListParams)) and sealed: a page can only be fetched through
+/// Implemented by the SDK for each list operation ([`ListGuestsParams`](crate::requests::ListGuestsParams),
+/// [`ListMembersParams`](crate::requests::ListMembersParams)) and sealed: a page can only be fetched through
 /// the client's private transport (retries, timeouts, spans), so an implementation outside the crate
 /// could not do its one job, and sealing lets the SDK add to the trait without breaking anyone.
 ///
@@ -70,8 +70,8 @@ pub trait ListParams: Sealed + Clone + std::fmt::Debug + Send + Sync + 'static {
 
 /// A list request, from `list()` on [`Guests`](crate::Guests) or [`Members`](crate::Members).
 ///
-/// Set the operation's own options (see [`ListGuests`](crate::guests::ListGuests) and
-/// [`ListMembers`](crate::members::ListMembers)) and how to walk it, then choose how to read:
+/// Set the operation's own options (see [`ListGuests`](crate::requests::ListGuests) and
+/// [`ListMembers`](crate::requests::ListMembers)) and how to walk it, then choose how to read:
 /// [`items`](Self::items) (every item), [`pages`](Self::pages) (page by page), [`page`](Self::page)
 /// (one page) or [`collect_all`](Self::collect_all). The builder is not consumed by reading, and
 /// clones are cheap: the options sit behind an `Arc`.

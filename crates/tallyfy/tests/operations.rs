@@ -257,7 +257,7 @@ async fn invalid_inputs_send_nothing() {
             .update(1, MemberUpdate::new("A", "x".repeat(33), "UTC"))
             .await
             .unwrap_err(),
-        client.members().remove(5).reassign_to(5).await.unwrap_err(),
+        client.members().remove(5).reassign_to(0).await.unwrap_err(),
         client
             .guests()
             .list()

@@ -1,0 +1,197 @@
+//! The CLI's commands: `crates/tallyfy-cli/src/generated/commands.rs`.
+//!
+//! One clap subcommand enum per tag (`<Tag>Operations`, flattened into the tag's command in
+//! `args.rs`) with one variant per operation of the request model ([`crate::model`]):
+//! - the variant is the verb in kebab case (`set_role` → `set-role`);
+//! - its positional arguments are the path parameters (the organization comes from the options);
+//! - its flags are the query parameters' setters with `_` turned into `-` (`--reassign-to`,
+//!   `--with-stats`); a comma list takes `--with a,b`;
+//! - a list also takes the walk's flags (`--page`, `--concurrency`, `--limit`, from `walk.rs`);
+//! - `run` calls the SDK method and writes the result: one item, a walk of pages, or, for an
+//!   operation without a body, its summary as done.
+
+use crate::model::{Query, QueryKind, Request, Returns, Segment, pascal};
+use anyhow::Result;
+use std::fmt::Write as _;
+
+/// Where the commands go.
+pub const GENERATED: &str = "crates/tallyfy-cli/src/generated/commands.rs";
+
+/// The first sentence of a description, for a flag's one-line help.
+fn first_sentence(text: &str) -> String {
+    let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    match flat.find(". ") {
+        Some(end) => flat[..=end].to_string(),
+        None => flat,
+    }
+}
+
+/// A flag's declaration, with its help.
+fn flag(q: &Query) -> String {
+    let help = match &q.kind {
+        QueryKind::Only { value, .. } => {
+            format!("Sends `{}={value}`. {}", q.wire, first_sentence(&q.doc))
+        }
+        _ => first_sentence(&q.doc),
+    };
+    let (attr, name, ty) = match &q.kind {
+        QueryKind::Flag => (
+            "#[arg(long)]".to_string(),
+            q.name.clone(),
+            "bool".to_string(),
+        ),
+        QueryKind::Only { value, .. } => (
+            "#[arg(long)]".to_string(),
+            format!("{}_{value}", q.name),
+            "bool".to_string(),
+        ),
+        QueryKind::Choice { ty } => (
+            "#[arg(long)]".to_string(),
+            q.name.clone(),
+            format!("Option<tallyfy::types::{ty}>"),
+        ),
+        QueryKind::Text => (
+            "#[arg(long, allow_hyphen_values = true)]".to_string(),
+            q.name.clone(),
+            "Option<String>".to_string(),
+        ),
+        QueryKind::CommaList { item, .. } => (
+            "#[arg(long, value_delimiter = ',')]".to_string(),
+            q.name.clone(),
+            format!("Vec<tallyfy::types::{item}>"),
+        ),
+        QueryKind::Integer { minimum } => (
+            match minimum {
+                Some(m) => {
+                    format!("#[arg(long, value_parser = clap::value_parser!(i64).range({m}..))]")
+                }
+                None => "#[arg(long, allow_hyphen_values = true)]".to_string(),
+            },
+            q.name.clone(),
+            "Option<i64>".to_string(),
+        ),
+        QueryKind::PageSize => (
+            "#[arg(long, value_parser = clap::value_parser!(u64).range(1..))]".to_string(),
+            q.name.clone(),
+            "Option<u64>".to_string(),
+        ),
+        QueryKind::PageNumber => unreachable!("the page number is a walk flag"),
+    };
+    format!("        /// {help}\n        {attr}\n        {name}: {ty},\n")
+}
+
+/// The variable a flag is bound to.
+fn bound(q: &Query) -> String {
+    match &q.kind {
+        QueryKind::Only { value, .. } => format!("{}_{value}", q.name),
+        _ => q.name.clone(),
+    }
+}
+
+/// The statement that hands a flag to the SDK request `req`.
+fn apply(q: &Query) -> String {
+    let n = &q.name;
+    match &q.kind {
+        QueryKind::Flag => format!("                if {n} {{ req = req.{n}(); }}\n"),
+        QueryKind::Only { value, .. } => {
+            format!("                if {n}_{value} {{ req = req.{n}_{value}(); }}\n")
+        }
+        QueryKind::CommaList { .. } => {
+            format!("                if !{n}.is_empty() {{ req = req.{n}(&{n}); }}\n")
+        }
+        _ => format!("                if let Some(v) = {n} {{ req = req.{n}(v); }}\n"),
+    }
+}
+
+/// The CLI's source text. `header` is the `@generated` line naming the command and the spec.
+pub fn generate(requests: &[Request], header: &str) -> Result<String> {
+    let mut code = format!(
+        "{header}\
+         // Do not edit: change the spec or xtask/src/commands.rs and regenerate.\n\n\
+         //! One `tallyfy <tag> <verb>` command per operation that the SDK's request builders are\n\
+         //! generated for (see `xtask/src/commands.rs` for the rules).\n\n\
+         use crate::out::{{Failure, Out}};\n\
+         use tallyfy::Client;\n"
+    );
+    let mut tags: Vec<&str> = requests.iter().map(|r| r.tag.as_str()).collect();
+    tags.dedup();
+    for tag in tags {
+        let ops: Vec<&Request> = requests.iter().filter(|r| r.tag == tag).collect();
+        let name = format!("{}Operations", pascal(tag));
+        write!(
+            code,
+            "\n/// The generated `tallyfy {tag}` commands.\n\
+             #[derive(Debug, clap::Subcommand)]\n\
+             pub enum {name} {{\n"
+        )?;
+        for r in &ops {
+            let mut fields: String = r
+                .args()
+                .map(|(n, k)| {
+                    let ty = if *k == Segment::Id { "i64" } else { "String" };
+                    format!("        {n}: {ty},\n")
+                })
+                .collect();
+            if r.pagination.is_some() {
+                fields.push_str(
+                    "        #[command(flatten)]\n        walk: crate::walk::WalkArgs,\n",
+                );
+            }
+            fields.extend(r.setters().map(flag));
+            write!(
+                code,
+                "    /// {summary}.\n    {variant} {{\n{fields}    }},\n",
+                summary = r.summary(),
+                variant = pascal(&r.verb),
+            )?;
+        }
+        write!(
+            code,
+            "}}\n\n\
+             impl {name} {{\n    \
+                 /// Sends the request and writes the result.\n    \
+                 pub async fn run(self, client: &Client, out: &Out) -> Result<(), Failure> {{\n        \
+                     match self {{\n"
+        )?;
+        for r in &ops {
+            let mut bind: Vec<String> = r.args().map(|(n, _)| n.clone()).collect();
+            if r.pagination.is_some() {
+                bind.push("walk".into());
+            }
+            bind.extend(r.setters().map(bound));
+            let call_args: Vec<String> = r
+                .args()
+                .map(|(n, k)| match k {
+                    Segment::Email | Segment::Id => n.clone(),
+                    // A number is an id; anything else is an email.
+                    Segment::EmailOrId => format!(
+                        "{n}.parse::<i64>().map(tallyfy::GuestKey::from).unwrap_or_else(|_| {n}.into())"
+                    ),
+                    Segment::Org => unreachable!(),
+                })
+                .collect();
+            let applied: String = r.setters().map(apply).collect();
+            let finish = if r.pagination.is_some() {
+                "crate::walk::list(out, req, &walk).await".to_string()
+            } else {
+                match r.returns {
+                    Returns::Nothing => {
+                        format!("req.await?;\n                out.done({:?})", r.summary())
+                    }
+                    _ => "out.one(&req.await?)".to_string(),
+                }
+            };
+            let binding = if applied.is_empty() { "let" } else { "let mut" };
+            writeln!(
+                code,
+                "            Self::{variant} {{ {bind} }} => {{\n                {binding} req = client.{tag}().{verb}({args});\n{applied}                {finish}\n            }}",
+                variant = pascal(&r.verb),
+                bind = bind.join(", "),
+                verb = r.verb,
+                args = call_args.join(", "),
+            )?;
+        }
+        code.push_str("        }\n    }\n}\n");
+    }
+    Ok(code)
+}

@@ -1,0 +1,615 @@
+//! The request model: what the SDK's and the CLI's generators need to know about each operation,
+//! read from the spec alone, with every spec fact they depend on checked here once.
+//!
+//! The rules (the README's "Change the spec" section gives them to maintainers):
+//! - an operation's tag names its resource handle (`guests` → `client.guests()`, type `Guests`);
+//! - its verb is the operationId without the tag's singular (the tag without its final `s`) as a
+//!   word: `remove_guest` → `remove`, `set_member_role` → `set_role`;
+//! - each path parameter is an argument, checked by the rules of its `x-tallyfy-segment` kind:
+//!   `org` is the client's organization (never an argument), `email` a guest email, `id` a positive
+//!   number, `email-or-id` either;
+//! - each query parameter is an optional setter named by `x-tallyfy-name` or else the parameter's
+//!   own name; its kind follows its schema (see [`QueryKind`]);
+//! - an operation with `x-tallyfy-pagination` is a list: its page-number parameter is driven by the
+//!   SDK's pagination engine, its page-size parameter is the `per_page` setter, and the optional
+//!   `all` parameter asks for everything in one response;
+//! - the result is the success response's `data` when its schema is an envelope (an object whose
+//!   only required property is `data`), the whole body otherwise, and `()` when it has none; a
+//!   list's items are its `data` array.
+
+use anyhow::{Context, Result, bail};
+use openapiv3::{
+    OpenAPI, Operation, Parameter, ParameterSchemaOrContent, ReferenceOr, Response, Schema,
+    SchemaKind, StatusCode, Type,
+};
+
+/// How a path parameter is checked and passed (its `x-tallyfy-segment`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Segment {
+    Org,
+    Email,
+    Id,
+    EmailOrId,
+}
+
+impl Segment {
+    /// The kinds `x-tallyfy-segment` may name, as the spec spells them.
+    pub const NAMES: &[&str] = &["org", "email", "id", "email-or-id"];
+
+    pub fn parse(name: &str) -> Option<Self> {
+        Some(match name {
+            "org" => Self::Org,
+            "email" => Self::Email,
+            "id" => Self::Id,
+            "email-or-id" => Self::EmailOrId,
+            _ => return None,
+        })
+    }
+}
+
+/// What kind of setter a query parameter gets, from its schema.
+#[derive(Clone, Debug, PartialEq)]
+pub enum QueryKind {
+    /// A boolean: a setter without argument that sends `true`.
+    Flag,
+    /// A string enum with one value: a setter without argument named `<name>_<value>` that sends it
+    /// (`with: [stats]` → `with_stats()`). `ty` is the generated client's enum, `variant` its one
+    /// variant.
+    Only {
+        ty: String,
+        variant: String,
+        value: String,
+    },
+    /// A string enum with several values: a setter taking the generated client's enum.
+    Choice { ty: String },
+    /// A string.
+    Text,
+    /// A string holding a comma-separated list of the values of the component enum `item`
+    /// (`x-tallyfy-comma-list`): a setter taking a slice of it. `ty` is the generated client's
+    /// checked string type.
+    CommaList { ty: String, item: String },
+    /// A 64-bit integer; with a `minimum`, checked before sending.
+    Integer { minimum: Option<i64> },
+    /// A list's page number, driven by the pagination engine (no setter).
+    PageNumber,
+    /// A list's page size: the `per_page` setter the pagination engine checks.
+    PageSize,
+}
+
+/// One query parameter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Query {
+    /// Its name on the wire; the generated client takes query arguments in this name's order.
+    pub wire: String,
+    /// The setter's, the field's and the CLI flag's name.
+    pub name: String,
+    pub doc: String,
+    pub kind: QueryKind,
+    /// The boolean parameter (by wire name) that is sent as `true` whenever this one is set
+    /// (`x-tallyfy-implies`); that boolean gets no setter of its own.
+    pub implies: Option<String>,
+    /// Set by another parameter's `x-tallyfy-implies` (by that parameter's field name).
+    pub implied_by: Option<String>,
+}
+
+/// What a generated method returns.
+#[derive(Debug, PartialEq)]
+pub enum Returns {
+    Nothing,
+    /// The envelope's `data`, of this schema.
+    Data(String),
+    Body(String),
+    /// A page of a list: its `data` array of this item schema, and its `meta`.
+    Page(String),
+}
+
+/// The pagination of a list operation (`x-tallyfy-pagination`), by query field name.
+#[derive(Debug, PartialEq)]
+pub struct Pagination {
+    pub per_page: String,
+    /// The boolean that asks for every item in one response.
+    pub all: Option<String>,
+}
+
+/// One operation, as the generators see it.
+pub struct Request {
+    pub id: String,
+    pub tag: String,
+    pub verb: String,
+    pub method: String,
+    pub path: String,
+    pub summary: String,
+    pub description: String,
+    /// In path order, the organization included.
+    pub segments: Vec<(String, Segment)>,
+    /// In the generated client's argument order.
+    pub query: Vec<Query>,
+    pub returns: Returns,
+    pub pagination: Option<Pagination>,
+}
+
+impl Request {
+    /// The path parameters that are arguments (all but the organization).
+    pub fn args(&self) -> impl Iterator<Item = &(String, Segment)> {
+        self.segments.iter().filter(|(_, k)| *k != Segment::Org)
+    }
+
+    /// The query parameters that have a setter.
+    pub fn setters(&self) -> impl Iterator<Item = &Query> {
+        self.query
+            .iter()
+            .filter(|q| q.implied_by.is_none() && q.kind != QueryKind::PageNumber)
+    }
+
+    pub fn summary(&self) -> &str {
+        self.summary.trim_end_matches('.')
+    }
+}
+
+/// A tag of the spec: one resource handle.
+pub struct Tag {
+    pub name: String,
+    pub description: String,
+}
+
+pub fn pascal(snake: &str) -> String {
+    snake
+        .split(['_', '-'])
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// The verb of an operation: its id without the tag's singular as one word.
+pub fn verb(id: &str, tag: &str) -> Result<String> {
+    let singular = tag.strip_suffix('s').unwrap_or(tag);
+    let words: Vec<&str> = id.split('_').collect();
+    let kept: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| *w != singular && *w != tag)
+        .collect();
+    if kept.len() == words.len() || kept.is_empty() {
+        bail!("{id}: the operationId must contain the word `{singular}` (or `{tag}`) and a verb");
+    }
+    Ok(kept.join("_"))
+}
+
+fn deref_param<'a>(spec: &'a OpenAPI, p: &'a ReferenceOr<Parameter>) -> Result<&'a Parameter> {
+    match p {
+        ReferenceOr::Item(p) => Ok(p),
+        ReferenceOr::Reference { reference } => {
+            let name = reference
+                .strip_prefix("#/components/parameters/")
+                .with_context(|| format!("{reference} is not a component parameter"))?;
+            match spec
+                .components
+                .as_ref()
+                .and_then(|c| c.parameters.get(name))
+            {
+                Some(ReferenceOr::Item(p)) => Ok(p),
+                _ => bail!("{reference} does not resolve to a parameter"),
+            }
+        }
+    }
+}
+
+fn schema_name(reference: &str) -> Result<&str> {
+    reference
+        .strip_prefix("#/components/schemas/")
+        .with_context(|| format!("{reference} is not a component schema"))
+}
+
+fn component<'a>(spec: &'a OpenAPI, name: &str) -> Option<&'a Schema> {
+    match spec.components.as_ref()?.schemas.get(name)? {
+        ReferenceOr::Item(s) => Some(s),
+        ReferenceOr::Reference { .. } => None,
+    }
+}
+
+fn returns(spec: &OpenAPI, id: &str, op: &Operation, list: bool) -> Result<Returns> {
+    let success: Vec<&ReferenceOr<Response>> = op
+        .responses
+        .responses
+        .iter()
+        .filter(|(status, _)| match status {
+            StatusCode::Code(code) => (200..300).contains(code),
+            StatusCode::Range(range) => *range == 2,
+        })
+        .map(|(_, r)| r)
+        .collect();
+    let Some(ReferenceOr::Item(response)) = success.first() else {
+        bail!("{id}: its success response must be written inline");
+    };
+    let Some(media) = response.content.get("application/json") else {
+        if list {
+            bail!("{id}: a list (x-tallyfy-pagination) must return a JSON body");
+        }
+        return Ok(Returns::Nothing);
+    };
+    let Some(ReferenceOr::Reference { reference }) = &media.schema else {
+        bail!("{id}: its success body must be a $ref to a component schema");
+    };
+    let name = schema_name(reference)?;
+    let schema = component(spec, name).with_context(|| format!("{id}: {name} not found"))?;
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+        if list {
+            bail!("{id}: a list's body must be an object with `data` and `meta`");
+        }
+        return Ok(Returns::Body(name.to_string()));
+    };
+    if list {
+        let item = match object.properties.get("data") {
+            Some(ReferenceOr::Item(data)) => match &data.schema_kind {
+                SchemaKind::Type(Type::Array(array)) => match &array.items {
+                    Some(ReferenceOr::Reference { reference }) => schema_name(reference)?,
+                    _ => bail!("{id}: {name}.data must be an array of a component schema"),
+                },
+                _ => bail!("{id}: {name}.data must be an array"),
+            },
+            _ => bail!("{id}: {name} must have an inline `data` array"),
+        };
+        if !object.properties.contains_key("meta") {
+            bail!("{id}: {name} must have `meta` (the pagination the walk follows)");
+        }
+        return Ok(Returns::Page(item.to_string()));
+    }
+    if object.required == ["data"]
+        && let Some(ReferenceOr::Reference { reference }) = object.properties.get("data")
+    {
+        return Ok(Returns::Data(schema_name(reference)?.to_string()));
+    }
+    Ok(Returns::Body(name.to_string()))
+}
+
+fn inline_schema<'a>(
+    id: &str,
+    name: &str,
+    format: &'a ParameterSchemaOrContent,
+) -> Result<&'a Schema> {
+    match format {
+        ParameterSchemaOrContent::Schema(ReferenceOr::Item(s)) => Ok(s),
+        _ => bail!("{id}: parameter {name} needs an inline schema"),
+    }
+}
+
+fn string_extension<'a>(
+    id: &str,
+    data: &'a openapiv3::ParameterData,
+    key: &str,
+) -> Result<Option<&'a str>> {
+    match data.extensions.get(key) {
+        None => Ok(None),
+        Some(serde_json::Value::String(s)) => Ok(Some(s)),
+        Some(other) => bail!("{id}: {}'s {key} must be a string, not {other}", data.name),
+    }
+}
+
+/// The values of a component string enum.
+fn enum_values(spec: &OpenAPI, name: &str) -> Option<Vec<String>> {
+    match &component(spec, name)?.schema_kind {
+        SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+            s.enumeration.iter().cloned().collect()
+        }
+        _ => None,
+    }
+}
+
+fn query_kind(spec: &OpenAPI, id: &str, data: &openapiv3::ParameterData) -> Result<QueryKind> {
+    let name = &data.name;
+    let schema = inline_schema(id, name, &data.format)?;
+    let ty = format!("{}{}", pascal(id), pascal(name));
+    let comma = string_extension(id, data, "x-tallyfy-comma-list")?;
+    Ok(match &schema.schema_kind {
+        SchemaKind::Type(Type::Boolean(_)) => QueryKind::Flag,
+        SchemaKind::Type(Type::String(s)) if let Some(item) = comma => {
+            let values = enum_values(spec, item).with_context(|| {
+                format!("{id}: {name}'s x-tallyfy-comma-list names {item}, which is not a component string enum")
+            })?;
+            let one = format!("({})", values.join("|"));
+            let wanted = format!("^{one}(,{one})*$");
+            if s.pattern.as_deref() != Some(wanted.as_str()) {
+                bail!(
+                    "{id}: {name} is a comma-separated list of {item}, so its pattern must be {wanted}"
+                );
+            }
+            QueryKind::CommaList {
+                ty,
+                item: item.to_string(),
+            }
+        }
+        SchemaKind::Type(Type::String(s)) if s.enumeration.len() == 1 => {
+            let value = s.enumeration[0].clone().context("a null enum value")?;
+            QueryKind::Only {
+                ty,
+                variant: pascal(&value),
+                value,
+            }
+        }
+        SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => QueryKind::Choice { ty },
+        SchemaKind::Type(Type::String(s))
+            if s.pattern.is_none() && s.format == Default::default() =>
+        {
+            QueryKind::Text
+        }
+        SchemaKind::Type(Type::Integer(i))
+            if i.format
+                == openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int64) =>
+        {
+            match i.minimum {
+                None | Some(1) => QueryKind::Integer { minimum: i.minimum },
+                Some(other) => {
+                    bail!("{id}: {name} has minimum {other}; only 1 or none is supported")
+                }
+            }
+        }
+        _ => bail!(
+            "{id}: query parameter {name} has a schema the generators have no rule for \
+             (boolean, string, string enum, int64; see xtask/src/model.rs)"
+        ),
+    })
+}
+
+/// Every operation, in the spec's order.
+pub fn requests(spec: &OpenAPI) -> Result<Vec<Request>> {
+    let mut out = Vec::new();
+    for (path, method, op) in spec.operations() {
+        let id = op.operation_id.clone().context("no operationId")?;
+        let item = match spec.paths.paths.get(path) {
+            Some(ReferenceOr::Item(item)) => item,
+            _ => bail!("{path}: inline the path item"),
+        };
+        let params = item
+            .parameters
+            .iter()
+            .chain(&op.parameters)
+            .map(|p| deref_param(spec, p))
+            .collect::<Result<Vec<_>>>()?;
+        let mut segments = Vec::new();
+        for name in path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+        {
+            let Some(Parameter::Path { parameter_data, .. }) = params
+                .iter()
+                .find(|p| matches!(p, Parameter::Path { parameter_data, .. } if parameter_data.name == name))
+            else {
+                bail!("{id}: path parameter {name} is not declared");
+            };
+            let kind = string_extension(&id, parameter_data, "x-tallyfy-segment")?
+                .and_then(Segment::parse)
+                .with_context(|| {
+                    format!("{id}: path parameter {name} needs an x-tallyfy-segment kind")
+                })?;
+            // The generated client's argument type follows the schema's type; the kinds assume it.
+            let is_integer = matches!(
+                inline_schema(&id, name, &parameter_data.format)?.schema_kind,
+                SchemaKind::Type(Type::Integer(_))
+            );
+            if is_integer != (kind == Segment::Id) {
+                bail!(
+                    "{id}: {name} is {kind:?}, so it must be an integer exactly when the kind is `id`"
+                );
+            }
+            segments.push((name.to_string(), kind));
+        }
+        let pagination = op.extensions.get("x-tallyfy-pagination");
+        let role = |key: &str| -> Option<&str> { pagination?.get(key)?.as_str() };
+        let mut query = Vec::new();
+        for p in &params {
+            let Parameter::Query { parameter_data, .. } = p else {
+                continue;
+            };
+            if parameter_data.required {
+                bail!(
+                    "{id}: required query parameter {} has no rule yet",
+                    parameter_data.name
+                );
+            }
+            let wire = parameter_data.name.clone();
+            let kind = if role("page") == Some(&wire) {
+                QueryKind::PageNumber
+            } else if role("per-page") == Some(&wire) {
+                QueryKind::PageSize
+            } else {
+                query_kind(spec, &id, parameter_data)?
+            };
+            query.push(Query {
+                name: string_extension(&id, parameter_data, "x-tallyfy-name")?
+                    .unwrap_or(&wire)
+                    .to_string(),
+                doc: parameter_data.description.clone().unwrap_or_default(),
+                implies: string_extension(&id, parameter_data, "x-tallyfy-implies")?
+                    .map(str::to_string),
+                implied_by: None,
+                kind,
+                wire,
+            });
+        }
+        for i in 0..query.len() {
+            let Some(target) = query[i].implies.clone() else {
+                continue;
+            };
+            let by = query[i].name.clone();
+            match query.iter_mut().find(|q| q.wire == target) {
+                Some(q) if q.kind == QueryKind::Flag => q.implied_by = Some(by),
+                _ => bail!(
+                    "{id}: {by}'s x-tallyfy-implies names {target}, which is not a boolean query parameter of the operation"
+                ),
+            }
+        }
+        query.sort_by(|a, b| a.wire.cmp(&b.wire));
+        let pagination = match pagination {
+            None => None,
+            Some(_) => {
+                let found = |key: &str, kind: QueryKind| -> Result<Option<String>> {
+                    match role(key) {
+                        None => Ok(None),
+                        Some(wire) => match query.iter().find(|q| q.wire == wire) {
+                            Some(q) if q.kind == kind => Ok(Some(q.name.clone())),
+                            _ => bail!(
+                                "{id}: x-tallyfy-pagination's {key} names {wire}, which is not a query parameter of the operation of that kind"
+                            ),
+                        },
+                    }
+                };
+                found("page", QueryKind::PageNumber)?.context("page")?;
+                Some(Pagination {
+                    per_page: found("per-page", QueryKind::PageSize)?.context("per-page")?,
+                    all: found("all", QueryKind::Flag)?,
+                })
+            }
+        };
+        let tag = match op.tags.as_slice() {
+            [tag] => tag.clone(),
+            other => bail!("{id}: needs exactly one tag, has {other:?}"),
+        };
+        if op.request_body.is_some() {
+            // Bodies are not generated yet: the SDK writes these operations by hand.
+            continue;
+        }
+        out.push(Request {
+            verb: verb(&id, &tag)?,
+            returns: returns(spec, &id, op, pagination.is_some())?,
+            method: method.to_ascii_uppercase(),
+            path: path.to_string(),
+            summary: op.summary.clone().unwrap_or_default(),
+            description: op.description.clone().unwrap_or_default(),
+            segments,
+            query,
+            pagination,
+            tag,
+            id,
+        });
+    }
+    Ok(out)
+}
+
+/// The spec's tags, in their declared order.
+pub fn tags(spec: &OpenAPI) -> Vec<Tag> {
+    spec.tags
+        .iter()
+        .map(|t| Tag {
+            name: t.name.clone(),
+            description: t.description.clone().unwrap_or_default(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec() -> OpenAPI {
+        serde_yaml::from_str(&crate::files::read_spec_text().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn verbs_come_from_the_operation_id() {
+        assert_eq!(verb("remove_guest", "guests").unwrap(), "remove");
+        assert_eq!(verb("set_member_role", "members").unwrap(), "set_role");
+        assert_eq!(verb("list_guests", "guests").unwrap(), "list");
+        assert!(verb("remove_person", "guests").is_err());
+        assert!(verb("guest", "guests").is_err());
+    }
+
+    #[test]
+    fn the_model_reads_segments_query_kinds_and_pagination_from_the_spec() {
+        let built = requests(&spec()).unwrap();
+        let get = |id: &str| built.iter().find(|r| r.id == id).unwrap();
+        let purge = get("purge_guest");
+        assert_eq!(
+            purge.segments,
+            [
+                ("org_id".to_string(), Segment::Org),
+                ("guest_id".to_string(), Segment::EmailOrId)
+            ]
+        );
+        assert_eq!(purge.returns, Returns::Nothing);
+        assert_eq!(get("remove_guest").returns, Returns::Data("Guest".into()));
+
+        let list = get("list_guests");
+        assert_eq!(list.returns, Returns::Page("Guest".into()));
+        assert_eq!(
+            list.pagination,
+            Some(Pagination {
+                per_page: "per_page".into(),
+                all: Some("without_pagination".into())
+            })
+        );
+        let names: Vec<&str> = list.setters().map(|q| q.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "per_page",
+                "query",
+                "sort",
+                "sort_by",
+                "with",
+                "without_pagination"
+            ]
+        );
+        let with = list.query.iter().find(|q| q.wire == "with").unwrap();
+        assert_eq!(
+            with.kind,
+            QueryKind::Only {
+                ty: "ListGuestsWith".into(),
+                variant: "Stats".into(),
+                value: "stats".into()
+            }
+        );
+
+        let member = get("get_member");
+        assert_eq!(
+            member.query[0].kind,
+            QueryKind::CommaList {
+                ty: "GetMemberWith".into(),
+                item: "MemberInclude".into()
+            }
+        );
+
+        let remove = get("remove_member");
+        let names: Vec<&str> = remove.setters().map(|q| q.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["reassign_to"],
+            "with_reassignment is implied by `to`"
+        );
+        assert_eq!(remove.query[1].implied_by.as_deref(), Some("reassign_to"));
+    }
+
+    #[test]
+    fn a_spec_the_rules_do_not_cover_is_refused_with_the_reason() {
+        let refused = |from: &str, to: &str, reason: &str| {
+            let text = crate::files::read_spec_text().unwrap();
+            assert!(text.contains(from), "{from}");
+            let spec: OpenAPI = serde_yaml::from_str(&text.replacen(from, to, 1)).unwrap();
+            let err = requests(&spec).err().expect("refused").to_string();
+            assert!(err.contains(reason), "{err}");
+        };
+        refused(
+            "x-tallyfy-implies: with_reassignment",
+            "x-tallyfy-implies: with_reassignmnet",
+            "not a boolean query parameter",
+        );
+        refused(
+            "x-tallyfy-comma-list: MemberInclude",
+            "x-tallyfy-comma-list: Member",
+            "not a component string enum",
+        );
+        refused(
+            "        per-page: per_page\n        all: without_pagination",
+            "        per-page: per_page\n        all: sort",
+            "x-tallyfy-pagination's all names sort",
+        );
+        refused(
+            "enum: [groups, stats, organizations",
+            "enum: [teams, groups, stats, organizations",
+            "so its pattern must be",
+        );
+    }
+}

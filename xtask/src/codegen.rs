@@ -150,6 +150,15 @@ fn settings() -> GenerationSettings {
             "MemberRole",
             "crate::MemberRole",
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
+        )
+        // The roles a request may send (`MemberInvite.role`, `MemberRoleChange.role`) are the same
+        // type, so the project has one role type, not a closed twin of it. The spec's enum still
+        // documents which roles the API accepts; the SDK refuses any other before sending
+        // (`role_to_wire` in crates/tallyfy/src/inputs.rs) and the fake answers 422 to one.
+        .with_replacement(
+            "RoleName",
+            "crate::MemberRole",
+            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
     s
 }
@@ -259,6 +268,16 @@ mod tests {
             });
             assert!(found, "types::{name} is not re-exported");
         }
+    }
+
+    #[test]
+    fn requests_and_responses_share_one_role_type() {
+        let code = generate(&files::read_spec_text().unwrap()).unwrap();
+        assert!(
+            !code.contains("RoleName"),
+            "types::RoleName is generated again"
+        );
+        assert!(code.contains("pub role: crate::MemberRole,"));
     }
 
     #[test]

@@ -579,7 +579,6 @@ fn tallyfy_at(base_url: &str) -> Command {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn exit_codes_for_forbidden_conflicts_and_unknown_guests() {
-    use tallyfy::types::RoleName;
     use tallyfy_fake::SeedMember;
     let fake = fake(3, 2).await;
 
@@ -596,7 +595,7 @@ async fn exit_codes_for_forbidden_conflicts_and_unknown_guests() {
 
     // 409 from set-role: promoting a light member into a full seat when none is free -> 7.
     let light = fake
-        .insert_member(SeedMember::new("light@x.io", "Li", "Ght").role(RoleName::Light))
+        .insert_member(SeedMember::new("light@x.io", "Li", "Ght").role(tallyfy::Role::Light))
         .id
         .unwrap();
     fake.set_seat_limit(Some(fake.seats_used()));

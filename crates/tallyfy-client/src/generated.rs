@@ -1739,7 +1739,7 @@ must send `[]` rather than leave the field out (tallyfy-rs always sends it).
         pub last_name: MemberInviteLastName,
         ///A personal note included in the invitation email.
         pub message: MemberInviteMessage,
-        pub role: RoleName,
+        pub role: crate::MemberRole,
     }
 
     ///`MemberInviteFirstName`
@@ -1986,7 +1986,7 @@ must send `[]` rather than leave the field out (tallyfy-rs always sends it).
         PartialEq
     )]
     pub struct MemberRoleChange {
-        pub role: RoleName,
+        pub role: crate::MemberRole,
     }
 
     ///`MemberStats`
@@ -2454,71 +2454,6 @@ must send `[]` rather than leave the field out (tallyfy-rs always sends it).
         pub total: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_pages: ::std::option::Option<i64>,
-    }
-
-    ///A role that can be given to a member.
-    #[derive(
-        ::schemars::JsonSchema,
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum RoleName {
-        #[serde(rename = "admin")]
-        Admin,
-        #[serde(rename = "standard")]
-        Standard,
-        #[serde(rename = "light")]
-        Light,
-    }
-
-    impl ::std::fmt::Display for RoleName {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Admin => f.write_str("admin"),
-                Self::Standard => f.write_str("standard"),
-                Self::Light => f.write_str("light"),
-            }
-        }
-    }
-
-    impl ::std::str::FromStr for RoleName {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "admin" => Ok(Self::Admin),
-                "standard" => Ok(Self::Standard),
-                "light" => Ok(Self::Light),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-
-    impl ::std::convert::TryFrom<&str> for RoleName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-
-    impl ::std::convert::TryFrom<::std::string::String> for RoleName {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
     }
 
     /// Error types.

@@ -11,6 +11,8 @@
 //! - [`Timestamp`], [`PaginationLinks`], [`MemberRole`] and [`GroupsInclude`]: hand-written tolerant
 //!   types that the generator is told to use, so that a response never fails because of a date's
 //!   shape, PHP's `[]`, a role the client has not heard of, or groups sent as a plain array.
+//!   [`MemberRole`] is also the role of the request bodies (the spec's `RoleName`), so there is one
+//!   role type; the `tallyfy` crate refuses a role the API does not accept before sending it.
 //! - [`encode_path_segment`]: the strict percent-encoder that every path parameter goes through.
 //! - [`RequestHeaders`]: headers the client adds to every request itself (the generated client's
 //!   inner value, applied by progenitor's `pre` hook), for a `reqwest::Client` built elsewhere.

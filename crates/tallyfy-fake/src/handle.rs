@@ -5,14 +5,15 @@ use std::borrow::Cow;
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use tallyfy_client::types::{Guest, Member, MemberStats, RoleName};
+use tallyfy_client::MemberRole;
+use tallyfy_client::types::{Guest, Member, MemberStats};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::faults::{Fault, FaultMatch, QueuedFault};
 use crate::inserts::{SeedGuest, SeedMember};
 use crate::server::{RecordedRequest, Shared, lock};
-use crate::state::{GuestRecord, MemberIncludes, MemberRecord, MemberStatus, now};
+use crate::state::{GuestRecord, MemberIncludes, MemberRecord, MemberStatus, canonical_role, now};
 
 /// A running in-memory Tallyfy server on the loopback interface; start one with
 /// [`FakeTallyfy::builder`].
@@ -201,6 +202,10 @@ impl FakeTallyfy {
     }
 
     /// Adds a member (ignoring the seat limit) and returns it.
+    ///
+    /// Its role may be one the API would refuse in a request (`MemberRole::Other`): the fake then
+    /// serves it as given, so a test can check how its code takes a role it does not know, and
+    /// counts it as taking no full seat. Only `admin` and `standard` take one.
     pub fn insert_member(&self, member: SeedMember) -> Member {
         let mut st = self.state_mut();
         let at = now();
@@ -223,7 +228,7 @@ impl FakeTallyfy {
             profile_pic: None,
             country_id: None,
             status,
-            role: member.role,
+            role: canonical_role(member.role),
             created_at: at,
             updated_at: at,
             last_login_at: None,
@@ -248,12 +253,13 @@ impl FakeTallyfy {
         st.members[pos].to_member(&st, &MemberIncludes::default())
     }
 
-    /// Changes a member's role directly (no seat check); `false` if there is no such member.
-    pub fn set_member_role(&self, id: i64, role: RoleName) -> bool {
+    /// Changes a member's role directly (no seat check, and any role, as with
+    /// [`insert_member`](Self::insert_member)); `false` if there is no such member.
+    pub fn set_member_role(&self, id: i64, role: MemberRole) -> bool {
         let mut st = self.state_mut();
         match st.member_pos(id) {
             Some(p) => {
-                st.members[p].role = role;
+                st.members[p].role = canonical_role(role);
                 true
             }
             None => false,

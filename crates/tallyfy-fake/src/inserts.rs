@@ -6,7 +6,7 @@
 //! validation, so they are deliberately not the SDK's request types (`tallyfy::NewGuest`,
 //! `tallyfy::Invite`).
 
-use tallyfy_client::types::RoleName;
+use tallyfy_client::MemberRole;
 
 /// A guest to seed the fake with directly (not through the API).
 ///
@@ -87,9 +87,9 @@ impl SeedGuest {
 ///
 /// ```
 /// use tallyfy_fake::SeedMember;
-/// use tallyfy_client::types::RoleName;
-/// let m = SeedMember::new("light@x.io", "Lee", "Light").role(RoleName::Light);
-/// assert_eq!(m.role, RoleName::Light);
+/// use tallyfy_client::MemberRole;
+/// let m = SeedMember::new("light@x.io", "Lee", "Light").role(MemberRole::Light);
+/// assert_eq!(m.role, MemberRole::Light);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -100,8 +100,9 @@ pub struct SeedMember {
     pub first_name: String,
     /// Last name.
     pub last_name: String,
-    /// Role (default `standard`).
-    pub role: RoleName,
+    /// Role (default `standard`). Any role, even one a request could not give: see
+    /// [`FakeTallyfy::insert_member`](crate::FakeTallyfy::insert_member).
+    pub role: MemberRole,
     /// Whether the member starts disabled.
     pub disabled: bool,
     /// Whether the member has only been invited (status `invited`).
@@ -124,7 +125,7 @@ impl SeedMember {
             email: email.into(),
             first_name: first_name.into(),
             last_name: last_name.into(),
-            role: RoleName::Standard,
+            role: MemberRole::Standard,
             disabled: false,
             invited: false,
             bot: false,
@@ -133,7 +134,7 @@ impl SeedMember {
     }
 
     /// Sets the role.
-    pub fn role(mut self, role: RoleName) -> Self {
+    pub fn role(mut self, role: MemberRole) -> Self {
         self.role = role;
         self
     }

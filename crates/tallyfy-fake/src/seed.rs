@@ -14,7 +14,8 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 
-use tallyfy_client::types::{MemberStats, RoleName};
+use tallyfy_client::MemberRole;
+use tallyfy_client::types::MemberStats;
 
 use crate::places::{PLACES, TIMEZONES};
 use crate::shapes::Shapes;
@@ -204,12 +205,12 @@ fn member(seed: u64, j: usize) -> MemberRecord {
     let last = d.pick(LAST_NAMES);
     let id = FIRST_MEMBER_ID + j as i64;
     let role = if j == 0 {
-        RoleName::Admin
+        MemberRole::Admin
     } else {
         match d.below(10) {
-            0 => RoleName::Admin,
-            1..=6 => RoleName::Standard,
-            _ => RoleName::Light,
+            0 => MemberRole::Admin,
+            1..=6 => MemberRole::Standard,
+            _ => MemberRole::Light,
         }
     };
     let status = if j == 0 {

@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use tallyfy_client::types::{
     FlexibleId, Group, GroupsInclude, Guest, GuestDetails, GuestStats, Member, MemberStats,
-    MemberStatsInclude, RoleName,
+    MemberStatsInclude,
 };
 use tallyfy_client::{MemberRole, Timestamp};
 
@@ -323,7 +323,8 @@ pub(crate) struct MemberRecord {
     pub profile_pic: Option<Text>,
     pub country_id: Option<i64>,
     pub status: MemberStatus,
-    pub role: RoleName,
+    /// Always canonical: `admin`, `standard` and `light` are their variants, never `Other`.
+    pub role: MemberRole,
     pub created_at: i64,
     pub updated_at: i64,
     pub last_login_at: Option<i64>,
@@ -356,7 +357,7 @@ pub(crate) struct MemberIncludes {
 impl MemberRecord {
     /// Whether the member takes a full seat (admins and standard members who are not disabled).
     pub fn uses_seat(&self) -> bool {
-        self.status != MemberStatus::Disabled && role_uses_seat(self.role)
+        self.status != MemberStatus::Disabled && role_uses_seat(&self.role)
     }
 
     /// The member as the generated type, with the requested includes.
@@ -387,11 +388,7 @@ impl MemberRecord {
                 .as_deref()
                 .and_then(utc_offset)
                 .map(str::to_string),
-            role: Some(match self.role {
-                RoleName::Admin => MemberRole::Admin,
-                RoleName::Standard => MemberRole::Standard,
-                RoleName::Light => MemberRole::Light,
-            }),
+            role: Some(self.role.clone()),
             status: Some(self.status.as_str().into()),
             date_format: text(&self.date_format),
             is_default_admin: Some(self.is_default_admin),
@@ -458,9 +455,19 @@ pub(crate) fn member_json(member: &Member) -> Value {
     v
 }
 
-/// Whether a role takes a full seat.
-pub(crate) fn role_uses_seat(role: RoleName) -> bool {
-    matches!(role, RoleName::Admin | RoleName::Standard)
+/// Whether a role takes a full seat: admins and standard members do; light members and a role the
+/// fake does not know (only seeded directly, never accepted through the API) do not.
+pub(crate) fn role_uses_seat(role: &MemberRole) -> bool {
+    matches!(role, MemberRole::Admin | MemberRole::Standard)
+}
+
+/// A role as the state keeps it: a documented name in any letter case becomes its variant (so
+/// `MemberRole::Other("ADMIN".into())` is an admin), any other text is kept as given.
+pub(crate) fn canonical_role(role: MemberRole) -> MemberRole {
+    match role {
+        MemberRole::Other(s) => s.parse().unwrap_or_else(|never| match never {}),
+        known => known,
+    }
 }
 
 /// A group of members and guests (shown with `with=groups`).

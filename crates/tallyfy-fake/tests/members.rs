@@ -5,7 +5,7 @@ mod common;
 use common::Api;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use tallyfy_client::types::RoleName;
+use tallyfy_client::MemberRole;
 use tallyfy_fake::{FakeTallyfy, SeedMember};
 
 fn invite(email: &str, role: &str) -> Value {
@@ -257,22 +257,56 @@ async fn update_member_rules() {
 }
 
 #[tokio::test]
+async fn a_seeded_unknown_role_is_served_as_given_and_takes_no_seat() {
+    let api = seat_limited(2).await;
+    let before = api.fake.seats_used();
+    let auditor = api
+        .fake
+        .insert_member(
+            SeedMember::new("a@x.io", "Al", "Auditor").role(MemberRole::Other("auditor".into())),
+        )
+        .id
+        .unwrap();
+    assert_eq!(api.fake.seats_used(), before);
+    let r = api.get(&api.url(&format!("/users/{auditor}"))).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["data"]["role"], "auditor");
+    // A documented name in another letter case is that role.
+    assert!(
+        api.fake
+            .set_member_role(auditor, MemberRole::Other("STANDARD".into()))
+    );
+    assert_eq!(
+        api.fake.member(auditor).unwrap().role,
+        Some(MemberRole::Standard)
+    );
+    assert_eq!(api.fake.seats_used(), before + 1);
+}
+
+#[tokio::test]
 async fn set_role_enum_and_seats() {
     let api = seat_limited(2).await;
     let light = api
         .fake
-        .insert_member(SeedMember::new("l@x.io", "Lee", "Light").role(RoleName::Light))
+        .insert_member(SeedMember::new("l@x.io", "Lee", "Light").role(MemberRole::Light))
         .id
         .unwrap();
     let other_light = api
         .fake
-        .insert_member(SeedMember::new("m@x.io", "Mo", "Light").role(RoleName::Light))
+        .insert_member(SeedMember::new("m@x.io", "Mo", "Light").role(MemberRole::Light))
         .id
         .unwrap();
     let url = |id: i64| api.url(&format!("/users/{id}/role"));
-    let r = api.put(&url(light), json!({"role": "manager"})).await;
-    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.field_errors().contains_key("role"));
+    // Only the three documented names, spelled exactly so, are accepted.
+    for role in ["manager", "owner", "Admin", ""] {
+        let r = api.put(&url(light), json!({ "role": role })).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{role}");
+        assert!(r.field_errors().contains_key("role"), "{role}: {}", r.text);
+    }
+    assert_eq!(
+        api.fake.member(light).unwrap().role,
+        Some(MemberRole::Light)
+    );
     assert_eq!(
         api.put(&url(light), json!({})).await.status,
         StatusCode::UNPROCESSABLE_ENTITY

@@ -192,10 +192,10 @@ async fn varied_members_show_every_documented_variant() {
     let api = start(Shapes::Varied, 0, 8).await;
     // 1009..=1012: each role casing once.
     for (n, role) in [
-        (9, tallyfy_client::types::RoleName::Admin),
-        (10, tallyfy_client::types::RoleName::Admin),
-        (11, tallyfy_client::types::RoleName::Standard),
-        (12, tallyfy_client::types::RoleName::Standard),
+        (9, tallyfy_client::MemberRole::Admin),
+        (10, tallyfy_client::MemberRole::Admin),
+        (11, tallyfy_client::MemberRole::Standard),
+        (12, tallyfy_client::MemberRole::Standard),
     ] {
         api.fake
             .insert_member(SeedMember::new(format!("m{n}@x.io"), "New", "Member").role(role));

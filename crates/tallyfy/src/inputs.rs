@@ -45,12 +45,15 @@ fn conv<T, E: fmt::Display>(field: &str, r: Result<T, E>) -> Result<T, Error> {
 /// ```
 pub use tallyfy_client::MemberRole as Role;
 
-/// The role as a request sends it: one of the documented names, in any letter case.
-pub(crate) fn role_to_wire(role: &Role) -> Result<types::RoleName, Error> {
+/// The role as a request sends it: one of the documented names (`admin`, `standard`, `light`), in
+/// any letter case, as its canonical variant. Requests and responses share the one open [`Role`]
+/// type, so this is where a role the API does not accept (such as `owner`) is refused, before
+/// anything is sent.
+pub(crate) fn role_to_wire(role: &Role) -> Result<Role, Error> {
     match role.as_str().to_ascii_lowercase().as_str() {
-        "admin" => Ok(types::RoleName::Admin),
-        "standard" => Ok(types::RoleName::Standard),
-        "light" => Ok(types::RoleName::Light),
+        "admin" => Ok(Role::Admin),
+        "standard" => Ok(Role::Standard),
+        "light" => Ok(Role::Light),
         _ => Err(Error::invalid_input(
             "role",
             format!("must be admin, standard or light, not `{}`", role.as_str()),
@@ -632,10 +635,11 @@ mod tests {
             Role::Other("owner".into())
         );
         for (role, wire) in [
-            (Role::Admin, types::RoleName::Admin),
-            (Role::Standard, types::RoleName::Standard),
-            (Role::Light, types::RoleName::Light),
-            (Role::Other("LIGHT".into()), types::RoleName::Light),
+            (Role::Admin, Role::Admin),
+            (Role::Standard, Role::Standard),
+            (Role::Light, Role::Light),
+            (Role::Other("LIGHT".into()), Role::Light),
+            (Role::Other("Admin".into()), Role::Admin),
         ] {
             assert_eq!(role_to_wire(&role).unwrap(), wire, "{role:?}");
         }

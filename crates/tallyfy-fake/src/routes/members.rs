@@ -21,7 +21,8 @@ use std::borrow::Cow;
 use axum::body::Body;
 use http::{Response, StatusCode};
 use serde_json::{Value, json};
-use tallyfy_client::types::{MemberStats, RoleName};
+use tallyfy_client::MemberRole;
+use tallyfy_client::types::MemberStats;
 
 use crate::errors;
 use crate::pagination::{PageWindow, meta_json, page_url};
@@ -48,13 +49,17 @@ pub const INCLUDES: &[&str] = &[
 /// Country ids the fake knows (for `country_id` in updates).
 const KNOWN_COUNTRY_IDS: std::ops::RangeInclusive<i64> = 1..=250;
 
+/// The roles a request may give, exactly as spelled here: the body's role is checked against this
+/// list (422 otherwise) before [`role_from`] reads it. `MemberRole` is open, so nothing else would
+/// refuse `owner` or `Admin`.
 const ROLES: &[&str] = &["admin", "standard", "light"];
 
-fn role_from(s: &str) -> RoleName {
+/// The role of a request, once checked against [`ROLES`].
+fn role_from(s: &str) -> MemberRole {
     match s {
-        "admin" => RoleName::Admin,
-        "standard" => RoleName::Standard,
-        _ => RoleName::Light,
+        "admin" => MemberRole::Admin,
+        "standard" => MemberRole::Standard,
+        _ => MemberRole::Light,
     }
 }
 
@@ -180,7 +185,7 @@ pub(crate) fn invite(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
         return errors::validation_one("email", "The email has already been taken.");
     }
     let role = role_from(role);
-    if role_uses_seat(role) && !st.seat_available() {
+    if role_uses_seat(&role) && !st.seat_available() {
         return errors::seat_pool_exhausted();
     }
     let at = now();
@@ -320,10 +325,10 @@ pub(crate) fn set_role(st: &mut State, ctx: &Ctx<'_>, raw_id: &str) -> Response<
     };
     let role = role_from(role);
     let m = &st.members[pos];
-    if m.is_default_admin && role != RoleName::Admin {
+    if m.is_default_admin && role != MemberRole::Admin {
         return errors::default_admin();
     }
-    let needs_seat = m.status != MemberStatus::Disabled && !m.uses_seat() && role_uses_seat(role);
+    let needs_seat = m.status != MemberStatus::Disabled && !m.uses_seat() && role_uses_seat(&role);
     if needs_seat && !st.seat_available() {
         return errors::seat_pool_exhausted();
     }
@@ -420,7 +425,7 @@ pub(crate) fn enable(st: &mut State, raw_id: &str) -> Response<Body> {
         return errors::resource_not_found();
     };
     if st.members[pos].status == MemberStatus::Disabled {
-        if role_uses_seat(st.members[pos].role) && !st.seat_available() {
+        if role_uses_seat(&st.members[pos].role) && !st.seat_available() {
             return errors::seat_pool_exhausted();
         }
         let m = &mut st.members[pos];

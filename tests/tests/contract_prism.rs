@@ -220,12 +220,12 @@ async fn every_operation_through_a_validating_proxy() {
     guests
         .update(
             email,
-            GuestUpdate::associated_members([fake.default_admin_id()]),
+            GuestUpdate::new().associated_members([fake.default_admin_id()]),
         )
         .await
         .unwrap();
     guests
-        .update(email, GuestUpdate::clear_associated_members())
+        .update(email, GuestUpdate::new().associated_members([]))
         .await
         .unwrap();
     expect_fake_error(

@@ -548,7 +548,7 @@ async fn call_sdk(client: &Client, entry: &Entry, sample: &Value) -> tallyfy::Re
                 .unwrap_or_default();
             one_guest(
                 guests
-                    .update(&email, GuestUpdate::associated_members(ids))
+                    .update(&email, GuestUpdate::new().associated_members(ids))
                     .await?,
             )
         }

@@ -72,7 +72,7 @@ async fn call(client: &Client, op: Op, email: &str, cell: usize) -> Result<(), E
         Op::Read => client.guests().get(email).await.map(drop),
         Op::Write => client
             .guests()
-            .update(email, GuestUpdate::associated_members([1001]))
+            .update(email, GuestUpdate::new().associated_members([1001]))
             .await
             .map(drop),
         Op::Post => client

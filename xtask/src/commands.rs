@@ -6,11 +6,15 @@
 //! - its positional arguments are the path parameters (the organization comes from the options);
 //! - its flags are the query parameters' setters with `_` turned into `-` (`--reassign-to`,
 //!   `--with-stats`); a comma list takes `--with a,b`;
+//! - an operation with a body takes one flag per body field (`--first-name`; an array takes
+//!   `--ids 1,2`, and an empty value sends `[]`; a boolean `--flag true|false`), required unless `--body FILE` (or `-` for stdin)
+//!   gives the whole body as JSON, which the flags then override;
 //! - a list also takes the walk's flags (`--page`, `--concurrency`, `--limit`, from `walk.rs`);
 //! - `run` calls the SDK method and writes the result: one item, a walk of pages, or, for an
 //!   operation without a body, its summary as done.
 
-use crate::model::{Query, QueryKind, Request, Returns, Segment, pascal};
+use crate::model::{Field, FieldKind, Query, QueryKind, Request, Returns, Segment, pascal};
+use crate::requests::ident;
 use anyhow::Result;
 use std::fmt::Write as _;
 
@@ -80,6 +84,49 @@ fn flag(q: &Query) -> String {
     format!("        /// {help}\n        {attr}\n        {name}: {ty},\n")
 }
 
+/// A body field's flag.
+fn body_flag(f: &Field) -> String {
+    let help = first_sentence(&f.doc);
+    let help = if help.is_empty() {
+        format!("`{}` of the body.", f.name)
+    } else {
+        help
+    };
+    let required = if f.required {
+        ", required_unless_present = \"body\""
+    } else {
+        ""
+    };
+    let (attr, ty) = match f.kind {
+        FieldKind::Text => ("allow_hyphen_values = true", "Option<String>"),
+        FieldKind::Integer => ("allow_hyphen_values = true", "Option<i64>"),
+        FieldKind::Boolean => ("value_name = \"true|false\"", "Option<bool>"),
+        FieldKind::Integers | FieldKind::Texts => (
+            "value_delimiter = ',', num_args = 0..",
+            "Option<Vec<String>>",
+        ),
+    };
+    format!(
+        "        /// {help}\n        #[arg(long, {attr}{required})]\n        {}: {ty},\n",
+        ident(&f.name)
+    )
+}
+
+/// The statement that hands a body flag to the input `body`.
+fn apply_body(f: &Field) -> String {
+    let n = ident(&f.name);
+    match f.kind {
+        FieldKind::Integers => format!(
+            "                if let Some(v) = {n} {{ input = input.{n}(crate::body::integers({flag:?}, &v)?); }}\n",
+            flag = format!("--{}", f.name.replace('_', "-"))
+        ),
+        FieldKind::Texts => format!(
+            "                if let Some(v) = {n} {{ input = input.{n}(crate::body::texts(&v)); }}\n"
+        ),
+        _ => format!("                if let Some(v) = {n} {{ input = input.{n}(v); }}\n"),
+    }
+}
+
 /// The variable a flag is bound to.
 fn bound(q: &Query) -> String {
     match &q.kind {
@@ -138,6 +185,26 @@ pub fn generate(requests: &[Request], header: &str) -> Result<String> {
                 );
             }
             fields.extend(r.setters().map(flag));
+            if let Some(b) = &r.body {
+                let taken: Vec<String> = r
+                    .args()
+                    .map(|(n, _)| n.clone())
+                    .chain(r.setters().map(bound))
+                    .collect();
+                if let Some(f) = b
+                    .fields
+                    .iter()
+                    .find(|f| f.name == "body" || taken.contains(&f.name))
+                {
+                    anyhow::bail!(
+                        "{}: body field {} clashes with a CLI argument of the same name",
+                        r.id,
+                        f.name
+                    );
+                }
+                fields.push_str("        /// The whole body as JSON, from a file or `-` for stdin; flags override its fields.\n        #[arg(long, value_name = \"FILE\")]\n        body: Option<String>,\n");
+                fields.extend(b.fields.iter().map(body_flag));
+            }
             write!(
                 code,
                 "    /// {summary}.\n    {variant} {{\n{fields}    }},\n",
@@ -159,7 +226,7 @@ pub fn generate(requests: &[Request], header: &str) -> Result<String> {
                 bind.push("walk".into());
             }
             bind.extend(r.setters().map(bound));
-            let call_args: Vec<String> = r
+            let mut call_args: Vec<String> = r
                 .args()
                 .map(|(n, k)| match k {
                     Segment::Email | Segment::Id => n.clone(),
@@ -171,6 +238,32 @@ pub fn generate(requests: &[Request], header: &str) -> Result<String> {
                 })
                 .collect();
             let applied: String = r.setters().map(apply).collect();
+            let mut input = String::new();
+            if let Some(b) = &r.body {
+                bind.push("body".into());
+                bind.extend(b.fields.iter().map(|f| ident(&f.name)));
+                let blank: Vec<&str> = b
+                    .fields
+                    .iter()
+                    .filter(|f| f.required)
+                    .map(|f| match f.kind {
+                        FieldKind::Text => "String::new()",
+                        FieldKind::Integer => "0",
+                        FieldKind::Boolean => "false",
+                        FieldKind::Integers => "Vec::<i64>::new()",
+                        FieldKind::Texts => "Vec::<String>::new()",
+                    })
+                    .collect();
+                // Without --body, clap has made sure that every required field has its flag.
+                write!(
+                    input,
+                    "                let mut input = match body {{\n                    Some(file) => crate::body::read::<tallyfy::requests::bodies::{schema}>(&file)?,\n                    None => tallyfy::requests::bodies::{schema}::new({blank}),\n                }};\n",
+                    schema = b.schema,
+                    blank = blank.join(", "),
+                )?;
+                input.extend(b.fields.iter().map(apply_body));
+                call_args.push("input".into());
+            }
             let finish = if r.pagination.is_some() {
                 "crate::walk::list(out, req, &walk).await".to_string()
             } else {
@@ -184,7 +277,7 @@ pub fn generate(requests: &[Request], header: &str) -> Result<String> {
             let binding = if applied.is_empty() { "let" } else { "let mut" };
             writeln!(
                 code,
-                "            Self::{variant} {{ {bind} }} => {{\n                {binding} req = client.{tag}().{verb}({args});\n{applied}                {finish}\n            }}",
+                "            Self::{variant} {{ {bind} }} => {{\n{input}                {binding} req = client.{tag}().{verb}({args});\n{applied}                {finish}\n            }}",
                 variant = pascal(&r.verb),
                 bind = bind.join(", "),
                 verb = r.verb,

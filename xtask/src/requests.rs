@@ -6,6 +6,8 @@
 //! - a method on the handle, `client.<tag>().<verb>(<path arguments>)`, returning a request type
 //!   named after the operationId (`RemoveGuest`) that has one setter per query parameter and is
 //!   awaited directly or sent with `.send()`;
+//! - for a JSON body, its input type named after the schema (`new` with the required fields, a
+//!   setter per field, `validate`), the method's last argument;
 //! - for a list, instead of the request type, a params type (`ListGuestsParams`) implementing
 //!   `ListParams`, so the method returns the SDK's one `List` (`ListGuests` is
 //!   `List<ListGuestsParams>`) with the operation's setters on it.
@@ -13,7 +15,7 @@
 //! Every path segment is checked by its kind, and every query value by its schema, before anything
 //! is sent.
 
-use crate::model::{Query, QueryKind, Request, Returns, Segment, Tag, pascal};
+use crate::model::{Body, FieldKind, Query, QueryKind, Request, Returns, Segment, Tag, pascal};
 use anyhow::Result;
 use std::fmt::Write as _;
 
@@ -177,6 +179,7 @@ fn call(r: &Request, s: &str, client: &str) -> String {
         .iter()
         .map(|(n, _)| n.clone())
         .chain(r.query.iter().map(|q| query_arg(q, s)))
+        .chain(r.body.as_ref().map(|_| "&body".to_string()))
         .collect();
     format!(
         "{client}.execute(ops::{}, || api.{}({})).await",
@@ -220,24 +223,155 @@ fn handles(tags: &[Tag]) -> Result<String> {
     Ok(code)
 }
 
-/// One operation that is not a list: the handle's method and its request type.
-fn request(r: &Request, code: &mut String) -> Result<()> {
+/// A field name as a Rust identifier.
+pub fn ident(name: &str) -> String {
+    const KEYWORDS: &[&str] = &[
+        "as", "async", "await", "box", "break", "const", "continue", "crate", "dyn", "else",
+        "enum", "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod",
+        "move", "mut", "pub", "ref", "return", "static", "struct", "super", "trait", "true",
+        "type", "unsafe", "use", "where", "while",
+    ];
+    if KEYWORDS.contains(&name) {
+        format!("r#{name}")
+    } else {
+        name.to_string()
+    }
+}
+
+/// The input type's field type, its setter's argument, and how the argument is stored.
+fn field_types(kind: FieldKind) -> (&'static str, &'static str, &'static str) {
+    match kind {
+        FieldKind::Text => ("String", "impl Into<String>", "value.into()"),
+        FieldKind::Integer => ("i64", "i64", "value"),
+        FieldKind::Boolean => ("bool", "bool", "value"),
+        FieldKind::Integers => (
+            "Vec<i64>",
+            "impl IntoIterator<Item = i64>",
+            "value.into_iter().collect()",
+        ),
+        FieldKind::Texts => (
+            "Vec<String>",
+            "impl IntoIterator<Item = impl Into<String>>",
+            "value.into_iter().map(Into::into).collect()",
+        ),
+    }
+}
+
+/// A value of this kind for the generated examples.
+fn example_value(kind: FieldKind) -> &'static str {
+    match kind {
+        FieldKind::Text => "\"Pat\"",
+        FieldKind::Integer => "1",
+        FieldKind::Boolean => "true",
+        FieldKind::Integers => "[1]",
+        FieldKind::Texts => "[\"Pat\"]",
+    }
+}
+
+/// The input type of a request body.
+fn body_input(b: &Body, code: &mut String) -> Result<()> {
+    let name = &b.schema;
+    let mut fields = String::new();
+    let mut params = Vec::new();
+    let mut inits = String::new();
+    let mut setters = String::new();
+    let mut wire = String::new();
+    for f in &b.fields {
+        let n = ident(&f.name);
+        let w = &f.name;
+        let (ty, arg, store) = field_types(f.kind);
+        if f.required {
+            writeln!(fields, "    {n}: {ty},")?;
+            params.push(format!("{n}: {arg}"));
+            writeln!(inits, "            {n}: {},", store.replace("value", &n))?;
+        } else {
+            writeln!(fields, "    #[serde(default)]\n    {n}: Option<{ty}>,")?;
+            writeln!(inits, "            {n}: None,")?;
+        }
+        let set = if f.required {
+            store.to_string()
+        } else {
+            format!("Some({store})")
+        };
+        write!(
+            setters,
+            "{doc}    ///\n    /// Sets `{w}`{required}.\n    pub fn {n}(mut self, value: {arg}) -> Self {{\n        self.{n} = {set};\n        self\n    }}\n\n",
+            doc = doc(&f.doc, "    "),
+            required = if f.required {
+                " (required: `new` sets it too)"
+            } else {
+                ""
+            },
+        )?;
+        let value = match (f.required, f.inline_array) {
+            (true, false) => format!("body::field({w:?}, self.{n}.clone())?"),
+            (false, false) => {
+                format!("self.{n}.clone().map(|v| body::field({w:?}, v)).transpose()?")
+            }
+            // The client holds an inline array as a `Vec` of its items, empty when left out.
+            (required, true) => format!(
+                "self.{n}.iter(){flatten}.cloned().map(|v| body::field({w:?}, v)).collect::<Result<Vec<_>, _>>()?",
+                flatten = if required { "" } else { ".flatten()" },
+            ),
+        };
+        writeln!(wire, "            {n}: {value},")?;
+    }
+    let example: Vec<&str> = b
+        .fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| example_value(f.kind))
+        .collect();
+    write!(
+        code,
+        "\n{doc}///\n\
+         /// Built with [`new`](Self::new) (the required fields) and one setter per field. Every value is\n\
+         /// checked against the spec's limits when the request is sent, or by [`validate`](Self::validate);\n\
+         /// a failure is [`Error::InvalidInput`] naming the field. It also reads from JSON with the wire's\n\
+         /// field names.\n\
+         ///\n\
+         /// ```\n\
+         /// let body = tallyfy::{name}::new({example});\n\
+         /// assert!(body.validate().is_ok());\n\
+         /// ```\n\
+         #[derive(Clone, Debug, {default}PartialEq, serde::Deserialize)]\n\
+         #[serde(deny_unknown_fields)]\n\
+         pub struct {name} {{\n{fields}}}\n\n\
+         impl {name} {{\n    \
+             /// A body with its required fields.\n    \
+             pub fn new({params}) -> Self {{\n        Self {{\n{inits}        }}\n    }}\n\n\
+         {setters}    \
+             /// Checks every value against the spec's limits, as sending does.\n    \
+             pub fn validate(&self) -> Result<(), Error> {{\n        self.to_wire().map(drop)\n    }}\n\n    \
+             pub(crate) fn to_wire(&self) -> Result<types::{name}, Error> {{\n        Ok(types::{name} {{\n{wire}        }})\n    }}\n\
+         }}\n",
+        doc = doc(&b.doc, ""),
+        // `new` without arguments comes with `Default`, as clippy asks.
+        default = if params.is_empty() { "Default, " } else { "" },
+        example = example.join(", "),
+        params = params.join(", "),
+    )?;
+    Ok(())
+}
+
+/// One operation that is not a list: the handle's method, its request type and its body's input type.
+fn request(r: &Request, code: &mut String, bodies: &mut String) -> Result<()> {
     let handle = pascal(&r.tag);
     let name = pascal(&r.id);
     let output = match &r.returns {
         Returns::Nothing => "()".to_string(),
         Returns::Data(t) | Returns::Body(t) | Returns::Page(t) => format!("types::{t}"),
     };
-    let params: String = r
+    let mut params: String = r
         .args()
         .map(|(n, k)| format!(", {n}: {}", rust_types(*k).0))
         .collect();
-    let fields: String = r
+    let mut fields: String = r
         .args()
         .map(|(n, k)| format!("    {n}: {},\n", rust_types(*k).1))
         .chain(r.setters().map(field))
         .collect();
-    let inits: String = r
+    let mut inits: String = r
         .args()
         .map(|(n, k)| match k {
             Segment::Id => format!(", {n}"),
@@ -249,13 +383,35 @@ fn request(r: &Request, code: &mut String) -> Result<()> {
                 .map(|q| format!(", {}: Default::default()", q.name)),
         )
         .collect();
+    let mut prep = query_prep(r, "self");
+    let mut example_args: Vec<String> = r
+        .args()
+        .map(|(_, k)| example_argument(*k).to_string())
+        .collect();
+    if let Some(b) = &r.body {
+        body_input(b, bodies)?;
+        write!(params, ", body: bodies::{}", b.schema)?;
+        writeln!(fields, "    body: bodies::{},", b.schema)?;
+        inits.push_str(", body");
+        prep.push_str("        let body = self.body.to_wire()?;\n");
+        let required: Vec<&str> = b
+            .fields
+            .iter()
+            .filter(|f| f.required)
+            .map(|f| example_value(f.kind))
+            .collect();
+        example_args.push(format!(
+            "tallyfy::{}::new({})",
+            b.schema,
+            required.join(", ")
+        ));
+    }
     let setters: String = r.setters().map(|q| setter(q, "self")).collect();
     let call = call(r, "self", "self.client");
     let finish = match r.returns {
         Returns::Data(_) => format!("        let envelope = {call}?;\n        Ok(envelope.data)\n"),
         _ => format!("        {call}\n"),
     };
-    let example_args: Vec<&str> = r.args().map(|(_, k)| example_argument(*k)).collect();
     let example = format!(
         "client.{}().{}({}).await?",
         r.tag,
@@ -283,7 +439,6 @@ fn request(r: &Request, code: &mut String) -> Result<()> {
         verb = r.verb,
         id = r.id,
         checks = segment_checks(r, "self", "self.client"),
-        prep = query_prep(r, "self"),
     )?;
     Ok(())
 }
@@ -383,13 +538,24 @@ pub fn generate(requests: &[Request], tags: &[Tag], header: &str) -> Result<Stri
          use crate::transport::ops;\n"
     );
     code.push_str(&handles(tags)?);
+    let mut bodies = String::new();
     for r in requests {
         if r.pagination.is_some() {
             list(r, &mut code)?;
         } else {
-            request(r, &mut code)?;
+            request(r, &mut code, &mut bodies)?;
         }
     }
+    write!(
+        code,
+        "\n/// The request bodies' input types, one per body schema (re-exported at the crate root).\n\
+         pub mod bodies {{\n\
+         #![allow(unused_imports)]\n\
+         use tallyfy_client::types;\n\n\
+         use crate::body;\n\
+         use crate::error::Error;\n\
+         {bodies}}}\n"
+    )?;
     Ok(code)
 }
 

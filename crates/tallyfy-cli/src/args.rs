@@ -55,15 +55,7 @@ pub enum Command {
 pub enum GuestCommand {
     /// Add a guest.
     Create(Box<CreateGuestArgs>),
-    /// Replace the members associated with a guest.
-    Update {
-        email: String,
-        /// Comma-separated member ids; an empty value clears the list. Required, so that leaving it
-        /// out cannot clear the list by accident.
-        #[arg(long, required = true, value_delimiter = ',', num_args = 0..)]
-        associated_members: Vec<String>,
-    },
-    /// list, get, remove, disable, enable, purge: generated from the spec.
+    /// list, get, update, remove, disable, enable, purge: generated from the spec.
     #[command(flatten)]
     Generated(GuestsOperations),
 }

@@ -3,9 +3,7 @@
 use crate::args::{Cli, Command, GuestCommand, MemberCommand};
 use crate::exit;
 use crate::out::{Failure, Out};
-use tallyfy::{
-    Client, DateFormat, GuestUpdate, Invite, MemberUpdate, NewGuest, Role, SyncSource, Timeouts,
-};
+use tallyfy::{Client, DateFormat, Invite, MemberUpdate, NewGuest, Role, SyncSource, Timeouts};
 
 /// Keeps the in-process fake alive for as long as the command runs.
 type FakeGuard = Option<tallyfy_fake::FakeTallyfy>;
@@ -109,22 +107,6 @@ async fn guests(client: &Client, out: &Out, cmd: GuestCommand) -> Result<(), Fai
                 g = g.external_sync_source(parse::<SyncSource>("--external-sync-source", &src)?);
             }
             out.one(&guests.create(g).await?)
-        }
-        GuestCommand::Update {
-            email,
-            associated_members,
-        } => {
-            let ids = associated_members
-                .iter()
-                .map(|s| s.trim())
-                .filter(|s| !s.is_empty())
-                .map(|s| parse::<i64>("--associated-members", s))
-                .collect::<Result<Vec<_>, _>>()?;
-            out.one(
-                &guests
-                    .update(&email, GuestUpdate::associated_members(ids))
-                    .await?,
-            )
         }
         GuestCommand::Generated(operation) => operation.run(client, out).await,
     }

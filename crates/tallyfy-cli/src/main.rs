@@ -2,10 +2,11 @@
 //!
 //! Map, from the bottom up: [`exit`] (exit codes), [`output`] (json, ndjson and table writers),
 //! [`rows`] (table columns), [`out`] (where a result goes, how a command fails), [`walk`] (reading
-//! a list to the output), [`generated`] (the commands generated from the spec: `cargo xtask
+//! a list to the output), [`body`] (`--body FILE`), [`generated`] (the commands generated from the spec: `cargo xtask
 //! codegen`), [`args`] (the command line), [`commands`] (running the hand-written commands).
 
 mod args;
+mod body;
 mod commands;
 mod exit;
 /// The commands generated from the spec (`cargo xtask codegen` writes this file).

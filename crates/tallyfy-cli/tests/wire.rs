@@ -221,7 +221,7 @@ async fn guests_create_maps_every_flag_to_its_own_field() {
 async fn guests_update_sends_the_list_and_an_empty_list_to_clear() {
     let server = server().await;
     let path = format!("{GUESTS}/{EMAIL_SEGMENT}");
-    let cases: [(&str, &[&str], Value); 4] = [
+    let cases: [(&str, &[&str], Value); 6] = [
         (
             "two ids, in order",
             &["--associated-members", "34,12"],
@@ -242,17 +242,34 @@ async fn guests_update_sends_the_list_and_an_empty_list_to_clear() {
             &["--associated-members"],
             json!({"associated_members": []}),
         ),
+        // Tallyfy documents the field as optional: a body without it changes nothing, so leaving
+        // the flag out cannot clear the list by accident.
+        ("flag left out", &[], json!({})),
+        (
+            "a whole body from a file, with the flag overriding it",
+            &["--body", "BODY_FILE", "--associated-members", "9"],
+            json!({"associated_members": [9]}),
+        ),
     ];
-    let cases_sent = cases.len();
+    let dir = tempfile::tempdir().unwrap();
+    let body_file = dir.path().join("body.json");
+    std::fs::write(&body_file, r#"{"associated_members": [1, 2]}"#).unwrap();
+    let body_file = body_file.to_str().unwrap();
     for (case, flags, body) in cases {
         let mut args = vec!["guests", "update", EMAIL];
-        args.extend_from_slice(flags);
+        args.extend(
+            flags
+                .iter()
+                .map(|f| if *f == "BODY_FILE" { body_file } else { f }),
+        );
         let req = one(&server, &args).await;
         check(case, &req, "PUT", &path, &[], Some(body));
     }
+    let sent = server.received_requests().await.unwrap_or_default().len();
 
-    // Leaving the flag out is a usage error, not a request that clears the list.
-    let out = run(&server, &["guests", "update", EMAIL]).await;
+    // A body that is not the operation's is a usage error, and nothing is sent.
+    std::fs::write(body_file, r#"{"associated_member": [1]}"#).unwrap();
+    let out = run(&server, &["guests", "update", EMAIL, "--body", body_file]).await;
     assert_eq!(
         out.status.code(),
         Some(2),
@@ -260,12 +277,12 @@ async fn guests_update_sends_the_list_and_an_empty_list_to_clear() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("--associated-members"),
-        "the error names the missing flag: {}",
+        String::from_utf8_lossy(&out.stderr).contains("unknown field `associated_member`"),
+        "the error names the field: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     let total = server.received_requests().await.unwrap_or_default().len();
-    assert_eq!(total, cases_sent, "nothing was sent");
+    assert_eq!(total, sent, "nothing more was sent");
 }
 
 #[tokio::test(flavor = "multi_thread")]

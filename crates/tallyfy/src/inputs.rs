@@ -1,4 +1,4 @@
-//! Typed request inputs: [`NewGuest`], [`GuestUpdate`], [`Invite`], [`MemberUpdate`], the SDK's one
+//! Typed request inputs: [`NewGuest`], [`Invite`], [`MemberUpdate`], the SDK's one
 //! [`Role`] type (shared with responses) and the small enums they use.
 //!
 //! Each input is built with chained setters and checked against every documented limit when it is
@@ -277,54 +277,6 @@ impl NewGuest {
                 .external_sync_source
                 .map(|SyncSource::Salesforce| types::GuestCreateExternalSyncSource::Salesforce),
             external_date_creation: opt("external_date_creation", &self.external_date_creation)?,
-        })
-    }
-}
-
-/// A change to a guest, for [`Guests::update`](crate::guests::Guests::update).
-///
-/// The API changes only the guest's associated members; profile fields cannot be updated (the server
-/// silently drops them), so this type does not offer them.
-///
-/// ```
-/// let update = tallyfy::GuestUpdate::associated_members([12, 34]);
-/// let clear = tallyfy::GuestUpdate::clear_associated_members();
-/// # let _ = (update, clear);
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct GuestUpdate {
-    associated_members: Vec<i64>,
-}
-
-impl GuestUpdate {
-    /// Replaces the guest's associated members with these member ids.
-    pub fn associated_members(ids: impl IntoIterator<Item = i64>) -> Self {
-        Self {
-            associated_members: ids.into_iter().collect(),
-        }
-    }
-
-    /// Removes every associated member.
-    pub fn clear_associated_members() -> Self {
-        Self {
-            associated_members: Vec::new(),
-        }
-    }
-
-    /// Checks that every id is positive.
-    pub fn validate(&self) -> Result<(), Error> {
-        for id in &self.associated_members {
-            crate::path::positive_id("associated_members", *id)?;
-        }
-        Ok(())
-    }
-
-    pub(crate) fn to_wire(&self) -> Result<types::GuestUpdate, Error> {
-        self.validate()?;
-        // Always `Some`: the field is optional on the wire, but leaving it out changes nothing, and
-        // `[]` is how the list is cleared.
-        Ok(types::GuestUpdate {
-            associated_members: Some(types::AssociatedMembers(self.associated_members.clone())),
         })
     }
 }

@@ -209,8 +209,8 @@
 //! - [`client`]: the [`Client`] handle; [`config`]: [`ClientBuilder`], `from_env`.
 //! - `transport` (private): the retry loop, timeouts and spans; it reads each operation's facts
 //!   from `src/generated/operations.rs`.
-//! - [`list`]: [`List`], the one builder of every list operation, and [`ListParams`]; `query`
-//!   (private): the query values the generated builders check or join.
+//! - [`list`]: [`List`], the one builder of every list operation, and [`ListParams`]; `query` and
+//!   `body` (private): the query and body values the generated builders check, join or convert.
 //! - [`requests`]: generated from the spec: the resource handles (`client.guests()`) and, for every
 //!   operation without a body, its method and request type (or, for a list, its [`List`] params).
 //! - [`guests`], [`members`]: the [`Guest`] and [`Member`] types and the operations with a body,
@@ -222,6 +222,7 @@
 
 #![warn(missing_docs)]
 
+mod body;
 pub mod budget;
 pub mod client;
 pub mod config;
@@ -247,7 +248,8 @@ pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, Timeouts};
 pub use error::{ConfigError, Error, FieldErrors, Result, TimeoutKind};
 pub use guests::Guest;
-pub use inputs::{DateFormat, GuestUpdate, Invite, MemberUpdate, NewGuest, Role, SyncSource};
+pub use inputs::{DateFormat, Invite, MemberUpdate, NewGuest, Role, SyncSource};
+pub use requests::bodies::*;
 pub use list::{List, ListParams};
 pub use members::Member;
 pub use pagination::{HARD_PAGE_CAP, Page, PageInfo, Pages, Paginator};

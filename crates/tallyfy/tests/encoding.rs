@@ -52,7 +52,7 @@ async fn hostile_emails_are_one_segment_encoded_once_for_every_operation() {
         guests.get(*email).await.unwrap();
         guests.get(*email).with_stats().await.unwrap();
         guests
-            .update(email, GuestUpdate::associated_members([1]))
+            .update(email, GuestUpdate::new().associated_members([1]))
             .await
             .unwrap();
         guests.remove(email).await.unwrap();
@@ -135,7 +135,7 @@ async fn impossible_values_are_refused_before_any_request() {
         assert!(
             client
                 .guests()
-                .update(bad, GuestUpdate::clear_associated_members())
+                .update(bad, GuestUpdate::new().associated_members([]))
                 .await
                 .is_err()
         );

@@ -52,7 +52,7 @@ async fn every_guest_operation() {
     // update
     let admin = tallyfy_fake::DEFAULT_ADMIN_ID;
     let updated = guests
-        .update(email, GuestUpdate::associated_members([admin]))
+        .update(email, GuestUpdate::new().associated_members([admin]))
         .await
         .unwrap();
     assert_eq!(
@@ -370,7 +370,7 @@ fn futures_and_streams_can_be_spawned() {
     let members = client.members();
     assert_send(&guests.get("a@b.c").into_future());
     assert_send(&guests.create(NewGuest::new("a@b.c")));
-    assert_send(&guests.update("a@b.c", GuestUpdate::clear_associated_members()));
+    assert_send(&guests.update("a@b.c", GuestUpdate::new().associated_members([])));
     assert_send(&guests.remove("a@b.c"));
     assert_send(&guests.disable("a@b.c"));
     assert_send(&guests.enable("a@b.c"));

@@ -215,22 +215,22 @@ async fn update_guest_always_sends_the_list_even_when_empty() {
     let cases = [
         (
             "two members, in order",
-            GuestUpdate::associated_members([34, 12]),
+            GuestUpdate::new().associated_members([34, 12]),
             json!({"associated_members": [34, 12]}),
         ),
         (
             "one member",
-            GuestUpdate::associated_members([5]),
+            GuestUpdate::new().associated_members([5]),
             json!({"associated_members": [5]}),
         ),
         (
             "clear",
-            GuestUpdate::clear_associated_members(),
+            GuestUpdate::new().associated_members([]),
             json!({"associated_members": []}),
         ),
         (
             "empty list",
-            GuestUpdate::associated_members(Vec::new()),
+            GuestUpdate::new().associated_members(Vec::new()),
             json!({"associated_members": []}),
         ),
     ];

@@ -1,0 +1,41 @@
+//! `--body FILE` (or `-` for stdin): a whole request body as JSON, read into the SDK's input type
+//! for the operation, which then checks it like any other input; and the values of array flags.
+
+use crate::out::Failure;
+use serde::de::DeserializeOwned;
+use std::io::Read;
+
+/// The body in `file` (`-` is stdin), as the SDK's input type `T`.
+pub fn read<T: DeserializeOwned>(file: &str) -> Result<T, Failure> {
+    let text = if file == "-" {
+        let mut text = String::new();
+        std::io::stdin()
+            .read_to_string(&mut text)
+            .map_err(|e| Failure::usage(format!("--body -: reading stdin: {e}")))?;
+        text
+    } else {
+        std::fs::read_to_string(file).map_err(|e| Failure::usage(format!("--body {file}: {e}")))?
+    };
+    serde_json::from_str(&text).map_err(|e| Failure::usage(format!("--body {file}: {e}")))
+}
+
+/// The values of an array flag (`--ids 1,2`), trimmed, without empty ones; `--ids ""` is `[]`.
+pub fn texts(values: &[String]) -> Vec<String> {
+    values
+        .iter()
+        .map(|v| v.trim())
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// The numbers of an integer array flag, as [`texts`] splits them.
+pub fn integers(flag: &str, values: &[String]) -> Result<Vec<i64>, Failure> {
+    texts(values)
+        .iter()
+        .map(|v| {
+            v.parse()
+                .map_err(|e| Failure::usage(format!("invalid {flag} {v:?}: {e}")))
+        })
+        .collect()
+}

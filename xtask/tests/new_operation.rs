@@ -20,7 +20,7 @@
 //! `Cargo.lock` and cargo's cache (`cargo fetch` fills it). Every failing step fails the test with its
 //! output; nothing is skipped.
 //!
-//! To cover another kind of operation (query parameters, pagination, a body), add an entry to
+//! To cover another kind of operation, add an entry to
 //! [`NEW_OPERATIONS`]: its YAML, the SDK call, the CLI arguments, the requests it must send and the
 //! canned answers. Nothing else in this file needs to change.
 
@@ -43,6 +43,9 @@ struct NewOperation {
     /// A path item (or several), indented as a child of `paths:`; inserted as text before the
     /// top-level `components:` line.
     yaml: &'static str,
+    /// Component schemas it needs (empty for none), indented as children of `components.schemas`;
+    /// inserted right after that line.
+    schemas: &'static str,
     /// A Rust expression in the example's `async fn main() -> anyhow::Result<()>`, with
     /// `client: tallyfy::Client` in scope; its value is printed as JSON.
     sdk_call: &'static str,
@@ -72,11 +75,21 @@ const ORG: &str = "0123456789abcdef0123456789abcdef";
 /// The canned member that the new members operations answer with.
 const MEMBER_42: &str = r#"{"data": {"id": 42, "email": "pat.invitee@example.com", "first_name": "Pat", "last_name": "Invitee", "role": "standard", "status": "invited"}}"#;
 
-/// The operations added to the copy's spec. Add list and body operations here.
-const NEW_OPERATIONS: &[NewOperation] = &[NewOperation {
-    // Path parameters only, the kind the generator has always covered.
-    id: "resend_member_invite",
-    yaml: r#"  /organizations/{org_id}/users/{user_id}/resend-invite:
+/// A page of one invited member, page `n` of 2.
+macro_rules! invitation_page {
+    ($id:literal, $n:literal) => {
+        concat!(
+            r#"{"data": [{"id": "#, $id, r#", "email": "invitee"#, $id, r#"@example.com", "status": "invited"}], "meta": {"pagination": {"total": 2, "count": 1, "per_page": 1, "current_page": "#, $n, r#", "total_pages": 2}}}"#
+        )
+    };
+}
+
+/// The operations added to the copy's spec: one of each kind the generators cover.
+const NEW_OPERATIONS: &[NewOperation] = &[
+    NewOperation {
+        // Path parameters only.
+        id: "resend_member_invite",
+        yaml: r#"  /organizations/{org_id}/users/{user_id}/resend-invite:
     parameters:
       - $ref: '#/components/parameters/OrgId'
       - $ref: '#/components/parameters/UserId'
@@ -106,22 +119,180 @@ const NEW_OPERATIONS: &[NewOperation] = &[NewOperation {
         '429':
           $ref: '#/components/responses/RateLimited'
 "#,
-    sdk_call: "client.members().resend_invite(42).await?",
-    cli_args: &["members", "resend-invite", "42", "--output", "json"],
-    exchanges: &[Exchange {
-        method: "POST",
-        path: "/organizations/{org}/users/42/resend-invite",
-        query: "",
-        body: "",
-        response: MEMBER_42,
-    }],
-    output: &[
-        ("/id", "42"),
-        ("/email", r#""pat.invitee@example.com""#),
-        ("/first_name", r#""Pat""#),
-        ("/last_name", r#""Invitee""#),
-    ],
-}];
+        schemas: "",
+        sdk_call: "client.members().resend_invite(42).await?",
+        cli_args: &["members", "resend-invite", "42", "--output", "json"],
+        exchanges: &[Exchange {
+            method: "POST",
+            path: "/organizations/{org}/users/42/resend-invite",
+            query: "",
+            body: "",
+            response: MEMBER_42,
+        }],
+        output: &[
+            ("/id", "42"),
+            ("/email", r#""pat.invitee@example.com""#),
+            ("/first_name", r#""Pat""#),
+            ("/last_name", r#""Invitee""#),
+        ],
+    },
+    NewOperation {
+        // A page-numbered list with a query parameter of its own, walked over two pages.
+        id: "list_member_invitations",
+        yaml: r#"  /organizations/{org_id}/invitations:
+    parameters:
+      - $ref: '#/components/parameters/OrgId'
+    get:
+      operationId: list_member_invitations
+      tags: [members]
+      summary: List pending invitations
+      description: |
+        The members who were invited and have not accepted yet, one page at a time.
+      x-tallyfy-pagination:
+        page: page
+        per-page: per_page
+      parameters:
+        - $ref: '#/components/parameters/MemberPerPage'
+        - $ref: '#/components/parameters/Page'
+        - name: sent_by
+          in: query
+          required: false
+          x-tallyfy-name: invited_by
+          description: Keep only invitations sent by this member.
+          schema:
+            type: integer
+            format: int64
+            minimum: 1
+      responses:
+        '200':
+          description: One page of invited members.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/MemberList'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '429':
+          $ref: '#/components/responses/RateLimited'
+"#,
+        schemas: "",
+        sdk_call: "client.members().list_invitations().per_page(1).invited_by(7).collect_all().await?",
+        cli_args: &[
+            "members",
+            "list-invitations",
+            "--per-page",
+            "1",
+            "--invited-by",
+            "7",
+            "--output",
+            "json",
+        ],
+        exchanges: &[
+            Exchange {
+                method: "GET",
+                path: "/organizations/{org}/invitations",
+                query: "page=1&per_page=1&sent_by=7",
+                body: "",
+                response: invitation_page!(51, 1),
+            },
+            Exchange {
+                method: "GET",
+                path: "/organizations/{org}/invitations",
+                query: "page=2&per_page=1&sent_by=7",
+                body: "",
+                response: invitation_page!(52, 2),
+            },
+        ],
+        output: &[
+            ("/0/id", "51"),
+            ("/1/id", "52"),
+            ("/1/email", r#""invitee52@example.com""#),
+        ],
+    },
+    NewOperation {
+        // A JSON body with a required, limited field, a boolean and an array; the SDK call first checks
+        // that a value over the limit is refused, naming the field, before anything is sent.
+        id: "add_member_note",
+        yaml: r#"  /organizations/{org_id}/users/{user_id}/notes:
+    parameters:
+      - $ref: '#/components/parameters/OrgId'
+      - $ref: '#/components/parameters/UserId'
+    post:
+      operationId: add_member_note
+      tags: [members]
+      summary: Add a note to a member
+      description: |
+        Keeps a short note on the member's profile. Admins only.
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              $ref: '#/components/schemas/MemberNote'
+      responses:
+        '200':
+          description: The member, with the note.
+          content:
+            application/json:
+              schema:
+                $ref: '#/components/schemas/MemberEnvelope'
+        '401':
+          $ref: '#/components/responses/Unauthorized'
+        '422':
+          $ref: '#/components/responses/ValidationFailed'
+        '429':
+          $ref: '#/components/responses/RateLimited'
+"#,
+        schemas: r#"    MemberNote:
+      type: object
+      description: A note on a member's profile.
+      required: [text]
+      properties:
+        text:
+          type: string
+          description: What the note says.
+          maxLength: 40
+        pinned:
+          type: boolean
+          description: Show the note first.
+        labels:
+          type: array
+          description: Labels to file the note under.
+          items:
+            type: string
+"#,
+        sdk_call: r#"{
+            let long = tallyfy::MemberNote::new("x".repeat(41));
+            match client.members().add_note(42, long).await {
+                Err(tallyfy::Error::InvalidInput { field, .. }) if field == "text" => {}
+                other => anyhow::bail!("a 41-character note was not refused: {other:?}"),
+            }
+            let note = tallyfy::MemberNote::new("Call back").pinned(true).labels(["vip", "q4"]);
+            client.members().add_note(42, note).await?
+        }"#,
+        cli_args: &[
+            "members",
+            "add-note",
+            "42",
+            "--text",
+            "Call back",
+            "--pinned",
+            "true",
+            "--labels",
+            "vip,q4",
+            "--output",
+            "json",
+        ],
+        exchanges: &[Exchange {
+            method: "POST",
+            path: "/organizations/{org}/users/42/notes",
+            query: "",
+            body: r#"{"text": "Call back", "pinned": true, "labels": ["vip", "q4"]}"#,
+            response: MEMBER_42,
+        }],
+        output: &[("/id", "42"), ("/first_name", r#""Pat""#)],
+    },
+];
 
 /// What `cargo xtask codegen` writes (the README's "Change the spec" section, and the `GENERATED`
 /// constants in `xtask/src/codegen.rs`, `operations.rs` and `requests.rs`). With the spec, the only
@@ -153,7 +324,9 @@ fn an_operation_added_to_the_spec_needs_no_hand_written_code() {
     let spec = copy.join(SPEC);
     let text = fs::read_to_string(&spec).expect("reading the copy's spec");
     let snippets: Vec<&str> = NEW_OPERATIONS.iter().map(|op| op.yaml).collect();
-    fs::write(&spec, insert_into_paths(&text, &snippets)).expect("writing the copy's spec");
+    let schemas: Vec<&str> = NEW_OPERATIONS.iter().map(|op| op.schemas).collect();
+    let text = insert_schemas(&insert_into_paths(&text, &snippets), &schemas);
+    fs::write(&spec, text).expect("writing the copy's spec");
 
     cargo(copy, &target, "codegen", &["xtask", "codegen"]);
     cargo(copy, &target, "lint-spec", &["xtask", "lint-spec"]);
@@ -162,6 +335,12 @@ fn an_operation_added_to_the_spec_needs_no_hand_written_code() {
         .chain(&[SPEC])
         .map(|p| p.to_string())
         .collect();
+    // The diff a maintainer reviews for these operations (shown with `--nocapture`).
+    let stat = run("git diff --numstat", git(copy).args(["diff", "--numstat"]));
+    eprintln!(
+        "lines added and removed by the new operations:\n{}",
+        String::from_utf8_lossy(&stat.stdout)
+    );
     assert_eq!(
         changed_files(copy),
         expected,
@@ -325,6 +504,25 @@ fn insert_into_paths(spec: &str, snippets: &[&str]) -> String {
     }
     out.push_str(&lines[line..].concat());
     out
+}
+
+/// `spec` with `snippets` inserted as the first entries of `components.schemas`.
+fn insert_schemas(spec: &str, snippets: &[&str]) -> String {
+    let at = spec
+        .find("\ncomponents:\n")
+        .and_then(|c| {
+            spec[c..]
+                .find("\n  schemas:\n")
+                .map(|s| c + s + "\n  schemas:\n".len())
+        })
+        .expect("the spec has `components:` with `  schemas:` under it");
+    for snippet in snippets {
+        assert!(
+            snippet.is_empty() || (snippet.starts_with("    ") && snippet.ends_with('\n')),
+            "a schema snippet is indented under `components.schemas`, ending with a newline:\n{snippet}"
+        );
+    }
+    format!("{}{}{}", &spec[..at], snippets.concat(), &spec[at..])
 }
 
 /// The throwaway example: `new_operation BASE_URL OPERATION_ID` calls that operation's SDK method

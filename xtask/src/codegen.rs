@@ -114,6 +114,39 @@ const REEXPORTED: &[&str] = &["GroupsInclude"];
 /// The generator settings. Positional methods: every required path parameter and body is a compile-time
 /// argument, the output is a third of the builder style's size, and the wrapper crate provides the
 /// builders that users call.
+/// The component schemas that the generated client takes from its own hand-written types instead of
+/// generating them (the request model reads this too: a body field of such a type is checked
+/// against the spec's `enum` by the SDK, since the type itself is open).
+pub const REPLACEMENTS: &[(&str, &str, &[TypeImpl])] = &[
+    // Pagination links arrive as an object, `{}`, `[]` or null.
+    (
+        "PaginationLinks",
+        "crate::PaginationLinks",
+        &[TypeImpl::Default],
+    ),
+    // Groups arrive wrapped in `{"data": [...]}` or as a plain array.
+    (
+        "GroupsInclude",
+        "crate::GroupsInclude",
+        &[TypeImpl::Default],
+    ),
+    // An open, case-insensitive role: unknown values are kept, not fatal.
+    (
+        "MemberRole",
+        "crate::MemberRole",
+        &[TypeImpl::Display, TypeImpl::FromStr],
+    ),
+    // The roles a request may send (`MemberInvite.role`, `MemberRoleChange.role`) are the same
+    // type, so the project has one role type, not a closed twin of it. The spec's enum still
+    // documents which roles the API accepts; the SDK refuses any other before sending and the fake
+    // answers 422 to one.
+    (
+        "RoleName",
+        "crate::MemberRole",
+        &[TypeImpl::Display, TypeImpl::FromStr],
+    ),
+];
+
 fn settings() -> GenerationSettings {
     let mut s = GenerationSettings::default();
     s.with_interface(InterfaceStyle::Positional)
@@ -132,34 +165,10 @@ fn settings() -> GenerationSettings {
             },
             "crate::Timestamp",
             [TypeImpl::Display].into_iter(),
-        )
-        // Pagination links arrive as an object, `{}`, `[]` or null.
-        .with_replacement(
-            "PaginationLinks",
-            "crate::PaginationLinks",
-            [TypeImpl::Default].into_iter(),
-        )
-        // Groups arrive wrapped in `{"data": [...]}` or as a plain array.
-        .with_replacement(
-            "GroupsInclude",
-            "crate::GroupsInclude",
-            [TypeImpl::Default].into_iter(),
-        )
-        // An open, case-insensitive role: unknown values are kept, not fatal.
-        .with_replacement(
-            "MemberRole",
-            "crate::MemberRole",
-            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
-        )
-        // The roles a request may send (`MemberInvite.role`, `MemberRoleChange.role`) are the same
-        // type, so the project has one role type, not a closed twin of it. The spec's enum still
-        // documents which roles the API accepts; the SDK refuses any other before sending
-        // (`role_to_wire` in crates/tallyfy/src/inputs.rs) and the fake answers 422 to one.
-        .with_replacement(
-            "RoleName",
-            "crate::MemberRole",
-            [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
+    for (schema, rust, impls) in REPLACEMENTS {
+        s.with_replacement(schema, rust, impls.iter().cloned());
+    }
     s
 }
 

@@ -38,50 +38,35 @@ fn flag(q: &Query) -> String {
         }
         _ => first_sentence(&q.doc),
     };
-    let (attr, name, ty) = match &q.kind {
-        QueryKind::Flag => (
-            "#[arg(long)]".to_string(),
-            q.name.clone(),
-            "bool".to_string(),
-        ),
-        QueryKind::Only { value, .. } => (
-            "#[arg(long)]".to_string(),
-            format!("{}_{value}", q.name),
-            "bool".to_string(),
-        ),
-        QueryKind::Choice { ty } => (
-            "#[arg(long)]".to_string(),
-            q.name.clone(),
-            format!("Option<tallyfy::types::{ty}>"),
-        ),
+    let (args, ty) = match &q.kind {
+        QueryKind::Flag | QueryKind::Only { .. } => (String::new(), "bool".to_string()),
+        QueryKind::Choice { ty } => (String::new(), format!("Option<tallyfy::types::{ty}>")),
         QueryKind::Text => (
-            "#[arg(long, allow_hyphen_values = true)]".to_string(),
-            q.name.clone(),
+            ", allow_hyphen_values = true".to_string(),
             "Option<String>".to_string(),
         ),
         QueryKind::CommaList { item, .. } => (
-            "#[arg(long, value_delimiter = ',')]".to_string(),
-            q.name.clone(),
+            ", value_delimiter = ','".to_string(),
             format!("Vec<tallyfy::types::{item}>"),
         ),
-        QueryKind::Integer { minimum } => (
-            match minimum {
-                Some(m) => {
-                    format!("#[arg(long, value_parser = clap::value_parser!(i64).range({m}..))]")
-                }
-                None => "#[arg(long, allow_hyphen_values = true)]".to_string(),
-            },
-            q.name.clone(),
+        QueryKind::Integer { minimum: Some(m) } => (
+            format!(", value_parser = clap::value_parser!(i64).range({m}..)"),
+            "Option<i64>".to_string(),
+        ),
+        QueryKind::Integer { minimum: None } => (
+            ", allow_hyphen_values = true".to_string(),
             "Option<i64>".to_string(),
         ),
         QueryKind::PageSize => (
-            "#[arg(long, value_parser = clap::value_parser!(u64).range(1..))]".to_string(),
-            q.name.clone(),
+            ", value_parser = clap::value_parser!(u64).range(1..)".to_string(),
             "Option<u64>".to_string(),
         ),
         QueryKind::PageNumber => unreachable!("the page number is a walk flag"),
     };
-    format!("        /// {help}\n        {attr}\n        {name}: {ty},\n")
+    format!(
+        "        /// {help}\n        #[arg(long{args})]\n        {}: {ty},\n",
+        bound(q)
+    )
 }
 
 /// A body field's flag.
@@ -98,7 +83,9 @@ fn body_flag(f: &Field) -> String {
         ""
     };
     let (attr, ty) = match f.kind {
-        FieldKind::Text => ("allow_hyphen_values = true", "Option<String>"),
+        FieldKind::Text | FieldKind::Choice { .. } => {
+            ("allow_hyphen_values = true", "Option<String>")
+        }
         FieldKind::Integer => ("allow_hyphen_values = true", "Option<i64>"),
         FieldKind::Boolean => ("value_name = \"true|false\"", "Option<bool>"),
         FieldKind::Integers | FieldKind::Texts => (
@@ -112,19 +99,30 @@ fn body_flag(f: &Field) -> String {
     )
 }
 
+/// The flag of a body field, as the CLI's messages name it.
+fn flag_name(f: &Field) -> String {
+    format!("--{}", f.name.replace('_', "-"))
+}
+
+/// `v`, the value clap parsed for a body field, as the SDK setter's argument.
+fn cli_value(f: &Field, v: &str, shown: &str) -> String {
+    match &f.kind {
+        FieldKind::Integers => format!("crate::body::integers({shown:?}, &{v})?"),
+        FieldKind::Texts => format!("crate::body::texts(&{v})"),
+        FieldKind::Choice { values, .. } => {
+            format!("crate::body::choice({shown:?}, &{v}, &{values:?})?")
+        }
+        _ => v.to_string(),
+    }
+}
+
 /// The statement that hands a body flag to the input `body`.
 fn apply_body(f: &Field) -> String {
     let n = ident(&f.name);
-    match f.kind {
-        FieldKind::Integers => format!(
-            "                if let Some(v) = {n} {{ input = input.{n}(crate::body::integers({flag:?}, &v)?); }}\n",
-            flag = format!("--{}", f.name.replace('_', "-"))
-        ),
-        FieldKind::Texts => format!(
-            "                if let Some(v) = {n} {{ input = input.{n}(crate::body::texts(&v)); }}\n"
-        ),
-        _ => format!("                if let Some(v) = {n} {{ input = input.{n}(v); }}\n"),
-    }
+    format!(
+        "                if let Some(v) = {n} {{ input = input.{n}({}); }}\n",
+        cli_value(f, "v", &flag_name(f))
+    )
 }
 
 /// The variable a flag is bound to.
@@ -202,8 +200,21 @@ pub fn generate(requests: &[Request], header: &str) -> Result<String> {
                         f.name
                     );
                 }
-                fields.push_str("        /// The whole body as JSON, from a file or `-` for stdin; flags override its fields.\n        #[arg(long, value_name = \"FILE\")]\n        body: Option<String>,\n");
-                fields.extend(b.fields.iter().map(body_flag));
+                match b.single() {
+                    // A body of one field is that field's value, a positional argument.
+                    Some(f) => {
+                        let ty = match f.kind {
+                            FieldKind::Integer => "i64",
+                            FieldKind::Boolean => "bool",
+                            _ => "String",
+                        };
+                        writeln!(fields, "        {}: {ty},", ident(&f.name))?
+                    }
+                    None => {
+                        fields.push_str("        /// The whole body as JSON, from a file or `-` for stdin; flags override its fields.\n        #[arg(long, value_name = \"FILE\")]\n        body: Option<String>,\n");
+                        fields.extend(b.fields.iter().map(body_flag));
+                    }
+                }
             }
             write!(
                 code,
@@ -240,29 +251,39 @@ pub fn generate(requests: &[Request], header: &str) -> Result<String> {
             let applied: String = r.setters().map(apply).collect();
             let mut input = String::new();
             if let Some(b) = &r.body {
-                bind.push("body".into());
-                bind.extend(b.fields.iter().map(|f| ident(&f.name)));
-                let blank: Vec<&str> = b
-                    .fields
-                    .iter()
-                    .filter(|f| f.required)
-                    .map(|f| match f.kind {
-                        FieldKind::Text => "String::new()",
-                        FieldKind::Integer => "0",
-                        FieldKind::Boolean => "false",
-                        FieldKind::Integers => "Vec::<i64>::new()",
-                        FieldKind::Texts => "Vec::<String>::new()",
-                    })
-                    .collect();
-                // Without --body, clap has made sure that every required field has its flag.
-                write!(
-                    input,
-                    "                let mut input = match body {{\n                    Some(file) => crate::body::read::<tallyfy::requests::bodies::{schema}>(&file)?,\n                    None => tallyfy::requests::bodies::{schema}::new({blank}),\n                }};\n",
-                    schema = b.schema,
-                    blank = blank.join(", "),
-                )?;
-                input.extend(b.fields.iter().map(apply_body));
-                call_args.push("input".into());
+                match b.single() {
+                    Some(f) => {
+                        let n = ident(&f.name);
+                        call_args.push(cli_value(f, &n, &f.name.to_ascii_uppercase()));
+                        bind.push(n);
+                    }
+                    None => {
+                        bind.push("body".into());
+                        bind.extend(b.fields.iter().map(|f| ident(&f.name)));
+                        let required: Vec<String> = b
+                            .fields
+                            .iter()
+                            .filter(|f| f.required)
+                            .map(|f| {
+                                let flag = flag_name(f);
+                                let v = format!(
+                                    "crate::body::required({flag:?}, {}.clone())?",
+                                    ident(&f.name)
+                                );
+                                cli_value(f, &v, &flag)
+                            })
+                            .collect();
+                        // The flags override what the body file says, so they are applied after.
+                        write!(
+                            input,
+                            "                let mut input = match body {{\n                    Some(file) => crate::body::read::<tallyfy::requests::bodies::{schema}>(&file)?,\n                    None => tallyfy::requests::bodies::{schema}::new({required}),\n                }};\n",
+                            schema = b.schema,
+                            required = required.join(", "),
+                        )?;
+                        input.extend(b.fields.iter().map(apply_body));
+                        call_args.push("input".into());
+                    }
+                }
             }
             let finish = if r.pagination.is_some() {
                 "crate::walk::list(out, req, &walk).await".to_string()

@@ -17,7 +17,7 @@
 //!   schema, built with `new(<required fields>)` and one setter per field; its values are checked
 //!   by the generated client's own conversions (the spec's `maxLength`, `pattern`, `enum`, ...)
 //!   when it is sent, once, with the field named in the error (see [`FieldKind`] for the field
-//!   types);
+//!   types); a body of one required field is passed as that field's value;
 //! - the result is the success response's `data` when its schema is an envelope (an object whose
 //!   only required property is `data`), the whole body otherwise, and `()` when it has none; a
 //!   list's items are its `data` array.
@@ -99,8 +99,17 @@ pub struct Query {
 
 /// What a body field holds, in the SDK's input type (the generated client's own type, which checks
 /// the spec's constraints, is reached from it with `TryFrom`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FieldKind {
+    /// A string enum: the generated client's enum `ty` (`types::MemberUpdateDateFormat`), or, for a
+    /// schema that the client takes from an open type of its own (`codegen::REPLACEMENTS`: `RoleName`
+    /// is `tallyfy_client::MemberRole`), that type, which the SDK checks against the spec's `open`
+    /// values (in any letter case) before sending.
+    Choice {
+        ty: String,
+        values: Vec<String>,
+        open: bool,
+    },
     /// Any string schema, inline or a `$ref`, with or without constraints or an enum: `String`.
     Text,
     /// `int64`: `i64`.
@@ -135,15 +144,26 @@ pub struct Body {
     pub fields: Vec<Field>,
 }
 
+impl Body {
+    /// The one field of a body that has only one, a required one: such a body is passed as that
+    /// field's value (`set_role(id, role)`, `tallyfy members set-role ID ROLE`).
+    pub fn single(&self) -> Option<&Field> {
+        match self.fields.as_slice() {
+            [only]
+                if only.required
+                    && !matches!(only.kind, FieldKind::Integers | FieldKind::Texts) =>
+            {
+                Some(only)
+            }
+            _ => None,
+        }
+    }
+}
+
 /// Operations whose body is still written by hand in the SDK (`inputs.rs`, `guests.rs`,
 /// `members.rs`), which the generators skip until their inputs move over to the generated ones.
 /// Not a fact about the operations: a note of how far that move has got.
-pub const HAND_WRITTEN_BODIES: &[&str] = &[
-    "create_guest",
-    "invite_member",
-    "update_member",
-    "set_member_role",
-];
+pub const HAND_WRITTEN_BODIES: &[&str] = &["create_guest", "invite_member"];
 
 /// What a generated method returns.
 #[derive(Debug, PartialEq)]
@@ -344,14 +364,21 @@ fn string_extension<'a>(
 }
 
 /// The kind of a body field's schema, following one `$ref`.
-fn field_kind(spec: &OpenAPI, at: &str, schema: &ReferenceOr<Schema>) -> Result<(FieldKind, bool)> {
-    let (schema, inline) = match schema {
-        ReferenceOr::Item(s) => (s, true),
+/// `inline_ty` is the generated client's name for an inline enum here (`MemberUpdateDateFormat`).
+fn field_kind(
+    spec: &OpenAPI,
+    at: &str,
+    schema: &ReferenceOr<Schema>,
+    inline_ty: &str,
+) -> Result<(FieldKind, bool)> {
+    let (schema, inline, named) = match schema {
+        ReferenceOr::Item(s) => (s, true, None),
         ReferenceOr::Reference { reference } => {
             let name = schema_name(reference)?;
             (
                 component(spec, name).with_context(|| format!("{at}: {name} not found"))?,
                 false,
+                Some(name),
             )
         }
     };
@@ -368,13 +395,39 @@ fn field_kind(spec: &OpenAPI, at: &str, schema: &ReferenceOr<Schema>) -> Result<
             },
             None => bail!("{at}: an array needs items"),
         };
-        match field_kind(spec, at, &item)?.0 {
+        match field_kind(spec, at, &item, inline_ty)?.0 {
             FieldKind::Text => Ok(FieldKind::Texts),
             FieldKind::Integer => Ok(FieldKind::Integers),
             other => bail!("{at}: an array of {other:?} has no rule yet"),
         }
     };
     Ok(match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
+            let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
+            let replaced = named.and_then(|n| {
+                crate::codegen::REPLACEMENTS
+                    .iter()
+                    .find(|(schema, ..)| *schema == n)
+            });
+            let kind = match (replaced, named) {
+                (Some((_, rust, _)), _) => FieldKind::Choice {
+                    ty: rust.replace("crate::", "tallyfy_client::"),
+                    values,
+                    open: true,
+                },
+                (None, Some(n)) => FieldKind::Choice {
+                    ty: format!("types::{n}"),
+                    values,
+                    open: false,
+                },
+                (None, None) => FieldKind::Choice {
+                    ty: format!("types::{inline_ty}"),
+                    values,
+                    open: false,
+                },
+            };
+            (kind, false)
+        }
         SchemaKind::Type(Type::String(_)) => (FieldKind::Text, false),
         SchemaKind::Type(Type::Boolean(_)) => (FieldKind::Boolean, false),
         SchemaKind::Type(Type::Integer(i))
@@ -419,7 +472,8 @@ fn body(spec: &OpenAPI, id: &str, op: &Operation) -> Result<Option<Body>> {
                 reference: reference.clone(),
             },
         };
-        let (kind, inline_array) = field_kind(spec, &at, &unboxed)?;
+        let inline_ty = format!("{}{}", pascal(name), pascal(field));
+        let (kind, inline_array) = field_kind(spec, &at, &unboxed, &inline_ty)?;
         let doc = match &unboxed {
             ReferenceOr::Item(s) => s.schema_data.description.clone(),
             ReferenceOr::Reference { reference } => component(spec, schema_name(reference)?)
@@ -742,14 +796,15 @@ mod tests {
 
     #[test]
     fn a_body_is_read_with_required_fields_first() {
-        let text = crate::files::read_spec_text().unwrap();
-        let spec: OpenAPI = serde_yaml::from_str(&text).unwrap();
-        let op = spec
-            .operations()
-            .find(|(_, _, op)| op.operation_id.as_deref() == Some("update_member"))
-            .unwrap()
-            .2;
-        let update = body(&spec, "update_member", op).unwrap().unwrap();
+        let spec = spec();
+        let body_of = |id: &str| {
+            let (_, _, op) = spec
+                .operations()
+                .find(|(_, _, op)| op.operation_id.as_deref() == Some(id))
+                .unwrap();
+            body(&spec, id, op).unwrap().unwrap()
+        };
+        let update = body_of("update_member");
         assert_eq!(update.schema, "MemberUpdate");
         let names: Vec<(&str, bool)> = update
             .fields
@@ -764,21 +819,12 @@ mod tests {
                 ("timezone", true)
             ]
         );
-        let country = update
-            .fields
-            .iter()
-            .find(|f| f.name == "country_id")
-            .unwrap();
-        assert_eq!(country.kind, FieldKind::Integer);
-        let op = spec
-            .operations()
-            .find(|(_, _, op)| op.operation_id.as_deref() == Some("update_guest"))
-            .unwrap()
-            .2;
-        let body = body(&spec, "update_guest", op).unwrap().unwrap();
-        assert_eq!(body.fields[0].kind, FieldKind::Integers);
+        let country = update.fields.iter().find(|f| f.name == "country_id");
+        assert_eq!(country.unwrap().kind, FieldKind::Integer);
+        let guest = body_of("update_guest");
+        assert_eq!(guest.fields[0].kind, FieldKind::Integers);
         assert!(
-            !body.fields[0].inline_array,
+            !guest.fields[0].inline_array,
             "a $ref array is one value in the client"
         );
     }

@@ -239,8 +239,8 @@ pub fn ident(name: &str) -> String {
 }
 
 /// The input type's field type, its setter's argument, and how the argument is stored.
-fn field_types(kind: FieldKind) -> (&'static str, &'static str, &'static str) {
-    match kind {
+pub fn field_types(kind: &FieldKind) -> (String, String, &'static str) {
+    let (ty, arg, store) = match kind {
         FieldKind::Text => ("String", "impl Into<String>", "value.into()"),
         FieldKind::Integer => ("i64", "i64", "value"),
         FieldKind::Boolean => ("bool", "bool", "value"),
@@ -254,17 +254,31 @@ fn field_types(kind: FieldKind) -> (&'static str, &'static str, &'static str) {
             "impl IntoIterator<Item = impl Into<String>>",
             "value.into_iter().map(Into::into).collect()",
         ),
-    }
+        FieldKind::Choice { ty, .. } => return (ty.clone(), ty.clone(), "value"),
+    };
+    (ty.to_string(), arg.to_string(), store)
 }
 
 /// A value of this kind for the generated examples.
-fn example_value(kind: FieldKind) -> &'static str {
+fn example_value(kind: &FieldKind) -> String {
     match kind {
-        FieldKind::Text => "\"Pat\"",
-        FieldKind::Integer => "1",
-        FieldKind::Boolean => "true",
-        FieldKind::Integers => "[1]",
-        FieldKind::Texts => "[\"Pat\"]",
+        FieldKind::Text => "\"Pat\"".into(),
+        FieldKind::Integer => "1".into(),
+        FieldKind::Boolean => "true".into(),
+        FieldKind::Integers => "[1]".into(),
+        FieldKind::Texts => "[\"Pat\"]".into(),
+        FieldKind::Choice { values, .. } => format!("{:?}.parse().unwrap()", values[0]),
+    }
+}
+
+/// The conversion of one value `v` of this field to the generated client's type.
+fn convert(f: &crate::model::Field, v: &str) -> String {
+    let w = &f.name;
+    match &f.kind {
+        FieldKind::Choice {
+            values, open: true, ..
+        } => format!("body::one_of({w:?}, {v}, &{values:?})"),
+        _ => format!("body::field({w:?}, {v})"),
     }
 }
 
@@ -279,11 +293,15 @@ fn body_input(b: &Body, code: &mut String) -> Result<()> {
     for f in &b.fields {
         let n = ident(&f.name);
         let w = &f.name;
-        let (ty, arg, store) = field_types(f.kind);
+        let (ty, arg, store) = field_types(&f.kind);
         if f.required {
             writeln!(fields, "    {n}: {ty},")?;
             params.push(format!("{n}: {arg}"));
-            writeln!(inits, "            {n}: {},", store.replace("value", &n))?;
+            if store == "value" {
+                writeln!(inits, "            {n},")?;
+            } else {
+                writeln!(inits, "            {n}: {},", store.replace("value", &n))?;
+            }
         } else {
             writeln!(fields, "    #[serde(default)]\n    {n}: Option<{ty}>,")?;
             writeln!(inits, "            {n}: None,")?;
@@ -303,24 +321,28 @@ fn body_input(b: &Body, code: &mut String) -> Result<()> {
                 ""
             },
         )?;
+        let one = convert(f, "v");
+        // Numbers, booleans and the generated client's enums are `Copy`.
+        let clone = match f.kind {
+            FieldKind::Integer | FieldKind::Boolean | FieldKind::Choice { open: false, .. } => "",
+            _ => ".clone()",
+        };
         let value = match (f.required, f.inline_array) {
-            (true, false) => format!("body::field({w:?}, self.{n}.clone())?"),
-            (false, false) => {
-                format!("self.{n}.clone().map(|v| body::field({w:?}, v)).transpose()?")
-            }
+            (true, false) => format!("{}?", convert(f, &format!("self.{n}{clone}"))),
+            (false, false) => format!("self.{n}{clone}.map(|v| {one}).transpose()?"),
             // The client holds an inline array as a `Vec` of its items, empty when left out.
             (required, true) => format!(
-                "self.{n}.iter(){flatten}.cloned().map(|v| body::field({w:?}, v)).collect::<Result<Vec<_>, _>>()?",
+                "self.{n}.iter(){flatten}.cloned().map(|v| {one}).collect::<Result<Vec<_>, _>>()?",
                 flatten = if required { "" } else { ".flatten()" },
             ),
         };
         writeln!(wire, "            {n}: {value},")?;
     }
-    let example: Vec<&str> = b
+    let example: Vec<String> = b
         .fields
         .iter()
         .filter(|f| f.required)
-        .map(|f| example_value(f.kind))
+        .map(|f| example_value(&f.kind))
         .collect();
     write!(
         code,
@@ -354,6 +376,48 @@ fn body_input(b: &Body, code: &mut String) -> Result<()> {
     Ok(())
 }
 
+/// What a handle's method and the type it returns share.
+struct Parts {
+    /// The method's parameters after `&self`, each with a leading `, `.
+    params: String,
+    /// The type's fields for the path arguments and the query setters.
+    fields: String,
+    /// Their initialisers (`name: value`), from the method's arguments and the defaults.
+    inits: Vec<String>,
+    /// The path arguments of the doc example.
+    example_args: Vec<String>,
+}
+
+fn parts(r: &Request) -> Parts {
+    Parts {
+        params: r
+            .args()
+            .map(|(n, k)| format!(", {n}: {}", rust_types(*k).0))
+            .collect(),
+        fields: r
+            .args()
+            .map(|(n, k)| format!("    {n}: {},\n", rust_types(*k).1))
+            .chain(r.setters().map(field))
+            .collect(),
+        inits: r
+            .args()
+            .map(|(n, k)| match k {
+                Segment::Id => n.clone(),
+                Segment::Email => format!("{n}: {n}.as_ref().to_owned()"),
+                _ => format!("{n}: {n}.into()"),
+            })
+            .chain(
+                r.setters()
+                    .map(|q| format!("{}: Default::default()", q.name)),
+            )
+            .collect(),
+        example_args: r
+            .args()
+            .map(|(_, k)| example_argument(*k).to_string())
+            .collect(),
+    }
+}
+
 /// One operation that is not a list: the handle's method, its request type and its body's input type.
 fn request(r: &Request, code: &mut String, bodies: &mut String) -> Result<()> {
     let handle = pascal(&r.tag);
@@ -362,49 +426,40 @@ fn request(r: &Request, code: &mut String, bodies: &mut String) -> Result<()> {
         Returns::Nothing => "()".to_string(),
         Returns::Data(t) | Returns::Body(t) | Returns::Page(t) => format!("types::{t}"),
     };
-    let mut params: String = r
-        .args()
-        .map(|(n, k)| format!(", {n}: {}", rust_types(*k).0))
-        .collect();
-    let mut fields: String = r
-        .args()
-        .map(|(n, k)| format!("    {n}: {},\n", rust_types(*k).1))
-        .chain(r.setters().map(field))
-        .collect();
-    let mut inits: String = r
-        .args()
-        .map(|(n, k)| match k {
-            Segment::Id => format!(", {n}"),
-            Segment::Email => format!(", {n}: {n}.as_ref().to_owned()"),
-            _ => format!(", {n}: {n}.into()"),
-        })
-        .chain(
-            r.setters()
-                .map(|q| format!(", {}: Default::default()", q.name)),
-        )
-        .collect();
+    let Parts {
+        mut params,
+        mut fields,
+        mut inits,
+        mut example_args,
+    } = parts(r);
     let mut prep = query_prep(r, "self");
-    let mut example_args: Vec<String> = r
-        .args()
-        .map(|(_, k)| example_argument(*k).to_string())
-        .collect();
     if let Some(b) = &r.body {
         body_input(b, bodies)?;
-        write!(params, ", body: bodies::{}", b.schema)?;
+        match b.single() {
+            Some(f) => {
+                let n = ident(&f.name);
+                write!(params, ", {n}: {}", field_types(&f.kind).1)?;
+                inits.push(format!("body: bodies::{}::new({n})", b.schema));
+                example_args.push(example_value(&f.kind));
+            }
+            None => {
+                write!(params, ", body: bodies::{}", b.schema)?;
+                inits.push("body".to_string());
+                let required: Vec<String> = b
+                    .fields
+                    .iter()
+                    .filter(|f| f.required)
+                    .map(|f| example_value(&f.kind))
+                    .collect();
+                example_args.push(format!(
+                    "tallyfy::{}::new({})",
+                    b.schema,
+                    required.join(", ")
+                ));
+            }
+        }
         writeln!(fields, "    body: bodies::{},", b.schema)?;
-        inits.push_str(", body");
         prep.push_str("        let body = self.body.to_wire()?;\n");
-        let required: Vec<&str> = b
-            .fields
-            .iter()
-            .filter(|f| f.required)
-            .map(|f| example_value(f.kind))
-            .collect();
-        example_args.push(format!(
-            "tallyfy::{}::new({})",
-            b.schema,
-            required.join(", ")
-        ));
     }
     let setters: String = r.setters().map(|q| setter(q, "self")).collect();
     let call = call(r, "self", "self.client");
@@ -420,7 +475,7 @@ fn request(r: &Request, code: &mut String, bodies: &mut String) -> Result<()> {
     );
     write!(
         code,
-        "\nimpl<'c> {handle}<'c> {{\n{doc}    pub fn {verb}(&self{params}) -> {name}<'c> {{\n        {name} {{ client: self.client{inits} }}\n    }}\n}}\n\n\
+        "\nimpl<'c> {handle}<'c> {{\n{doc}    pub fn {verb}(&self{params}) -> {name}<'c> {{\n        {name} {{ client: self.client, {inits} }}\n    }}\n}}\n\n\
          /// The `{id}` request, from [`{handle}::{verb}`]. Set its options, then await it or call\n\
          /// [`send`](Self::send).\n\
          #[derive(Debug)]\n\
@@ -436,6 +491,7 @@ fn request(r: &Request, code: &mut String, bodies: &mut String) -> Result<()> {
              fn into_future(self) -> Self::IntoFuture {{\n        Box::pin(self.send())\n    }}\n\
          }}\n",
         doc = method_doc(r, &example),
+        inits = inits.join(", "),
         verb = r.verb,
         id = r.id,
         checks = segment_checks(r, "self", "self.client"),
@@ -452,27 +508,12 @@ fn list(r: &Request, code: &mut String) -> Result<()> {
         other => anyhow::bail!("{}: a list returns pages, not {other:?}", r.id),
     };
     let pagination = r.pagination.as_ref().expect("a list has pagination");
-    let params: String = r
-        .args()
-        .map(|(n, k)| format!(", {n}: {}", rust_types(*k).0))
-        .collect();
-    let fields: String = r
-        .args()
-        .map(|(n, k)| format!("    {n}: {},\n", rust_types(*k).1))
-        .chain(r.setters().map(field))
-        .collect();
-    let inits: String = r
-        .args()
-        .map(|(n, k)| match k {
-            Segment::Id => format!("{n}, "),
-            Segment::Email => format!("{n}: {n}.as_ref().to_owned(), "),
-            _ => format!("{n}: {n}.into(), "),
-        })
-        .chain(
-            r.setters()
-                .map(|q| format!("{}: Default::default(), ", q.name)),
-        )
-        .collect();
+    let Parts {
+        params,
+        fields,
+        inits,
+        example_args,
+    } = parts(r);
     let setters: String = r.setters().map(|q| setter(q, "self.params()")).collect();
     let single = match &pagination.all {
         Some(all) => {
@@ -480,7 +521,6 @@ fn list(r: &Request, code: &mut String) -> Result<()> {
         }
         None => String::new(),
     };
-    let example_args: Vec<&str> = r.args().map(|(_, k)| example_argument(*k)).collect();
     let example = format!(
         "client.{}().{}({}).collect_all().await?",
         r.tag,
@@ -489,7 +529,7 @@ fn list(r: &Request, code: &mut String) -> Result<()> {
     );
     write!(
         code,
-        "\nimpl<'c> {handle}<'c> {{\n{doc}    ///\n    /// Set the options below on the [`{name}`] it returns, then read it like any [`List`].\n    pub fn {verb}(&self{params}) -> {name} {{\n        List::new(self.client, {name}Params {{ {inits}}})\n    }}\n}}\n\n\
+        "\nimpl<'c> {handle}<'c> {{\n{doc}    ///\n    /// Set the options below on the [`{name}`] it returns, then read it like any [`List`].\n    pub fn {verb}(&self{params}) -> {name} {{\n        List::new(self.client, {name}Params {{ {inits} }})\n    }}\n}}\n\n\
          /// The arguments and query parameters of `{id}`, set through [`{name}`]'s setters.\n\
          #[derive(Clone, Debug)]\n\
          pub struct {name}Params {{\n{fields}}}\n\n\
@@ -506,6 +546,7 @@ fn list(r: &Request, code: &mut String) -> Result<()> {
              async fn fetch(&self, client: &Client, page: Option<u64>) -> Result<Page<types::{item}>, Error> {{\n{checks}{prep}        let api = client.raw();\n        let list = {call}?;\n        Ok(Page {{\n            items: list.data,\n            number: page.unwrap_or(1),\n            info: PageInfo::from_meta(list.meta),\n        }})\n    }}\n\
          }}\n",
         doc = method_doc(r, &example),
+        inits = inits.join(", "),
         verb = r.verb,
         id = r.id,
         per_page = pagination.per_page,

@@ -111,35 +111,7 @@ pub enum MemberCommand {
         #[arg(long)]
         message: String,
     },
-    /// Update a member's profile.
-    Update(Box<UpdateMemberArgs>),
-    /// Change a member's role (admin, standard or light).
-    SetRole { id: i64, role: String },
-    /// list, get, remove, disable, enable, purge: generated from the spec.
+    /// list, get, update, set-role, remove, disable, enable, purge: generated from the spec.
     #[command(flatten)]
     Generated(MembersOperations),
-}
-
-#[derive(Debug, Args)]
-pub struct UpdateMemberArgs {
-    pub id: i64,
-    #[arg(long)]
-    pub first_name: String,
-    #[arg(long)]
-    pub last_name: String,
-    #[arg(long)]
-    pub timezone: String,
-    #[arg(long)]
-    pub phone: Option<String>,
-    #[arg(long)]
-    pub job_title: Option<String>,
-    #[arg(long)]
-    pub job_description: Option<String>,
-    #[arg(long)]
-    pub team: Option<String>,
-    #[arg(long)]
-    pub country_id: Option<i64>,
-    /// mm/dd/yyyy or dd/mm/yyyy
-    #[arg(long)]
-    pub date_format: Option<String>,
 }

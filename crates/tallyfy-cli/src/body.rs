@@ -39,3 +39,32 @@ pub fn integers(flag: &str, values: &[String]) -> Result<Vec<i64>, Failure> {
         })
         .collect()
 }
+
+/// A value of an enum field, as the type the SDK's setter takes: one of the values the spec lists,
+/// in any letter case.
+pub fn choice<T: std::str::FromStr>(
+    flag: &str,
+    value: &str,
+    allowed: &[&str],
+) -> Result<T, Failure> {
+    allowed
+        .iter()
+        .find(|a| a.eq_ignore_ascii_case(value.trim()))
+        .and_then(|a| a.parse().ok())
+        .ok_or_else(|| {
+            Failure::usage(format!(
+                "invalid {flag} {value:?}: must be one of {}",
+                allowed.join(", ")
+            ))
+        })
+}
+
+/// A required field's flag. Clap asks for it unless `--body` is given, and the body file is read
+/// instead when it is, so this refuses only what clap already has.
+pub fn required<T>(flag: &str, value: Option<T>) -> Result<T, Failure> {
+    value.ok_or_else(|| {
+        Failure::usage(format!(
+            "{flag} is required (or give the whole body with --body)"
+        ))
+    })
+}

@@ -3,7 +3,7 @@
 use crate::args::{Cli, Command, GuestCommand, MemberCommand};
 use crate::exit;
 use crate::out::{Failure, Out};
-use tallyfy::{Client, DateFormat, Invite, MemberUpdate, NewGuest, Role, SyncSource, Timeouts};
+use tallyfy::{Client, Invite, NewGuest, Role, SyncSource, Timeouts};
 
 /// Keeps the in-process fake alive for as long as the command runs.
 type FakeGuard = Option<tallyfy_fake::FakeTallyfy>;
@@ -127,31 +127,6 @@ async fn members(client: &Client, out: &Out, cmd: MemberCommand) -> Result<(), F
                 .last_name(last_name)
                 .message(message);
             out.one(&members.invite(invite).await?)
-        }
-        MemberCommand::Update(a) => {
-            let mut u = MemberUpdate::new(a.first_name, a.last_name, a.timezone);
-            if let Some(v) = a.phone {
-                u = u.phone(v);
-            }
-            if let Some(v) = a.job_title {
-                u = u.job_title(v);
-            }
-            if let Some(v) = a.job_description {
-                u = u.job_description(v);
-            }
-            if let Some(v) = a.team {
-                u = u.team(v);
-            }
-            if let Some(v) = a.country_id {
-                u = u.country_id(v);
-            }
-            if let Some(v) = a.date_format {
-                u = u.date_format(parse::<DateFormat>("--date-format", &v)?);
-            }
-            out.one(&members.update(a.id, u).await?)
-        }
-        MemberCommand::SetRole { id, role } => {
-            out.one(&members.set_role(id, parse::<Role>("ROLE", &role)?).await?)
         }
         MemberCommand::Generated(operation) => operation.run(client, out).await,
     }

@@ -618,3 +618,46 @@ async fn get_and_remove_flags_become_exact_query_pairs() {
         None,
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_body_on_stdin_is_sent_as_given() {
+    use std::io::Write;
+    let server = server().await;
+    let mut cmd = Command::new(BIN);
+    cmd.env_clear()
+        .env("TALLYFY_BASE_URL", format!("{}/api", server.uri()))
+        .env("TALLYFY_ACCESS_TOKEN", TOKEN)
+        .env("TALLYFY_ORG_ID", ORG)
+        .args(["guests", "update", EMAIL, "--body", "-", "--output", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let out = tokio::task::spawn_blocking(move || {
+        let mut child = cmd.spawn().unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin
+            .write_all(br#"{"associated_members": [3, 1]}"#)
+            .unwrap();
+        drop(stdin);
+        child.wait_with_output().unwrap()
+    })
+    .await
+    .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let sent = server.received_requests().await.unwrap_or_default();
+    assert_eq!(sent.len(), 1);
+    let path = format!("{GUESTS}/{EMAIL_SEGMENT}");
+    check(
+        "--body -",
+        &sent[0],
+        "PUT",
+        &path,
+        &[],
+        Some(json!({"associated_members": [3, 1]})),
+    );
+}

@@ -1,4 +1,4 @@
-//! Typed request inputs: [`NewGuest`], [`Invite`], [`MemberUpdate`], the SDK's one
+//! Typed request inputs written by hand: [`NewGuest`], [`Invite`], the SDK's one
 //! [`Role`] type (shared with responses) and the small enums they use.
 //!
 //! Each input is built with chained setters and checked against every documented limit when it is
@@ -84,33 +84,6 @@ impl FromStr for SyncSource {
                 "external_sync_source",
                 "must be `salesforce`",
             ))
-        }
-    }
-}
-
-/// How a member's dates are shown.
-///
-/// ```
-/// assert_eq!("dd/mm/yyyy".parse::<tallyfy::DateFormat>().unwrap(), tallyfy::DateFormat::DayFirst);
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum DateFormat {
-    /// `mm/dd/yyyy`.
-    MonthFirst,
-    /// `dd/mm/yyyy`.
-    DayFirst,
-}
-
-impl FromStr for DateFormat {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self, Error> {
-        match s.to_ascii_lowercase().as_str() {
-            "mm/dd/yyyy" => Ok(Self::MonthFirst),
-            "dd/mm/yyyy" => Ok(Self::DayFirst),
-            _ => Err(Error::invalid_input(
-                "date_format",
-                "must be `mm/dd/yyyy` or `dd/mm/yyyy`",
-            )),
         }
     }
 }
@@ -351,127 +324,6 @@ impl Invite {
     }
 }
 
-/// A profile update for a member, for [`Members::update`](crate::members::Members::update).
-///
-/// First name, last name (each 1 to 32 characters) and time zone are required by the API; the rest is
-/// optional. The phone is at most 20 characters.
-///
-/// ```
-/// use tallyfy::{DateFormat, MemberUpdate};
-/// let update = MemberUpdate::new("Ada", "Lovelace", "Europe/London")
-///     .job_title("Analyst")
-///     .date_format(DateFormat::DayFirst);
-/// assert!(update.validate().is_ok());
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MemberUpdate {
-    first_name: String,
-    last_name: String,
-    timezone: String,
-    phone: Option<String>,
-    job_title: Option<String>,
-    job_description: Option<String>,
-    team: Option<String>,
-    country_id: Option<i64>,
-    date_format: Option<DateFormat>,
-    step_preferences: Option<bool>,
-}
-
-setters!(MemberUpdate {
-    /// Phone number (at most 20 characters).
-    phone,
-    /// Job title.
-    job_title,
-    /// Job description.
-    job_description,
-    /// Team.
-    team,
-});
-
-impl MemberUpdate {
-    /// An update with the three required fields.
-    pub fn new(
-        first_name: impl Into<String>,
-        last_name: impl Into<String>,
-        timezone: impl Into<String>,
-    ) -> Self {
-        Self {
-            first_name: first_name.into(),
-            last_name: last_name.into(),
-            timezone: timezone.into(),
-            phone: None,
-            job_title: None,
-            job_description: None,
-            team: None,
-            country_id: None,
-            date_format: None,
-            step_preferences: None,
-        }
-    }
-
-    /// A known country id.
-    pub fn country_id(mut self, id: i64) -> Self {
-        self.country_id = Some(id);
-        self
-    }
-
-    /// How dates are shown to the member.
-    pub fn date_format(mut self, format: DateFormat) -> Self {
-        self.date_format = Some(format);
-        self
-    }
-
-    /// The member's step preferences flag.
-    pub fn step_preferences(mut self, on: bool) -> Self {
-        self.step_preferences = Some(on);
-        self
-    }
-
-    /// Checks every field against the documented limits.
-    pub fn validate(&self) -> Result<(), Error> {
-        self.to_wire().map(|_| ())
-    }
-
-    pub(crate) fn to_wire(&self) -> Result<types::MemberUpdate, Error> {
-        for (field, value) in [
-            ("first_name", &self.first_name),
-            ("last_name", &self.last_name),
-        ] {
-            validate::required(field, Some(value))?;
-            validate::max_chars(field, value, 32)?;
-            validate::no_controls(field, value)?;
-        }
-        validate::required("timezone", Some(&self.timezone))?;
-        validate::no_controls("timezone", &self.timezone)?;
-        if let Some(phone) = &self.phone {
-            validate::max_chars("phone", phone, 20)?;
-            validate::no_controls("phone", phone)?;
-        }
-        if let Some(id) = self.country_id {
-            crate::path::positive_id("country_id", id)?;
-        }
-        Ok(types::MemberUpdate {
-            first_name: conv("first_name", self.first_name.as_str().try_into())?,
-            last_name: conv("last_name", self.last_name.as_str().try_into())?,
-            timezone: conv("timezone", self.timezone.as_str().try_into())?,
-            phone: self
-                .phone
-                .as_deref()
-                .map(|p| conv("phone", p.try_into()))
-                .transpose()?,
-            job_title: self.job_title.clone(),
-            job_description: self.job_description.clone(),
-            team: self.team.clone(),
-            country_id: self.country_id,
-            date_format: self.date_format.map(|f| match f {
-                DateFormat::MonthFirst => types::MemberUpdateDateFormat::MmDdYyyy,
-                DateFormat::DayFirst => types::MemberUpdateDateFormat::DdMmYyyy,
-            }),
-            step_preferences: self.step_preferences,
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -553,32 +405,6 @@ mod tests {
     }
 
     #[test]
-    fn member_update_limits() {
-        let base = || MemberUpdate::new("A", "B", "Europe/London");
-        assert!(base().validate().is_ok());
-        assert_eq!(
-            field_of(MemberUpdate::new("", "B", "UTC").validate().unwrap_err()),
-            "first_name"
-        );
-        assert_eq!(
-            field_of(MemberUpdate::new("A", "B", " ").validate().unwrap_err()),
-            "timezone"
-        );
-        assert_eq!(
-            field_of(base().phone("1".repeat(21)).validate().unwrap_err()),
-            "phone"
-        );
-        let json = serde_json::to_value(
-            base()
-                .date_format(DateFormat::MonthFirst)
-                .to_wire()
-                .unwrap(),
-        )
-        .unwrap();
-        assert_eq!(json["date_format"], "mm/dd/yyyy");
-    }
-
-    #[test]
     fn enums_parse() {
         assert_eq!("ADMIN".parse::<Role>().unwrap(), Role::Admin);
         assert_eq!("light".parse::<Role>().unwrap(), Role::Light);
@@ -599,9 +425,5 @@ mod tests {
             let role = Role::Other(other.into());
             assert_eq!(field_of(role_to_wire(&role).unwrap_err()), "role");
         }
-        assert_eq!(
-            field_of("x".parse::<DateFormat>().unwrap_err()),
-            "date_format"
-        );
     }
 }

@@ -248,7 +248,7 @@ pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, Timeouts};
 pub use error::{ConfigError, Error, FieldErrors, Result, TimeoutKind};
 pub use guests::Guest;
-pub use inputs::{DateFormat, Invite, MemberUpdate, NewGuest, Role, SyncSource};
+pub use inputs::{Invite, NewGuest, Role, SyncSource};
 pub use list::{List, ListParams};
 pub use members::Member;
 pub use pagination::{HARD_PAGE_CAP, Page, PageInfo, Pages, Paginator};

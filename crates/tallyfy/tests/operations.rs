@@ -6,7 +6,7 @@ use futures::TryStreamExt;
 use reqwest_headers::*;
 use support::{fake, fake_client};
 use tallyfy::{
-    DateFormat, Error, GuestUpdate, Invite, MemberInclude, MemberUpdate, NewGuest, Role, SyncSource,
+    Error, GuestUpdate, Invite, MemberInclude, MemberUpdate, NewGuest, Role, SyncSource,
 };
 
 mod reqwest_headers {
@@ -146,7 +146,7 @@ async fn every_member_operation() {
             id,
             MemberUpdate::new("Ada", "King", "Europe/London")
                 .job_title("Analyst")
-                .date_format(DateFormat::DayFirst),
+                .date_format(tallyfy::types::MemberUpdateDateFormat::DdMmYyyy),
         )
         .await
         .unwrap();

@@ -12,8 +12,7 @@ use futures::TryStreamExt;
 use serde_json::{Value, json};
 use support::{Reply, Scripted, Seen};
 use tallyfy::{
-    Client, DateFormat, GuestUpdate, Invite, MemberInclude, MemberUpdate, NewGuest, Role,
-    SyncSource,
+    Client, GuestUpdate, Invite, MemberInclude, MemberUpdate, NewGuest, Role, SyncSource,
 };
 
 const EMAIL: &str = "o'brien+tag@x.io";
@@ -293,7 +292,7 @@ async fn update_member_sends_every_field_under_its_own_name() {
         .job_description("Compilers")
         .team("Navy")
         .country_id(840)
-        .date_format(DateFormat::DayFirst)
+        .date_format(tallyfy::types::MemberUpdateDateFormat::DdMmYyyy)
         .step_preferences(true);
     let seen = w.one(members.update(42, full)).await;
     check(
@@ -318,7 +317,7 @@ async fn update_member_sends_every_field_under_its_own_name() {
 
     // `false` is a value and goes out; the other date format has its own spelling.
     let other = MemberUpdate::new("Ada", "King", "Europe/London")
-        .date_format(DateFormat::MonthFirst)
+        .date_format(tallyfy::types::MemberUpdateDateFormat::MmDdYyyy)
         .step_preferences(false);
     let seen = w.one(members.update(42, other)).await;
     check(

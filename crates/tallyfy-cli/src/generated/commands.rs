@@ -175,6 +175,43 @@ pub enum MembersOperations {
         #[arg(long, value_delimiter = ',')]
         with: Vec<tallyfy::types::MemberInclude>,
     },
+    /// Update a member's profile.
+    Update {
+        user_id: i64,
+        /// The whole body as JSON, from a file or `-` for stdin; flags override its fields.
+        #[arg(long, value_name = "FILE")]
+        body: Option<String>,
+        /// May not be a URL.
+        #[arg(long, allow_hyphen_values = true, required_unless_present = "body")]
+        first_name: Option<String>,
+        /// May not be a URL.
+        #[arg(long, allow_hyphen_values = true, required_unless_present = "body")]
+        last_name: Option<String>,
+        /// An IANA time zone such as `Europe/London`.
+        #[arg(long, allow_hyphen_values = true, required_unless_present = "body")]
+        timezone: Option<String>,
+        /// `phone` of the body.
+        #[arg(long, allow_hyphen_values = true)]
+        phone: Option<String>,
+        /// `job_title` of the body.
+        #[arg(long, allow_hyphen_values = true)]
+        job_title: Option<String>,
+        /// `job_description` of the body.
+        #[arg(long, allow_hyphen_values = true)]
+        job_description: Option<String>,
+        /// `team` of the body.
+        #[arg(long, allow_hyphen_values = true)]
+        team: Option<String>,
+        /// Must be a known country id.
+        #[arg(long, allow_hyphen_values = true)]
+        country_id: Option<i64>,
+        /// `date_format` of the body.
+        #[arg(long, allow_hyphen_values = true)]
+        date_format: Option<String>,
+        /// `step_preferences` of the body.
+        #[arg(long, value_name = "true|false")]
+        step_preferences: Option<bool>,
+    },
     /// Remove a member from the organization.
     Remove {
         user_id: i64,
@@ -182,6 +219,8 @@ pub enum MembersOperations {
         #[arg(long, value_parser = clap::value_parser!(i64).range(1..))]
         reassign_to: Option<i64>,
     },
+    /// Change a member's role.
+    SetRole { user_id: i64, role: String },
     /// Disable a member.
     Disable { user_id: i64 },
     /// Enable a disabled member.
@@ -223,6 +262,67 @@ impl MembersOperations {
                 }
                 out.one(&req.await?)
             }
+            Self::Update {
+                user_id,
+                body,
+                first_name,
+                last_name,
+                timezone,
+                phone,
+                job_title,
+                job_description,
+                team,
+                country_id,
+                date_format,
+                step_preferences,
+            } => {
+                let mut input = match body {
+                    Some(file) => {
+                        crate::body::read::<tallyfy::requests::bodies::MemberUpdate>(&file)?
+                    }
+                    None => tallyfy::requests::bodies::MemberUpdate::new(
+                        crate::body::required("--first-name", first_name.clone())?,
+                        crate::body::required("--last-name", last_name.clone())?,
+                        crate::body::required("--timezone", timezone.clone())?,
+                    ),
+                };
+                if let Some(v) = first_name {
+                    input = input.first_name(v);
+                }
+                if let Some(v) = last_name {
+                    input = input.last_name(v);
+                }
+                if let Some(v) = timezone {
+                    input = input.timezone(v);
+                }
+                if let Some(v) = phone {
+                    input = input.phone(v);
+                }
+                if let Some(v) = job_title {
+                    input = input.job_title(v);
+                }
+                if let Some(v) = job_description {
+                    input = input.job_description(v);
+                }
+                if let Some(v) = team {
+                    input = input.team(v);
+                }
+                if let Some(v) = country_id {
+                    input = input.country_id(v);
+                }
+                if let Some(v) = date_format {
+                    input = input.date_format(crate::body::choice(
+                        "--date-format",
+                        &v,
+                        &["mm/dd/yyyy", "dd/mm/yyyy"],
+                    )?);
+                }
+                if let Some(v) = step_preferences {
+                    input = input.step_preferences(v);
+                }
+                let req = client.members().update(user_id, input);
+                out.one(&req.await?)
+            }
             Self::Remove {
                 user_id,
                 reassign_to,
@@ -231,6 +331,13 @@ impl MembersOperations {
                 if let Some(v) = reassign_to {
                     req = req.reassign_to(v);
                 }
+                out.one(&req.await?)
+            }
+            Self::SetRole { user_id, role } => {
+                let req = client.members().set_role(
+                    user_id,
+                    crate::body::choice("ROLE", &role, &["admin", "standard", "light"])?,
+                );
                 out.one(&req.await?)
             }
             Self::Disable { user_id } => {

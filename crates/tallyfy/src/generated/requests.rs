@@ -752,6 +752,66 @@ impl<'c> IntoFuture for GetMember<'c> {
 }
 
 impl<'c> Members<'c> {
+    /// Update a member's profile.
+    ///
+    /// Changes a member's profile. `first_name`, `last_name` and `timezone` are required in every call.
+    /// Email and password are changed elsewhere. Bot users cannot be edited, and a member who belongs to
+    /// other organizations can only be edited by themselves. Admins only.
+    ///
+    /// `PUT /organizations/{org_id}/users/{user_id}` (`update_member`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: tallyfy::Client) -> tallyfy::Result<()> {
+    /// let result = client.members().update(1234, tallyfy::MemberUpdate::new("Pat", "Pat", "Pat")).await?;
+    /// # let _ = result;
+    /// # Ok(()) }
+    /// ```
+    pub fn update(&self, user_id: i64, body: bodies::MemberUpdate) -> UpdateMember<'c> {
+        UpdateMember {
+            client: self.client,
+            user_id,
+            body,
+        }
+    }
+}
+
+/// The `update_member` request, from [`Members::update`]. Set its options, then await it or call
+/// [`send`](Self::send).
+#[derive(Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct UpdateMember<'c> {
+    client: &'c Client,
+    user_id: i64,
+    body: bodies::MemberUpdate,
+}
+
+impl<'c> UpdateMember<'c> {
+    /// Checks the arguments, then sends the request (the same as awaiting it).
+    pub async fn send(self) -> Result<types::Member, Error> {
+        let org_id = self.client.org_id();
+        let user_id = path::positive_id("user_id", self.user_id)?;
+        let body = self.body.to_wire()?;
+        let api = self.client.raw();
+        let envelope = self
+            .client
+            .execute(ops::UPDATE_MEMBER, || {
+                api.update_member(org_id, user_id, &body)
+            })
+            .await?;
+        Ok(envelope.data)
+    }
+}
+
+impl<'c> IntoFuture for UpdateMember<'c> {
+    type Output = Result<types::Member, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'c>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl<'c> Members<'c> {
     /// Remove a member from the organization.
     ///
     /// Takes the member out of this organization; their Tallyfy account stays. With
@@ -816,6 +876,66 @@ impl<'c> RemoveMember<'c> {
 }
 
 impl<'c> IntoFuture for RemoveMember<'c> {
+    type Output = Result<types::Member, Error>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'c>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.send())
+    }
+}
+
+impl<'c> Members<'c> {
+    /// Change a member's role.
+    ///
+    /// Sets the member's role to `admin`, `standard` or `light`. Another value is refused with 422, a
+    /// change that needs a seat the organization does not have with 409, and demoting the default
+    /// administrator with 400. Admins only.
+    ///
+    /// `PUT /organizations/{org_id}/users/{user_id}/role` (`set_member_role`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: tallyfy::Client) -> tallyfy::Result<()> {
+    /// let result = client.members().set_role(1234, "admin".parse().unwrap()).await?;
+    /// # let _ = result;
+    /// # Ok(()) }
+    /// ```
+    pub fn set_role(&self, user_id: i64, role: tallyfy_client::MemberRole) -> SetMemberRole<'c> {
+        SetMemberRole {
+            client: self.client,
+            user_id,
+            body: bodies::MemberRoleChange::new(role),
+        }
+    }
+}
+
+/// The `set_member_role` request, from [`Members::set_role`]. Set its options, then await it or call
+/// [`send`](Self::send).
+#[derive(Debug)]
+#[must_use = "a request does nothing until awaited"]
+pub struct SetMemberRole<'c> {
+    client: &'c Client,
+    user_id: i64,
+    body: bodies::MemberRoleChange,
+}
+
+impl<'c> SetMemberRole<'c> {
+    /// Checks the arguments, then sends the request (the same as awaiting it).
+    pub async fn send(self) -> Result<types::Member, Error> {
+        let org_id = self.client.org_id();
+        let user_id = path::positive_id("user_id", self.user_id)?;
+        let body = self.body.to_wire()?;
+        let api = self.client.raw();
+        let envelope = self
+            .client
+            .execute(ops::SET_MEMBER_ROLE, || {
+                api.set_member_role(org_id, user_id, &body)
+            })
+            .await?;
+        Ok(envelope.data)
+    }
+}
+
+impl<'c> IntoFuture for SetMemberRole<'c> {
     type Output = Result<types::Member, Error>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'c>>;
 
@@ -1035,6 +1155,221 @@ pub mod bodies {
                     .clone()
                     .map(|v| body::field("associated_members", v))
                     .transpose()?,
+            })
+        }
+    }
+
+    ///
+    /// Built with [`new`](Self::new) (the required fields) and one setter per field. Every value is
+    /// checked against the spec's limits when the request is sent, or by [`validate`](Self::validate);
+    /// a failure is [`Error::InvalidInput`] naming the field. It also reads from JSON with the wire's
+    /// field names.
+    ///
+    /// ```
+    /// let body = tallyfy::MemberUpdate::new("Pat", "Pat", "Pat");
+    /// assert!(body.validate().is_ok());
+    /// ```
+    #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct MemberUpdate {
+        first_name: String,
+        last_name: String,
+        timezone: String,
+        #[serde(default)]
+        phone: Option<String>,
+        #[serde(default)]
+        job_title: Option<String>,
+        #[serde(default)]
+        job_description: Option<String>,
+        #[serde(default)]
+        team: Option<String>,
+        #[serde(default)]
+        country_id: Option<i64>,
+        #[serde(default)]
+        date_format: Option<types::MemberUpdateDateFormat>,
+        #[serde(default)]
+        step_preferences: Option<bool>,
+    }
+
+    impl MemberUpdate {
+        /// A body with its required fields.
+        pub fn new(
+            first_name: impl Into<String>,
+            last_name: impl Into<String>,
+            timezone: impl Into<String>,
+        ) -> Self {
+            Self {
+                first_name: first_name.into(),
+                last_name: last_name.into(),
+                timezone: timezone.into(),
+                phone: None,
+                job_title: None,
+                job_description: None,
+                team: None,
+                country_id: None,
+                date_format: None,
+                step_preferences: None,
+            }
+        }
+
+        /// May not be a URL.
+        ///
+        /// Sets `first_name` (required: `new` sets it too).
+        pub fn first_name(mut self, value: impl Into<String>) -> Self {
+            self.first_name = value.into();
+            self
+        }
+
+        /// May not be a URL.
+        ///
+        /// Sets `last_name` (required: `new` sets it too).
+        pub fn last_name(mut self, value: impl Into<String>) -> Self {
+            self.last_name = value.into();
+            self
+        }
+
+        /// An IANA time zone such as `Europe/London`.
+        ///
+        /// Sets `timezone` (required: `new` sets it too).
+        pub fn timezone(mut self, value: impl Into<String>) -> Self {
+            self.timezone = value.into();
+            self
+        }
+
+        ///
+        /// Sets `phone`.
+        pub fn phone(mut self, value: impl Into<String>) -> Self {
+            self.phone = Some(value.into());
+            self
+        }
+
+        ///
+        /// Sets `job_title`.
+        pub fn job_title(mut self, value: impl Into<String>) -> Self {
+            self.job_title = Some(value.into());
+            self
+        }
+
+        ///
+        /// Sets `job_description`.
+        pub fn job_description(mut self, value: impl Into<String>) -> Self {
+            self.job_description = Some(value.into());
+            self
+        }
+
+        ///
+        /// Sets `team`.
+        pub fn team(mut self, value: impl Into<String>) -> Self {
+            self.team = Some(value.into());
+            self
+        }
+
+        /// Must be a known country id.
+        ///
+        /// Sets `country_id`.
+        pub fn country_id(mut self, value: i64) -> Self {
+            self.country_id = Some(value);
+            self
+        }
+
+        ///
+        /// Sets `date_format`.
+        pub fn date_format(mut self, value: types::MemberUpdateDateFormat) -> Self {
+            self.date_format = Some(value);
+            self
+        }
+
+        ///
+        /// Sets `step_preferences`.
+        pub fn step_preferences(mut self, value: bool) -> Self {
+            self.step_preferences = Some(value);
+            self
+        }
+
+        /// Checks every value against the spec's limits, as sending does.
+        pub fn validate(&self) -> Result<(), Error> {
+            self.to_wire().map(drop)
+        }
+
+        pub(crate) fn to_wire(&self) -> Result<types::MemberUpdate, Error> {
+            Ok(types::MemberUpdate {
+                first_name: body::field("first_name", self.first_name.clone())?,
+                last_name: body::field("last_name", self.last_name.clone())?,
+                timezone: body::field("timezone", self.timezone.clone())?,
+                phone: self
+                    .phone
+                    .clone()
+                    .map(|v| body::field("phone", v))
+                    .transpose()?,
+                job_title: self
+                    .job_title
+                    .clone()
+                    .map(|v| body::field("job_title", v))
+                    .transpose()?,
+                job_description: self
+                    .job_description
+                    .clone()
+                    .map(|v| body::field("job_description", v))
+                    .transpose()?,
+                team: self
+                    .team
+                    .clone()
+                    .map(|v| body::field("team", v))
+                    .transpose()?,
+                country_id: self
+                    .country_id
+                    .map(|v| body::field("country_id", v))
+                    .transpose()?,
+                date_format: self
+                    .date_format
+                    .map(|v| body::field("date_format", v))
+                    .transpose()?,
+                step_preferences: self
+                    .step_preferences
+                    .map(|v| body::field("step_preferences", v))
+                    .transpose()?,
+            })
+        }
+    }
+
+    ///
+    /// Built with [`new`](Self::new) (the required fields) and one setter per field. Every value is
+    /// checked against the spec's limits when the request is sent, or by [`validate`](Self::validate);
+    /// a failure is [`Error::InvalidInput`] naming the field. It also reads from JSON with the wire's
+    /// field names.
+    ///
+    /// ```
+    /// let body = tallyfy::MemberRoleChange::new("admin".parse().unwrap());
+    /// assert!(body.validate().is_ok());
+    /// ```
+    #[derive(Clone, Debug, PartialEq, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    pub struct MemberRoleChange {
+        role: tallyfy_client::MemberRole,
+    }
+
+    impl MemberRoleChange {
+        /// A body with its required fields.
+        pub fn new(role: tallyfy_client::MemberRole) -> Self {
+            Self { role }
+        }
+
+        /// A role that can be given to a member.
+        ///
+        /// Sets `role` (required: `new` sets it too).
+        pub fn role(mut self, value: tallyfy_client::MemberRole) -> Self {
+            self.role = value;
+            self
+        }
+
+        /// Checks every value against the spec's limits, as sending does.
+        pub fn validate(&self) -> Result<(), Error> {
+            self.to_wire().map(drop)
+        }
+
+        pub(crate) fn to_wire(&self) -> Result<types::MemberRoleChange, Error> {
+            Ok(types::MemberRoleChange {
+                role: body::one_of("role", self.role.clone(), &["admin", "standard", "light"])?,
             })
         }
     }

@@ -281,12 +281,7 @@ async fn every_operation_through_a_validating_proxy() {
         .unwrap();
     members.get(id).with(&[MemberInclude::Stats]).await.unwrap();
     expect_fake_error(&fake, 404, "GET", "unknown member", members.get(999_999)).await;
-    let invite = |email: &str| {
-        Invite::new(email, Role::Light)
-            .first_name("N")
-            .last_name("U")
-            .message("Welcome")
-    };
+    let invite = |email: &str| Invite::new(email, "N", "U", Role::Light, "Welcome");
     let invited = members.invite(invite("new.member@x.io")).await.unwrap();
     assert_eq!(invited.status.as_deref(), Some("invited"));
     expect_fake_error(
@@ -308,10 +303,7 @@ async fn every_operation_through_a_validating_proxy() {
     fake.set_seat_limit(Some(fake.seats_used()));
     let light = members.invite(invite("x@x.io")).await;
     assert!(light.is_ok(), "light members need no full seat: {light:?}");
-    let full = Invite::new("full@x.io", Role::Admin)
-        .first_name("F")
-        .last_name("S")
-        .message("m");
+    let full = Invite::new("full@x.io", "F", "S", Role::Admin, "m");
     expect_fake_error(&fake, 409, "POST", "no seat", members.invite(full)).await;
     fake.set_seat_limit(None);
     expect_fake_error(

@@ -559,12 +559,13 @@ async fn call_sdk(client: &Client, entry: &Entry, sample: &Value) -> tallyfy::Re
         "get_member" => one_member(members.get(user_id).await?),
         "invite_member" => one_member(
             members
-                .invite(
-                    Invite::new(email, Role::Standard)
-                        .first_name("New")
-                        .last_name("Member")
-                        .message("Welcome"),
-                )
+                .invite(Invite::new(
+                    email,
+                    "New",
+                    "Member",
+                    Role::Standard,
+                    "Welcome",
+                ))
                 .await?,
         ),
         "update_member" => one_member(

@@ -33,10 +33,13 @@ fn set_guest(g: NewGuest, field: &str, value: String) -> NewGuest {
 }
 
 fn invite(field: &str, value: String, n: u64) -> Invite {
-    let i = Invite::new(format!("invitee.{n}@hostile.example"), Role::Light)
-        .first_name("F")
-        .last_name("L")
-        .message("m");
+    let i = Invite::new(
+        format!("invitee.{n}@hostile.example"),
+        "F",
+        "L",
+        Role::Light,
+        "m",
+    );
     match field {
         "first_name" => i.first_name(value),
         "last_name" => i.last_name(value),

@@ -41,7 +41,11 @@ pub fn run(mode: Mode) -> Result<()> {
         ),
         (
             commands::GENERATED,
-            files::rustfmt(&commands::generate(&model, &header(&text))?)?,
+            files::rustfmt(&commands::generate(
+                &model,
+                &model::tags(&spec),
+                &header(&text),
+            )?)?,
         ),
     ];
     for (path, code) in outputs {

@@ -1,19 +1,21 @@
 //! The CLI's commands: `crates/tallyfy-cli/src/generated/commands.rs`.
 //!
-//! One clap subcommand enum per tag (`<Tag>Operations`, flattened into the tag's command in
-//! `args.rs`) with one variant per operation of the request model ([`crate::model`]):
+//! The top-level `Command` (one subcommand per tag of the spec) and one clap subcommand enum per
+//! tag (`<Tag>Operations`) with one variant per operation of the request model ([`crate::model`]):
 //! - the variant is the verb in kebab case (`set_role` → `set-role`);
 //! - its positional arguments are the path parameters (the organization comes from the options);
 //! - its flags are the query parameters' setters with `_` turned into `-` (`--reassign-to`,
 //!   `--with-stats`); a comma list takes `--with a,b`;
 //! - an operation with a body takes one flag per body field (`--first-name`; an array takes
-//!   `--ids 1,2`, and an empty value sends `[]`; a boolean `--flag true|false`), required unless `--body FILE` (or `-` for stdin)
-//!   gives the whole body as JSON, which the flags then override;
+//!   `--ids 1,2`, and an empty value sends `[]`; a boolean `--flag true|false`; an enum any
+//!   letter case), required unless `--body FILE` (or `-` for stdin) gives the whole body as JSON,
+//!   which the flags then override; a body of one field is that field's value, a positional
+//!   argument (`set-role ID ROLE`);
 //! - a list also takes the walk's flags (`--page`, `--concurrency`, `--limit`, from `walk.rs`);
 //! - `run` calls the SDK method and writes the result: one item, a walk of pages, or, for an
 //!   operation without a body, its summary as done.
 
-use crate::model::{Field, FieldKind, Query, QueryKind, Request, Returns, Segment, pascal};
+use crate::model::{Field, FieldKind, Query, QueryKind, Request, Returns, Segment, Tag, pascal};
 use crate::requests::ident;
 use anyhow::Result;
 use std::fmt::Write as _;
@@ -149,7 +151,7 @@ fn apply(q: &Query) -> String {
 }
 
 /// The CLI's source text. `header` is the `@generated` line naming the command and the spec.
-pub fn generate(requests: &[Request], header: &str) -> Result<String> {
+pub fn generate(requests: &[Request], tags: &[Tag], header: &str) -> Result<String> {
     let mut code = format!(
         "{header}\
          // Do not edit: change the spec or xtask/src/commands.rs and regenerate.\n\n\
@@ -158,15 +160,51 @@ pub fn generate(requests: &[Request], header: &str) -> Result<String> {
          use crate::out::{{Failure, Out}};\n\
          use tallyfy::Client;\n"
     );
-    let mut tags: Vec<&str> = requests.iter().map(|r| r.tag.as_str()).collect();
-    tags.dedup();
-    for tag in tags {
+    // A tag without operations gets no subcommand.
+    let tags: Vec<&Tag> = tags
+        .iter()
+        .filter(|t| requests.iter().any(|r| r.tag == t.name))
+        .collect();
+    let variants: String = tags
+        .iter()
+        .map(|t| {
+            format!(
+                "    /// {}\n    #[command(subcommand)]\n    {}({}Operations),\n",
+                first_sentence(&t.description),
+                pascal(&t.name),
+                pascal(&t.name)
+            )
+        })
+        .collect();
+    let arms: String = tags
+        .iter()
+        .map(|t| {
+            format!(
+                "            Self::{}(operation) => operation.run(client, out).await,\n",
+                pascal(&t.name)
+            )
+        })
+        .collect();
+    write!(
+        code,
+        "\n/// The API's resources, one subcommand each: the spec's tags.\n\
+         #[derive(Debug, clap::Subcommand)]\n\
+         pub enum Command {{\n{variants}}}\n\n\
+         impl Command {{\n    \
+             /// Runs the operation against `client` and writes its result to `out`.\n    \
+             pub async fn run(self, client: &Client, out: &Out) -> Result<(), Failure> {{\n        \
+                 match self {{\n{arms}        }}\n    }}\n\
+         }}\n"
+    )?;
+    for tag in tags.iter().map(|t| t.name.as_str()) {
         let ops: Vec<&Request> = requests.iter().filter(|r| r.tag == tag).collect();
         let name = format!("{}Operations", pascal(tag));
         write!(
             code,
             "\n/// The generated `tallyfy {tag}` commands.\n\
              #[derive(Debug, clap::Subcommand)]\n\
+             // Parsed once per run: a variant's size does not matter.\n\
+             #[allow(clippy::large_enum_variant)]\n\
              pub enum {name} {{\n"
         )?;
         for r in &ops {
@@ -277,7 +315,7 @@ pub fn generate(requests: &[Request], header: &str) -> Result<String> {
                         write!(
                             input,
                             "                let mut input = match body {{\n                    Some(file) => crate::body::read::<tallyfy::requests::bodies::{schema}>(&file)?,\n                    None => tallyfy::requests::bodies::{schema}::new({required}),\n                }};\n",
-                            schema = b.schema,
+                            schema = b.name,
                             required = required.join(", "),
                         )?;
                         input.extend(b.fields.iter().map(apply_body));

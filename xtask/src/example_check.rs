@@ -31,6 +31,7 @@ const KNOWN: &[&str] = &[
     "example",
     "title",
     "x-tallyfy-timestamp",
+    "x-tallyfy-input",
 ];
 
 /// Every way `value` breaks `schema`, each as `path: problem`. `root` resolves `#/...` references.

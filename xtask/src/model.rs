@@ -132,13 +132,20 @@ pub struct Field {
     /// An inline array, which the generated client holds as a `Vec` of its items (left out when
     /// empty if optional, rather than an `Option`); a `$ref` array is one value of its own type.
     pub inline_array: bool,
+    /// The component schema the field refers to (`EmailAddress`), if any: the SDK words a refusal
+    /// by it.
+    pub refers_to: Option<String>,
+    /// The schema's `example` (its own, or the referred schema's), for the generated docs.
+    pub example: Option<serde_json::Value>,
 }
 
 /// A JSON request body.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Body {
-    /// The component schema, which names the SDK's input type and the generated client's type.
+    /// The component schema: the generated client's type.
     pub schema: String,
+    /// The SDK's input type: `x-tallyfy-input` on the schema, or else the schema's name.
+    pub name: String,
     pub doc: String,
     /// Required fields first, in the schema's `required` order, then the others in property order.
     pub fields: Vec<Field>,
@@ -159,11 +166,6 @@ impl Body {
         }
     }
 }
-
-/// Operations whose body is still written by hand in the SDK (`inputs.rs`, `guests.rs`,
-/// `members.rs`), which the generators skip until their inputs move over to the generated ones.
-/// Not a fact about the operations: a note of how far that move has got.
-pub const HAND_WRITTEN_BODIES: &[&str] = &["create_guest", "invite_member"];
 
 /// What a generated method returns.
 #[derive(Debug, PartialEq)]
@@ -474,12 +476,19 @@ fn body(spec: &OpenAPI, id: &str, op: &Operation) -> Result<Option<Body>> {
         };
         let inline_ty = format!("{}{}", pascal(name), pascal(field));
         let (kind, inline_array) = field_kind(spec, &at, &unboxed, &inline_ty)?;
-        let doc = match &unboxed {
-            ReferenceOr::Item(s) => s.schema_data.description.clone(),
-            ReferenceOr::Reference { reference } => component(spec, schema_name(reference)?)
-                .and_then(|s| s.schema_data.description.clone()),
+        let data = match &unboxed {
+            ReferenceOr::Item(s) => Some(&s.schema_data),
+            ReferenceOr::Reference { reference } => {
+                component(spec, schema_name(reference)?).map(|s| &s.schema_data)
+            }
         };
+        let doc = data.and_then(|d| d.description.clone());
         fields.push(Field {
+            example: data.and_then(|d| d.example.clone()),
+            refers_to: match &unboxed {
+                ReferenceOr::Reference { reference } => Some(schema_name(reference)?.to_string()),
+                ReferenceOr::Item(_) => None,
+            },
             name: field.clone(),
             doc: doc.unwrap_or_default(),
             kind,
@@ -494,7 +503,13 @@ fn body(spec: &OpenAPI, id: &str, op: &Operation) -> Result<Option<Body>> {
             .position(|r| *r == f.name)
             .unwrap_or(usize::MAX)
     });
+    let input = match schema.schema_data.extensions.get("x-tallyfy-input") {
+        None => name.to_string(),
+        Some(serde_json::Value::String(input)) => input.clone(),
+        Some(other) => bail!("{id}: {name}'s x-tallyfy-input must be a type name, not {other}"),
+    };
     Ok(Some(Body {
+        name: input,
         schema: name.to_string(),
         doc: schema.schema_data.description.clone().unwrap_or_default(),
         fields,
@@ -680,9 +695,6 @@ pub fn requests(spec: &OpenAPI) -> Result<Vec<Request>> {
             [tag] => tag.clone(),
             other => bail!("{id}: needs exactly one tag, has {other:?}"),
         };
-        if HAND_WRITTEN_BODIES.contains(&id.as_str()) {
-            continue;
-        }
         out.push(Request {
             body: body(spec, &id, op)?,
             verb: verb(&id, &tag)?,

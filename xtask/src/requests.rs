@@ -259,9 +259,12 @@ pub fn field_types(kind: &FieldKind) -> (String, String, &'static str) {
     (ty.to_string(), arg.to_string(), store)
 }
 
-/// A value of this kind for the generated examples.
-fn example_value(kind: &FieldKind) -> String {
-    match kind {
+/// A value of this field for the generated examples: the spec's `example`, or one of its kind.
+fn example_value(f: &crate::model::Field) -> String {
+    if let Some(serde_json::Value::String(example)) = &f.example {
+        return format!("{example:?}");
+    }
+    match &f.kind {
         FieldKind::Text => "\"Pat\"".into(),
         FieldKind::Integer => "1".into(),
         FieldKind::Boolean => "true".into(),
@@ -278,13 +281,19 @@ fn convert(f: &crate::model::Field, v: &str) -> String {
         FieldKind::Choice {
             values, open: true, ..
         } => format!("body::one_of({w:?}, {v}, &{values:?})"),
+        // A string of a named schema (`EmailAddress`): a refusal says what is wrong with it.
+        FieldKind::Text if f.refers_to.is_some() => format!(
+            "body::text_of({w:?}, {:?}, {v})",
+            f.refers_to.as_deref().unwrap_or_default()
+        ),
         _ => format!("body::field({w:?}, {v})"),
     }
 }
 
 /// The input type of a request body.
 fn body_input(b: &Body, code: &mut String) -> Result<()> {
-    let name = &b.schema;
+    let name = &b.name;
+    let wire_type = &b.schema;
     let mut fields = String::new();
     let mut params = Vec::new();
     let mut inits = String::new();
@@ -342,7 +351,7 @@ fn body_input(b: &Body, code: &mut String) -> Result<()> {
         .fields
         .iter()
         .filter(|f| f.required)
-        .map(|f| example_value(&f.kind))
+        .map(example_value)
         .collect();
     write!(
         code,
@@ -365,7 +374,7 @@ fn body_input(b: &Body, code: &mut String) -> Result<()> {
          {setters}    \
              /// Checks every value against the spec's limits, as sending does.\n    \
              pub fn validate(&self) -> Result<(), Error> {{\n        self.to_wire().map(drop)\n    }}\n\n    \
-             pub(crate) fn to_wire(&self) -> Result<types::{name}, Error> {{\n        Ok(types::{name} {{\n{wire}        }})\n    }}\n\
+             pub(crate) fn to_wire(&self) -> Result<types::{wire_type}, Error> {{\n        Ok(types::{wire_type} {{\n{wire}        }})\n    }}\n\
          }}\n",
         doc = doc(&b.doc, ""),
         // `new` without arguments comes with `Default`, as clippy asks.
@@ -439,26 +448,22 @@ fn request(r: &Request, code: &mut String, bodies: &mut String) -> Result<()> {
             Some(f) => {
                 let n = ident(&f.name);
                 write!(params, ", {n}: {}", field_types(&f.kind).1)?;
-                inits.push(format!("body: bodies::{}::new({n})", b.schema));
-                example_args.push(example_value(&f.kind));
+                inits.push(format!("body: bodies::{}::new({n})", b.name));
+                example_args.push(example_value(f));
             }
             None => {
-                write!(params, ", body: bodies::{}", b.schema)?;
+                write!(params, ", body: bodies::{}", b.name)?;
                 inits.push("body".to_string());
                 let required: Vec<String> = b
                     .fields
                     .iter()
                     .filter(|f| f.required)
-                    .map(|f| example_value(&f.kind))
+                    .map(example_value)
                     .collect();
-                example_args.push(format!(
-                    "tallyfy::{}::new({})",
-                    b.schema,
-                    required.join(", ")
-                ));
+                example_args.push(format!("tallyfy::{}::new({})", b.name, required.join(", ")));
             }
         }
-        writeln!(fields, "    body: bodies::{},", b.schema)?;
+        writeln!(fields, "    body: bodies::{},", b.name)?;
         prep.push_str("        let body = self.body.to_wire()?;\n");
     }
     let setters: String = r.setters().map(|q| setter(q, "self")).collect();

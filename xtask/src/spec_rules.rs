@@ -59,6 +59,7 @@ const EXTENSIONS: &[(&str, Place)] = &[
     ("x-tallyfy-segment", Place::PathParameter),
     ("x-tallyfy-pagination", Place::Operation),
     ("x-tallyfy-name", Place::QueryParameter),
+    ("x-tallyfy-input", Place::Schema),
     ("x-tallyfy-implies", Place::QueryParameter),
     ("x-tallyfy-comma-list", Place::QueryParameter),
 ];
@@ -132,6 +133,12 @@ fn check_extensions(node: &Value, at: &mut Vec<String>, problems: &mut Vec<Strin
                         if is_snake_case(name) => {}
                     ("x-tallyfy-name" | "x-tallyfy-implies", other) => problems.push(format!(
                         "{shown}: must be a snake_case name, not {other}"
+                    )),
+                    ("x-tallyfy-input", Value::String(name))
+                        if name.starts_with(|c: char| c.is_ascii_uppercase())
+                            && name.chars().all(|c| c.is_ascii_alphanumeric()) => {}
+                    ("x-tallyfy-input", other) => problems.push(format!(
+                        "{shown}: must be a PascalCase type name, not {other}"
                     )),
                     ("x-tallyfy-comma-list", Value::String(_)) => {}
                     ("x-tallyfy-comma-list", other) => problems.push(format!(

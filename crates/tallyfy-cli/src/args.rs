@@ -1,8 +1,8 @@
 //! The command line, as clap parses it. Names and flags are fixed by the product; add freely.
 
-use crate::generated::{GuestsOperations, MembersOperations};
+use crate::generated::Command;
 use crate::output::Format;
-use clap::{Args, Parser, Subcommand};
+use clap::Parser;
 
 /// Tallyfy guests and members from the shell.
 ///
@@ -39,79 +39,4 @@ pub struct Cli {
     pub verbose: u8,
     #[command(subcommand)]
     pub command: Command,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Guests: outside people who take part in tasks, addressed by email.
-    #[command(subcommand)]
-    Guests(GuestCommand),
-    /// Members: the organization's users, addressed by numeric id.
-    #[command(subcommand)]
-    Members(MemberCommand),
-}
-
-#[derive(Debug, Subcommand)]
-pub enum GuestCommand {
-    /// Add a guest.
-    Create(Box<CreateGuestArgs>),
-    /// list, get, update, remove, disable, enable, purge: generated from the spec.
-    #[command(flatten)]
-    Generated(GuestsOperations),
-}
-
-#[derive(Debug, Args)]
-pub struct CreateGuestArgs {
-    #[arg(long)]
-    pub email: String,
-    #[arg(long)]
-    pub first_name: Option<String>,
-    #[arg(long)]
-    pub last_name: Option<String>,
-    #[arg(long)]
-    pub company_name: Option<String>,
-    #[arg(long = "phone-1")]
-    pub phone_1: Option<String>,
-    #[arg(long = "phone-2")]
-    pub phone_2: Option<String>,
-    #[arg(long)]
-    pub timezone: Option<String>,
-    #[arg(long)]
-    pub company_url: Option<String>,
-    #[arg(long)]
-    pub contact_url: Option<String>,
-    #[arg(long)]
-    pub image_url: Option<String>,
-    #[arg(long)]
-    pub opportunity_name: Option<String>,
-    #[arg(long)]
-    pub opportunity_url: Option<String>,
-    #[arg(long)]
-    pub status: Option<String>,
-    #[arg(long)]
-    pub external_sync_source: Option<String>,
-    /// YYYY-MM-DD HH:MM:SS
-    #[arg(long)]
-    pub external_date_creation: Option<String>,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum MemberCommand {
-    /// Invite someone to become a member.
-    Invite {
-        #[arg(long)]
-        email: String,
-        #[arg(long)]
-        first_name: String,
-        #[arg(long)]
-        last_name: String,
-        /// admin, standard or light
-        #[arg(long)]
-        role: String,
-        #[arg(long)]
-        message: String,
-    },
-    /// list, get, update, set-role, remove, disable, enable, purge: generated from the spec.
-    #[command(flatten)]
-    Generated(MembersOperations),
 }

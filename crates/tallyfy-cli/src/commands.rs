@@ -1,9 +1,9 @@
 //! Runs one parsed command against the API (or the in-process fake) and writes its result.
 
-use crate::args::{Cli, Command, GuestCommand, MemberCommand};
+use crate::args::Cli;
 use crate::exit;
 use crate::out::{Failure, Out};
-use tallyfy::{Client, Invite, NewGuest, Role, SyncSource, Timeouts};
+use tallyfy::{Client, Timeouts};
 
 /// Keeps the in-process fake alive for as long as the command runs.
 type FakeGuard = Option<tallyfy_fake::FakeTallyfy>;
@@ -61,73 +61,9 @@ fn timeouts(cli: &Cli) -> Timeouts {
     t
 }
 
-fn parse<T: std::str::FromStr>(field: &str, value: &str) -> Result<T, Failure>
-where
-    T::Err: std::fmt::Display,
-{
-    value
-        .parse()
-        .map_err(|e| Failure::usage(format!("invalid {field} {value:?}: {e}")))
-}
-
 /// Runs the command.
 pub async fn run(cli: Cli) -> Result<(), Failure> {
     let out = Out::new(cli.output);
     let (client, _fake) = connect(&cli).await?;
-    match cli.command {
-        Command::Guests(cmd) => guests(&client, &out, cmd).await,
-        Command::Members(cmd) => members(&client, &out, cmd).await,
-    }
-}
-
-async fn guests(client: &Client, out: &Out, cmd: GuestCommand) -> Result<(), Failure> {
-    let guests = client.guests();
-    match cmd {
-        GuestCommand::Create(a) => {
-            let mut g = NewGuest::new(a.email);
-            macro_rules! set {
-                ($($field:ident),*) => { $( if let Some(v) = a.$field { g = g.$field(v); } )* };
-            }
-            set!(
-                first_name,
-                last_name,
-                company_name,
-                phone_1,
-                phone_2,
-                timezone,
-                company_url,
-                contact_url,
-                image_url,
-                opportunity_name,
-                opportunity_url,
-                status,
-                external_date_creation
-            );
-            if let Some(src) = a.external_sync_source {
-                g = g.external_sync_source(parse::<SyncSource>("--external-sync-source", &src)?);
-            }
-            out.one(&guests.create(g).await?)
-        }
-        GuestCommand::Generated(operation) => operation.run(client, out).await,
-    }
-}
-
-async fn members(client: &Client, out: &Out, cmd: MemberCommand) -> Result<(), Failure> {
-    let members = client.members();
-    match cmd {
-        MemberCommand::Invite {
-            email,
-            first_name,
-            last_name,
-            role,
-            message,
-        } => {
-            let invite = Invite::new(email, parse::<Role>("--role", &role)?)
-                .first_name(first_name)
-                .last_name(last_name)
-                .message(message);
-            out.one(&members.invite(invite).await?)
-        }
-        MemberCommand::Generated(operation) => operation.run(client, out).await,
-    }
+    cli.command.run(&client, &out).await
 }

@@ -1,6 +1,7 @@
 //! Request-body values on their way to the generated client's types. Each conversion is the
 //! generated client's own, which checks the spec's limits (`maxLength`, `minLength`, `pattern`,
-//! `enum`); a failure names the field and says the rule in words. A field of an open type (the one
+//! `enum`); a failure names the field and says the rule in words (for the shared email and URL
+//! schemas, what is wrong with the value: see [`crate::validate`]). A field of an open type (the one
 //! [`Role`](crate::Role)) is checked here against the spec's `enum`, since its type accepts any value.
 
 use std::fmt::Display;
@@ -14,6 +15,19 @@ where
     T: TryFrom<V, Error: Display>,
 {
     T::try_from(value).map_err(|e| Error::invalid_input(field, reason(&e.to_string())))
+}
+
+/// `value`, a string of the named component schema (`EmailAddress`), converted like [`field`]; a
+/// refusal says what is wrong with it where the SDK knows the schema's rule in words.
+pub(crate) fn text_of<T>(field: &str, schema: &str, value: String) -> Result<T, Error>
+where
+    T: for<'a> TryFrom<&'a str, Error: Display>,
+{
+    T::try_from(value.as_str()).map_err(|e| {
+        let why =
+            crate::validate::explain(schema, &value).unwrap_or_else(|| reason(&e.to_string()));
+        Error::invalid_input(field, why)
+    })
 }
 
 /// The generated client's words for a broken limit, as the SDK's errors put it.

@@ -138,8 +138,7 @@
 //! ```no_run
 //! # async fn run(client: tallyfy::Client) -> tallyfy::Result<()> {
 //! use tallyfy::Error;
-//! match client.members().invite(tallyfy::Invite::new("a@b.io", tallyfy::Role::Admin)
-//!     .first_name("A").last_name("B").message("Hi")).await
+//! match client.members().invite(tallyfy::Invite::new("a@b.io", "A", "B", tallyfy::Role::Admin, "Hi")).await
 //! {
 //!     Ok(member) => println!("invited {:?}", member.id),
 //!     Err(Error::Api { status, code, .. }) if code.as_deref() == Some("SEAT_POOL_EXHAUSTED") => {
@@ -205,20 +204,20 @@
 //! - [`timeouts`]: its one type, [`Timeouts`].
 //! - [`path`]: [`GuestKey`], and what is refused in path segments, and why.
 //! - [`pagination`]: [`Page`], [`Pages`], [`Paginator`].
-//! - `validate` (private) and [`inputs`]: typed, validated request bodies.
+//! - `validate` (private): what is wrong with a refused email address or URL, in words;
+//!   [`inputs`]: the one [`Role`].
 //! - [`client`]: the [`Client`] handle; [`config`]: [`ClientBuilder`], `from_env`.
 //! - `transport` (private): the retry loop, timeouts and spans; it reads each operation's facts
 //!   from `src/generated/operations.rs`.
 //! - [`list`]: [`List`], the one builder of every list operation, and [`ListParams`]; `query` and
 //!   `body` (private): the query and body values the generated builders check, join or convert.
-//! - [`requests`]: generated from the spec: the resource handles (`client.guests()`) and, for every
-//!   operation without a body, its method and request type (or, for a list, its [`List`] params).
-//! - [`guests`], [`members`]: the [`Guest`] and [`Member`] types and the operations with a body,
-//!   still written by hand until bodies are generated.
+//! - [`requests`]: generated from the spec: the resource handles (`client.guests()`), every
+//!   operation's method and request type (or, for a list, its [`List`] params), and the request
+//!   bodies' input types ([`requests::bodies`], re-exported here).
+//! - [`guests`], [`members`]: the [`Guest`] and [`Member`] types.
 //!
 //! Generated (by `cargo xtask codegen`, never edited): `src/generated/operations.rs` and
-//! `src/generated/requests.rs`. An operation added to the spec without a body needs no hand-written
-//! line here.
+//! `src/generated/requests.rs`. An operation added to the spec needs no hand-written line here.
 
 #![warn(missing_docs)]
 
@@ -248,7 +247,7 @@ pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, Timeouts};
 pub use error::{ConfigError, Error, FieldErrors, Result, TimeoutKind};
 pub use guests::Guest;
-pub use inputs::{Invite, NewGuest, Role, SyncSource};
+pub use inputs::Role;
 pub use list::{List, ListParams};
 pub use members::Member;
 pub use pagination::{HARD_PAGE_CAP, Page, PageInfo, Pages, Paginator};

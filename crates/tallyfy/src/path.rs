@@ -15,7 +15,7 @@
 
 use crate::error::Error;
 
-/// How to name a guest for [`Guests::purge`](crate::guests::Guests::purge): its numeric id or its
+/// How to name a guest for [`Guests::purge`](crate::Guests::purge): its numeric id or its
 /// email.
 ///
 /// ```

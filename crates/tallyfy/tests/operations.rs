@@ -5,9 +5,7 @@ mod support;
 use futures::TryStreamExt;
 use reqwest_headers::*;
 use support::{fake, fake_client};
-use tallyfy::{
-    Error, GuestUpdate, Invite, MemberInclude, MemberUpdate, NewGuest, Role, SyncSource,
-};
+use tallyfy::{Error, GuestUpdate, Invite, MemberInclude, MemberUpdate, NewGuest, Role};
 
 mod reqwest_headers {
     pub use tallyfy::reqwest::header::{ACCEPT, AUTHORIZATION, USER_AGENT};
@@ -30,7 +28,7 @@ async fn every_guest_operation() {
                 .company_url("https://acme.example")
                 .phone_1("+353 1 234")
                 .timezone("Europe/Dublin")
-                .external_sync_source(SyncSource::Salesforce)
+                .external_sync_source(tallyfy::types::GuestCreateExternalSyncSource::Salesforce)
                 .external_date_creation("2025-01-15 10:30:00"),
         )
         .await
@@ -125,12 +123,13 @@ async fn every_member_operation() {
 
     // invite
     let invited = members
-        .invite(
-            Invite::new("ada@acme.example", Role::Light)
-                .first_name("Ada")
-                .last_name("Lovelace")
-                .message("Welcome!"),
-        )
+        .invite(Invite::new(
+            "ada@acme.example",
+            "Ada",
+            "Lovelace",
+            Role::Light,
+            "Welcome!",
+        ))
         .await
         .unwrap();
     let id = invited.id.unwrap();
@@ -245,11 +244,7 @@ async fn invalid_inputs_send_nothing() {
             .unwrap_err(),
         client
             .members()
-            .invite(
-                Invite::new("a@b.io", Role::Admin)
-                    .first_name("A")
-                    .last_name("B"),
-            )
+            .invite(Invite::new("a@b.io", "A", "B", Role::Admin, ""))
             .await
             .unwrap_err(),
         client
@@ -380,7 +375,7 @@ fn futures_and_streams_can_be_spawned() {
     assert_send(&guests.list().page(1));
     assert_send(&guests.list().collect_all());
     assert_send(&members.get(1).into_future());
-    assert_send(&members.invite(Invite::new("a@b.c", Role::Admin)));
+    assert_send(&members.invite(Invite::new("a@b.c", "A", "B", Role::Admin, "Hi")));
     assert_send(&members.update(1, MemberUpdate::new("a", "b", "UTC")));
     assert_send(&members.set_role(1, Role::Light));
     assert_send(&members.remove(1).into_future());

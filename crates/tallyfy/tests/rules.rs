@@ -96,10 +96,7 @@ async fn body_emails_follow_the_table() {
         problems.extend(judge(&server, before, row, "email", "create guest", result));
 
         let before = server.count();
-        let invite = Invite::new(&row.value, Role::Light)
-            .first_name("Ada")
-            .last_name("Lovelace")
-            .message("Welcome");
+        let invite = Invite::new(&row.value, "Ada", "Lovelace", Role::Light, "Welcome");
         let result = client.members().invite(invite).await;
         problems.extend(judge(&server, before, row, "email", "invite", result));
     }

@@ -11,9 +11,7 @@ use std::future::IntoFuture;
 use futures::TryStreamExt;
 use serde_json::{Value, json};
 use support::{Reply, Scripted, Seen};
-use tallyfy::{
-    Client, GuestUpdate, Invite, MemberInclude, MemberUpdate, NewGuest, Role, SyncSource,
-};
+use tallyfy::{Client, GuestUpdate, Invite, MemberInclude, MemberUpdate, NewGuest, Role};
 
 const EMAIL: &str = "o'brien+tag@x.io";
 /// `EMAIL` as one path segment, percent-encoded once.
@@ -154,7 +152,7 @@ async fn create_guest_sends_every_field_under_its_own_name() {
         .image_url("https://acme.example/pat.png")
         .opportunity_url("https://crm.example/opp/9")
         .timezone("Europe/Dublin")
-        .external_sync_source(SyncSource::Salesforce)
+        .external_sync_source(tallyfy::types::GuestCreateExternalSyncSource::Salesforce)
         .external_date_creation("2025-01-15 10:30:00");
     let seen = w.one(guests.create(full)).await;
     check(
@@ -248,10 +246,13 @@ async fn invite_and_set_role_send_exact_bodies() {
         (Role::Standard, "standard"),
         (Role::Light, "light"),
     ] {
-        let invite = Invite::new("ada@acme.example", role.clone())
-            .first_name("Ada")
-            .last_name("Lovelace")
-            .message("Welcome, \"Ada\"!\nSee you Monday.");
+        let invite = Invite::new(
+            "ada@acme.example",
+            "Ada",
+            "Lovelace",
+            role.clone(),
+            "Welcome, \"Ada\"!\nSee you Monday.",
+        );
         let seen = w.one(members.invite(invite)).await;
         check(
             &format!("invite as {name}"),

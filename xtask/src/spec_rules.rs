@@ -6,7 +6,8 @@
 //!   description;
 //! - every `{name}` in a path template is declared as a path parameter, and every declared path parameter
 //!   appears in the template;
-//! - every `$ref` resolves;
+//! - every `$ref` resolves, and every component is used (by a `$ref`, or a schema by an
+//!   `x-tallyfy-comma-list`; Redocly's `no-unused-components` would miss the second);
 //! - every example (media type `example`/`examples`, parameter examples) validates against its schema;
 //! - every vendor extension is one of the project's (see [`EXTENSIONS`]), in the place it belongs,
 //!   with a value of the right kind; `x-tallyfy-idempotent` only where it changes what the method
@@ -35,6 +36,7 @@ pub fn check(spec: &serde_yaml::Value) -> Vec<String> {
         ));
     }
     check_refs(&root, &root, "#", &mut problems);
+    check_components_used(&root, &mut problems);
     check_operations(&root, &mut problems);
     check_examples(&root, &root, "#", &mut problems);
     check_extensions(&root, &mut Vec::new(), &mut problems);
@@ -190,6 +192,40 @@ fn check_refs(root: &Value, node: &Value, at: &str, problems: &mut Vec<String>) 
             }
         }
         _ => {}
+    }
+}
+
+/// Every component is used: named by a `$ref`, or, for a schema, by an `x-tallyfy-comma-list`
+/// (which Redocly's `no-unused-components` cannot see, so the rule lives here).
+fn check_components_used(root: &Value, problems: &mut Vec<String>) {
+    fn collect(node: &Value, used: &mut std::collections::BTreeSet<String>) {
+        match node {
+            Value::Object(map) => {
+                if let Some(r) = map.get("$ref").and_then(Value::as_str) {
+                    used.insert(r.to_string());
+                }
+                if let Some(name) = map.get("x-tallyfy-comma-list").and_then(Value::as_str) {
+                    used.insert(format!("#/components/schemas/{name}"));
+                }
+                map.values().for_each(|v| collect(v, used));
+            }
+            Value::Array(items) => items.iter().for_each(|v| collect(v, used)),
+            _ => {}
+        }
+    }
+    let mut used = std::collections::BTreeSet::new();
+    collect(root, &mut used);
+    let Some(components) = root.get("components").and_then(Value::as_object) else {
+        return;
+    };
+    // Security schemes are named by `security`, not by `$ref`.
+    for (kind, entries) in components.iter().filter(|(k, _)| *k != "securitySchemes") {
+        for name in entries.as_object().into_iter().flat_map(|m| m.keys()) {
+            let pointer = format!("#/components/{kind}/{name}");
+            if !used.contains(&pointer) {
+                problems.push(format!("{pointer}: never used"));
+            }
+        }
     }
 }
 
@@ -475,6 +511,25 @@ mod tests {
         });
         assert!(
             problems.iter().any(|p| p.contains("is not one of")),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn an_unused_component_is_caught_and_a_comma_list_counts_as_a_use() {
+        assert_eq!(spec_with(|_| {}), Vec::<String>::new());
+        let problems = spec_with(|s| {
+            s["components"]["schemas"]["Orphan"] = serde_yaml::from_str("type: string").unwrap();
+        });
+        assert_eq!(problems, ["#/components/schemas/Orphan: never used"]);
+        let problems = spec_with(|s| {
+            s["components"]["parameters"]["MemberWith"]
+                .as_mapping_mut()
+                .unwrap()
+                .remove("x-tallyfy-comma-list");
+        });
+        assert!(
+            problems.contains(&"#/components/schemas/MemberInclude: never used".to_string()),
             "{problems:?}"
         );
     }

@@ -9,8 +9,8 @@
 //! Nor is progenitor's output written as it comes: [`crate::rewrites`] holds the passes over it.
 
 use crate::files::{self, Mode};
-use crate::rewrites;
 use crate::{commands, model, operations, requests};
+use crate::{replacements, rewrites};
 use anyhow::{Context, Result, bail};
 use openapiv3::{OpenAPI, ReferenceOr, StatusCode};
 use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle, TypeImpl};
@@ -118,39 +118,6 @@ const REEXPORTED: &[&str] = &["GroupsInclude"];
 /// The generator settings. Positional methods: every required path parameter and body is a compile-time
 /// argument, the output is a third of the builder style's size, and the wrapper crate provides the
 /// builders that users call.
-/// The component schemas that the generated client takes from its own hand-written types instead of
-/// generating them (the request model reads this too: a body field of such a type is checked
-/// against the spec's `enum` by the SDK, since the type itself is open).
-pub const REPLACEMENTS: &[(&str, &str, &[TypeImpl])] = &[
-    // Pagination links arrive as an object, `{}`, `[]` or null.
-    (
-        "PaginationLinks",
-        "crate::PaginationLinks",
-        &[TypeImpl::Default],
-    ),
-    // Groups arrive wrapped in `{"data": [...]}` or as a plain array.
-    (
-        "GroupsInclude",
-        "crate::GroupsInclude",
-        &[TypeImpl::Default],
-    ),
-    // An open, case-insensitive role: unknown values are kept, not fatal.
-    (
-        "MemberRole",
-        "crate::MemberRole",
-        &[TypeImpl::Display, TypeImpl::FromStr],
-    ),
-    // The roles a request may send (`MemberInvite.role`, `MemberRoleChange.role`) are the same
-    // type, so the project has one role type, not a closed twin of it. The spec's enum still
-    // documents which roles the API accepts; the SDK refuses any other before sending and the fake
-    // answers 422 to one.
-    (
-        "RoleName",
-        "crate::MemberRole",
-        &[TypeImpl::Display, TypeImpl::FromStr],
-    ),
-];
-
 fn settings() -> GenerationSettings {
     let mut s = GenerationSettings::default();
     s.with_interface(InterfaceStyle::Positional)
@@ -170,7 +137,7 @@ fn settings() -> GenerationSettings {
             "crate::Timestamp",
             [TypeImpl::Display].into_iter(),
         );
-    for (schema, rust, impls) in REPLACEMENTS {
+    for (schema, rust, impls) in replacements::REPLACEMENTS {
         s.with_replacement(schema, rust, impls.iter().cloned());
     }
     s

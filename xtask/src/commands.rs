@@ -15,8 +15,9 @@
 //! - `run` calls the SDK method and writes the result: one item, a walk of pages, or, for an
 //!   operation without a body, its summary as done.
 
-use crate::model::{Field, FieldKind, Query, QueryKind, Request, Returns, Segment, Tag, pascal};
-use crate::requests::ident;
+use crate::model::{
+    Field, FieldKind, Query, QueryKind, Request, Returns, Segment, Tag, ident, pascal,
+};
 use anyhow::Result;
 use std::fmt::Write as _;
 

@@ -15,6 +15,7 @@ mod example_check;
 mod files;
 mod model;
 mod operations;
+mod replacements;
 mod requests;
 mod rewrites;
 mod spec_rules;

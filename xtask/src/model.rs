@@ -102,7 +102,7 @@ pub struct Query {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FieldKind {
     /// A string enum: the generated client's enum `ty` (`types::MemberUpdateDateFormat`), or, for a
-    /// schema that the client takes from an open type of its own (`codegen::REPLACEMENTS`: `RoleName`
+    /// schema that the client takes from an open type of its own (`replacements::REPLACEMENTS`: `RoleName`
     /// is `tallyfy_client::MemberRole`), that type, which the SDK checks against the spec's `open`
     /// values (in any letter case) before sending.
     Choice {
@@ -238,6 +238,21 @@ pub fn pascal(snake: &str) -> String {
                 .unwrap_or_default()
         })
         .collect()
+}
+
+/// A field name as a Rust identifier.
+pub fn ident(name: &str) -> String {
+    const KEYWORDS: &[&str] = &[
+        "as", "async", "await", "box", "break", "const", "continue", "crate", "dyn", "else",
+        "enum", "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod",
+        "move", "mut", "pub", "ref", "return", "static", "struct", "super", "trait", "true",
+        "type", "unsafe", "use", "where", "while",
+    ];
+    if KEYWORDS.contains(&name) {
+        format!("r#{name}")
+    } else {
+        name.to_string()
+    }
 }
 
 /// The verb of an operation: its id without the tag's singular as one word.
@@ -407,7 +422,7 @@ fn field_kind(
         SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => {
             let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
             let replaced = named.and_then(|n| {
-                crate::codegen::REPLACEMENTS
+                crate::replacements::REPLACEMENTS
                     .iter()
                     .find(|(schema, ..)| *schema == n)
             });

@@ -15,7 +15,9 @@
 //! Every path segment is checked by its kind, and every query value by its schema, before anything
 //! is sent.
 
-use crate::model::{Body, FieldKind, Query, QueryKind, Request, Returns, Segment, Tag, pascal};
+use crate::model::{
+    Body, FieldKind, Query, QueryKind, Request, Returns, Segment, Tag, ident, pascal,
+};
 use anyhow::Result;
 use std::fmt::Write as _;
 
@@ -221,21 +223,6 @@ fn handles(tags: &[Tag]) -> Result<String> {
     }
     code.push_str("}\n\npub use handles::*;\n");
     Ok(code)
-}
-
-/// A field name as a Rust identifier.
-pub fn ident(name: &str) -> String {
-    const KEYWORDS: &[&str] = &[
-        "as", "async", "await", "box", "break", "const", "continue", "crate", "dyn", "else",
-        "enum", "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod",
-        "move", "mut", "pub", "ref", "return", "static", "struct", "super", "trait", "true",
-        "type", "unsafe", "use", "where", "while",
-    ];
-    if KEYWORDS.contains(&name) {
-        format!("r#{name}")
-    } else {
-        name.to_string()
-    }
 }
 
 /// The input type's field type, its setter's argument, and how the argument is stored.

@@ -44,6 +44,7 @@ pub fn run(mode: Mode) -> Result<()> {
             files::rustfmt(&commands::generate(
                 &model,
                 &model::tags(&spec),
+                &model::tables(&spec, &model)?,
                 &header(&text),
             )?)?,
         ),

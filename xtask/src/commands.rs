@@ -13,10 +13,12 @@
 //!   argument (`set-role ID ROLE`);
 //! - a list also takes the walk's flags (`--page`, `--concurrency`, `--limit`, from `walk.rs`);
 //! - `run` calls the SDK method and writes the result: one item, a walk of pages, or, for an
-//!   operation without a body, its summary as done.
+//!   operation without a body, its summary as done;
+//! - every item type printed gets its table row (`Row`): the columns its schema's
+//!   `x-tallyfy-columns` lists, or else its scalar properties.
 
 use crate::model::{
-    Field, FieldKind, Query, QueryKind, Request, Returns, Segment, Tag, ident, pascal,
+    Field, FieldKind, Query, QueryKind, Request, Returns, Segment, Table, Tag, ident, pascal,
 };
 use anyhow::Result;
 use std::fmt::Write as _;
@@ -152,13 +154,19 @@ fn apply(q: &Query) -> String {
 }
 
 /// The CLI's source text. `header` is the `@generated` line naming the command and the spec.
-pub fn generate(requests: &[Request], tags: &[Tag], header: &str) -> Result<String> {
+pub fn generate(
+    requests: &[Request],
+    tags: &[Tag],
+    tables: &[Table],
+    header: &str,
+) -> Result<String> {
     let mut code = format!(
         "{header}\
          // Do not edit: change the spec or xtask/src/commands.rs and regenerate.\n\n\
          //! One `tallyfy <tag> <verb>` command per operation that the SDK's request builders are\n\
          //! generated for (see `xtask/src/commands.rs` for the rules).\n\n\
          use crate::out::{{Failure, Out}};\n\
+         use crate::output::Row;\n\
          use tallyfy::Client;\n"
     );
     // A tag without operations gets no subcommand.
@@ -345,6 +353,23 @@ pub fn generate(requests: &[Request], tags: &[Tag], header: &str) -> Result<Stri
             )?;
         }
         code.push_str("        }\n    }\n}\n");
+    }
+    for t in tables {
+        let headings: Vec<&str> = t.columns.iter().map(|c| c.heading.as_str()).collect();
+        let fields: Vec<String> = t
+            .columns
+            .iter()
+            .map(|c| format!("&{:?}", c.fields))
+            .collect();
+        write!(
+            code,
+            "\nimpl Row for tallyfy::types::{name} {{\n    \
+                 fn headings() -> &'static [&'static str] {{\n        &{headings:?}\n    }}\n\n    \
+                 fn cells(&self) -> Vec<String> {{\n        crate::rows::cells(self, &[{fields}])\n    }}\n\
+             }}\n",
+            name = t.schema,
+            fields = fields.join(", "),
+        )?;
     }
     Ok(code)
 }

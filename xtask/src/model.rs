@@ -728,6 +728,100 @@ pub fn requests(spec: &OpenAPI) -> Result<Vec<Request>> {
     Ok(out)
 }
 
+/// One column of a CLI table: its heading and the fields it shows, as dot paths into the item's
+/// JSON, the first one that has a value winning.
+#[derive(Debug, PartialEq)]
+pub struct Column {
+    pub heading: String,
+    pub fields: Vec<String>,
+}
+
+/// How the CLI shows one item type as a table row.
+#[derive(Debug, PartialEq)]
+pub struct Table {
+    /// The component schema (the generated client's type).
+    pub schema: String,
+    pub columns: Vec<Column>,
+}
+
+/// The table of every item type that a generated command prints: the schema's
+/// `x-tallyfy-columns`, or else its scalar properties in the spec's order, each headed by its name
+/// in capitals.
+pub fn tables(spec: &OpenAPI, requests: &[Request]) -> Result<Vec<Table>> {
+    let mut names: Vec<&str> = Vec::new();
+    for r in requests {
+        if let Returns::Data(t) | Returns::Body(t) | Returns::Page(t) = &r.returns
+            && !names.contains(&t.as_str())
+        {
+            names.push(t);
+        }
+    }
+    names
+        .into_iter()
+        .map(|name| {
+            let schema = component(spec, name).with_context(|| format!("{name} not found"))?;
+            let columns = match schema.schema_data.extensions.get("x-tallyfy-columns") {
+                Some(listed) => serde_json::from_value::<Vec<serde_json::Value>>(listed.clone())
+                    .ok()
+                    .and_then(|listed| {
+                        listed
+                            .iter()
+                            .map(|c| {
+                                let heading = c.get("heading")?.as_str()?.to_string();
+                                let fields = match c.get("field")? {
+                                    serde_json::Value::String(one) => vec![one.clone()],
+                                    serde_json::Value::Array(any) => any
+                                        .iter()
+                                        .map(|f| f.as_str().map(str::to_string))
+                                        .collect::<Option<_>>()?,
+                                    _ => return None,
+                                };
+                                Some(Column { heading, fields })
+                            })
+                            .collect::<Option<Vec<_>>>()
+                    })
+                    .with_context(|| {
+                        format!("{name}: x-tallyfy-columns must be a list of {{heading, field}}")
+                    })?,
+                None => default_columns(spec, schema),
+            };
+            Ok(Table {
+                schema: name.to_string(),
+                columns,
+            })
+        })
+        .collect()
+}
+
+/// The scalar properties of an object schema (strings, numbers, booleans, following `$ref`s).
+fn default_columns(spec: &OpenAPI, schema: &Schema) -> Vec<Column> {
+    let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+        return Vec::new();
+    };
+    object
+        .properties
+        .iter()
+        .filter(|(_, property)| {
+            let target = match property {
+                ReferenceOr::Item(s) => Some(&**s),
+                ReferenceOr::Reference { reference } => {
+                    schema_name(reference).ok().and_then(|n| component(spec, n))
+                }
+            };
+            matches!(
+                target.map(|s| &s.schema_kind),
+                Some(SchemaKind::Type(
+                    Type::String(_) | Type::Integer(_) | Type::Number(_) | Type::Boolean(_)
+                ))
+            )
+        })
+        .map(|(name, _)| Column {
+            heading: name.replace('_', " ").to_ascii_uppercase(),
+            fields: vec![name.clone()],
+        })
+        .collect()
+}
+
 /// The spec's tags, in their declared order.
 pub fn tags(spec: &OpenAPI) -> Vec<Tag> {
     spec.tags

@@ -62,6 +62,7 @@ const EXTENSIONS: &[(&str, Place)] = &[
     ("x-tallyfy-pagination", Place::Operation),
     ("x-tallyfy-name", Place::QueryParameter),
     ("x-tallyfy-input", Place::Schema),
+    ("x-tallyfy-columns", Place::Schema),
     ("x-tallyfy-implies", Place::QueryParameter),
     ("x-tallyfy-comma-list", Place::QueryParameter),
 ];
@@ -141,6 +142,18 @@ fn check_extensions(node: &Value, at: &mut Vec<String>, problems: &mut Vec<Strin
                             && name.chars().all(|c| c.is_ascii_alphanumeric()) => {}
                     ("x-tallyfy-input", other) => problems.push(format!(
                         "{shown}: must be a PascalCase type name, not {other}"
+                    )),
+                    ("x-tallyfy-columns", Value::Array(columns))
+                        if columns.iter().all(|c| {
+                            c.get("heading").is_some_and(Value::is_string)
+                                && c.get("field").is_some_and(|f| {
+                                    f.is_string()
+                                        || f.as_array()
+                                            .is_some_and(|a| !a.is_empty() && a.iter().all(Value::is_string))
+                                })
+                        }) => {}
+                    ("x-tallyfy-columns", other) => problems.push(format!(
+                        "{shown}: must be a list of {{heading: <text>, field: <path> or [<path>, ...]}}, not {other}"
                     )),
                     ("x-tallyfy-comma-list", Value::String(_)) => {}
                     ("x-tallyfy-comma-list", other) => problems.push(format!(

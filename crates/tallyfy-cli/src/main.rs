@@ -1,9 +1,14 @@
 //! The `tallyfy` command: Tallyfy guests and members from the shell, on top of the `tallyfy` crate.
 //!
-//! Map, from the bottom up: [`exit`] (exit codes), [`output`] (json, ndjson and table writers),
-//! [`rows`] (table columns), [`out`] (where a result goes, how a command fails), [`walk`] (reading
-//! a list to the output), [`body`] (`--body FILE`), [`generated`] (the commands generated from the spec: `cargo xtask
-//! codegen`), [`args`] (the command line), [`commands`] (running the hand-written commands).
+//! Map, from the bottom up:
+//! - [`exit`]: exit codes; [`output`]: the json, ndjson and table writers; [`rows`]: table cells
+//!   from an item's JSON;
+//! - [`out`]: where a result goes, and how a command fails;
+//! - [`walk`]: reading a list to the output; [`body`]: `--body FILE` and array and enum flags;
+//! - [`generated`]: every command, generated from the spec (`cargo xtask codegen`): one subcommand
+//!   per tag, one per operation, and each item type's table row;
+//! - [`args`]: the command line's global options; [`commands`]: connecting (or starting the fake)
+//!   and running the parsed command.
 
 mod args;
 mod body;

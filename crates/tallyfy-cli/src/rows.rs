@@ -1,67 +1,67 @@
-//! How guests and members look as table rows.
+//! Table cells from an item's JSON: the generated `Row` impls (one per item type, with the columns
+//! the spec gives it) call [`cells`].
 
-use crate::output::Row;
-use tallyfy::{FlexibleId, Guest, Member};
+use serde::Serialize;
+use serde_json::Value;
 
-fn id(id: &Option<FlexibleId>) -> String {
-    id.as_ref().map(ToString::to_string).unwrap_or_default()
+/// One cell per column: the first of the column's dot paths (`details.company_name`) that has a
+/// value in the item's JSON, as text; empty when none has one. An alternative of several paths
+/// separated by spaces (`first_name last_name`) joins their values with a space.
+pub fn cells<T: Serialize>(item: &T, columns: &[&[&str]]) -> Vec<String> {
+    let json = serde_json::to_value(item).unwrap_or(Value::Null);
+    columns
+        .iter()
+        .map(|paths| {
+            paths
+                .iter()
+                .map(|alternative| {
+                    let parts: Vec<String> = alternative
+                        .split(' ')
+                        .filter_map(|path| lookup(&json, path))
+                        .map(text)
+                        .filter(|t| !t.is_empty())
+                        .collect();
+                    parts.join(" ")
+                })
+                .find(|t| !t.is_empty())
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
-fn text(value: &Option<String>) -> String {
-    value.clone().unwrap_or_default()
+fn lookup<'a>(json: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(json, |at, key| at.get(key))
 }
 
-impl Row for Guest {
-    fn headings() -> &'static [&'static str] {
-        &[
-            "ID",
-            "EMAIL",
-            "FIRST NAME",
-            "LAST NAME",
-            "COMPANY",
-            "STATUS",
-            "CREATED",
-        ]
-    }
-    fn cells(&self) -> Vec<String> {
-        let details = self.details.as_ref();
-        vec![
-            id(&self.id),
-            text(&self.email),
-            text(&self.first_name),
-            text(&self.last_name),
-            details.map(|d| text(&d.company_name)).unwrap_or_default(),
-            details.map(|d| text(&d.status)).unwrap_or_default(),
-            self.created_at
-                .as_ref()
-                .map(|t| t.to_string())
-                .unwrap_or_default(),
-        ]
+fn text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
     }
 }
 
-impl Row for Member {
-    fn headings() -> &'static [&'static str] {
-        &["ID", "EMAIL", "NAME", "ROLE", "STATUS", "CREATED"]
-    }
-    fn cells(&self) -> Vec<String> {
-        let name = match (&self.full_name, &self.first_name, &self.last_name) {
-            (Some(full), _, _) => full.clone(),
-            (None, first, last) => format!("{} {}", text(first), text(last)).trim().to_string(),
-        };
-        vec![
-            self.id.map(|n| n.to_string()).unwrap_or_default(),
-            text(&self.email),
-            name,
-            self.role
-                .as_ref()
-                .map(|r| r.to_string())
-                .unwrap_or_default(),
-            text(&self.status),
-            self.created_at
-                .as_ref()
-                .map(|t| t.to_string())
-                .unwrap_or_default(),
-        ]
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_path_with_a_value_wins_and_nested_paths_are_followed() {
+        let item = serde_json::json!({
+            "id": 7, "full_name": null, "first_name": "Ada", "last_name": "L",
+            "details": {"company_name": "Acme"}, "active": true, "tags": ["a"]
+        });
+        let got = cells(
+            &item,
+            &[
+                &["id"],
+                &["full_name", "first_name last_name"],
+                &["details.company_name"],
+                &["active"],
+                &["tags"],
+                &["missing"],
+            ],
+        );
+        assert_eq!(got, ["7", "Ada L", "Acme", "true", "[\"a\"]", ""]);
     }
 }

@@ -36,6 +36,7 @@ pub fn run(mode: Mode) -> Result<()> {
             files::rustfmt(&requests::generate(
                 &model,
                 &model::tags(&spec),
+                &model::list_items(&spec, &model)?,
                 &header(&text),
             )?)?,
         ),

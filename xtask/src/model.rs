@@ -822,6 +822,44 @@ fn default_columns(spec: &OpenAPI, schema: &Schema) -> Vec<Column> {
         .collect()
 }
 
+/// An item type of a list: what tells two of its items apart, for the walk's check that a server
+/// did not send the same page twice.
+#[derive(Debug, PartialEq)]
+pub struct ListItem {
+    pub schema: String,
+    /// The schema's `id` and `email` properties that it has, in that order, each with whether it is
+    /// required (the generated client holds an optional one as an `Option`). With none, an item is
+    /// told apart by its whole JSON.
+    pub keys: Vec<(String, bool)>,
+}
+
+/// Every list's item type, once.
+pub fn list_items(spec: &OpenAPI, requests: &[Request]) -> Result<Vec<ListItem>> {
+    let mut out: Vec<ListItem> = Vec::new();
+    for r in requests {
+        let Returns::Page(name) = &r.returns else {
+            continue;
+        };
+        if out.iter().any(|i| i.schema == *name) {
+            continue;
+        }
+        let schema = component(spec, name).with_context(|| format!("{name} not found"))?;
+        let keys = match &schema.schema_kind {
+            SchemaKind::Type(Type::Object(object)) => ["id", "email"]
+                .iter()
+                .filter(|k| object.properties.contains_key(**k))
+                .map(|k| (k.to_string(), object.required.iter().any(|r| r == k)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        out.push(ListItem {
+            schema: name.clone(),
+            keys,
+        });
+    }
+    Ok(out)
+}
+
 /// The spec's tags, in their declared order.
 pub fn tags(spec: &OpenAPI) -> Vec<Tag> {
     spec.tags

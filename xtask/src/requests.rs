@@ -8,6 +8,8 @@
 //!   awaited directly or sent with `.send()`;
 //! - for a JSON body, its input type named after the schema (`new` with the required fields, a
 //!   setter per field, `validate`), the method's last argument;
+//! - for a list's item type, what tells two items apart (its `id`, else its `email`, else its whole
+//!   JSON), for the walk's check for a repeated page;
 //! - for a list, instead of the request type, a params type (`ListGuestsParams`) implementing
 //!   `ListParams`, so the method returns the SDK's one `List` (`ListGuests` is
 //!   `List<ListGuestsParams>`) with the operation's setters on it.
@@ -16,7 +18,7 @@
 //! is sent.
 
 use crate::model::{
-    Body, FieldKind, Query, QueryKind, Request, Returns, Segment, Tag, ident, pascal,
+    Body, FieldKind, ListItem, Query, QueryKind, Request, Returns, Segment, Tag, ident, pascal,
 };
 use anyhow::Result;
 use std::fmt::Write as _;
@@ -550,7 +552,12 @@ fn list(r: &Request, code: &mut String) -> Result<()> {
 }
 
 /// The builders' source text. `header` is the `@generated` line naming the command and the spec.
-pub fn generate(requests: &[Request], tags: &[Tag], header: &str) -> Result<String> {
+pub fn generate(
+    requests: &[Request],
+    tags: &[Tag],
+    items: &[ListItem],
+    header: &str,
+) -> Result<String> {
     let mut code = format!(
         "{header}\
          // Do not edit: change the spec or xtask/src/requests.rs and regenerate.\n\n\
@@ -579,6 +586,31 @@ pub fn generate(requests: &[Request], tags: &[Tag], header: &str) -> Result<Stri
             request(r, &mut code, &mut bodies)?;
         }
     }
+    for item in items {
+        let keys: String = item
+            .keys
+            .iter()
+            .map(|(k, required)| {
+                let value = if *required {
+                    format!("Some(&self.{k})")
+                } else {
+                    format!("self.{k}.as_ref()")
+                };
+                format!(
+                    "        if let Some(v) = {value} {{\n            return format!(\"{k}:{{v}}\");\n        }}\n"
+                )
+            })
+            .collect();
+        write!(
+            code,
+            "\nimpl crate::pagination::Item for types::{name} {{\n    \
+                 fn identity(&self) -> String {{\n{keys}        \
+                     serde_json::to_string(self).unwrap_or_default()\n    \
+                 }}\n\
+             }}\n",
+            name = item.schema,
+        )?;
+    }
     write!(
         code,
         "\n/// The request bodies' input types, one per body schema (re-exported at the crate root).\n\
@@ -601,7 +633,8 @@ mod tests {
         let spec: openapiv3::OpenAPI =
             serde_yaml::from_str(&crate::files::read_spec_text().unwrap()).unwrap();
         let requests = crate::model::requests(&spec).unwrap();
-        let code = generate(&requests, &crate::model::tags(&spec), "// header\n").unwrap();
+        let items = crate::model::list_items(&spec, &requests).unwrap();
+        let code = generate(&requests, &crate::model::tags(&spec), &items, "// header\n").unwrap();
         assert!(code.contains("let guest_email = path::email_segment(&self.guest_email)?;"));
         assert!(code.contains("let user_id = path::positive_id(\"user_id\", self.user_id)?;"));
         assert!(code.contains("let reassign_to = query::at_least_one(\"to\", self.reassign_to)?;"));

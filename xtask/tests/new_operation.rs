@@ -165,17 +165,39 @@ const NEW_OPERATIONS: &[NewOperation] = &[
             minimum: 1
       responses:
         '200':
-          description: One page of invited members.
+          description: One page of invitations.
           content:
             application/json:
               schema:
-                $ref: '#/components/schemas/MemberList'
+                $ref: '#/components/schemas/InvitationList'
         '401':
           $ref: '#/components/responses/Unauthorized'
         '429':
           $ref: '#/components/responses/RateLimited'
 "#,
-        schemas: "",
+        // A new item type: the CLI's table row for it must come from the spec as well.
+        schemas: r#"    InvitationList:
+      type: object
+      required: [data]
+      properties:
+        data:
+          type: array
+          items:
+            $ref: '#/components/schemas/Invitation'
+        meta:
+          $ref: '#/components/schemas/ListMeta'
+    Invitation:
+      type: object
+      description: An invitation that has not been accepted yet.
+      properties:
+        id:
+          type: integer
+          format: int64
+        email:
+          type: string
+        status:
+          type: string
+"#,
         sdk_call: "client.members().list_invitations().per_page(1).invited_by(7).collect_all().await?",
         cli_args: &[
             "members",

@@ -80,7 +80,8 @@ impl PageInfo {
 
 mod item {
     /// What the walk needs from an item: something that tells two items apart, to notice a server
-    /// that sends the same page twice. Public only in name, so that it can bound
+    /// that sends the same page twice. Each list's item type has it generated from the spec
+    /// (`src/generated/requests.rs`). Public only in name, so that it can bound
     /// [`ListParams::Item`](crate::ListParams::Item); no path outside the crate reaches it.
     pub trait Item: Send + 'static {
         /// A text that differs between two different items of one list.
@@ -89,26 +90,6 @@ mod item {
 }
 
 pub(crate) use item::Item;
-
-impl Item for types::Guest {
-    fn identity(&self) -> String {
-        match (&self.id, &self.email) {
-            (Some(id), _) => format!("id:{id}"),
-            (None, Some(email)) => format!("email:{email}"),
-            (None, None) => serde_json::to_string(self).unwrap_or_default(),
-        }
-    }
-}
-
-impl Item for types::Member {
-    fn identity(&self) -> String {
-        match (&self.id, &self.email) {
-            (Some(id), _) => format!("id:{id}"),
-            (None, Some(email)) => format!("email:{email}"),
-            (None, None) => serde_json::to_string(self).unwrap_or_default(),
-        }
-    }
-}
 
 /// Fetches page `n`.
 pub(crate) type Fetch<T> =

@@ -1210,6 +1210,30 @@ impl<'c> IntoFuture for PurgeMember<'c> {
     }
 }
 
+impl crate::pagination::Item for types::Guest {
+    fn identity(&self) -> String {
+        if let Some(v) = self.id.as_ref() {
+            return format!("id:{v}");
+        }
+        if let Some(v) = self.email.as_ref() {
+            return format!("email:{v}");
+        }
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+impl crate::pagination::Item for types::Member {
+    fn identity(&self) -> String {
+        if let Some(v) = self.id.as_ref() {
+            return format!("id:{v}");
+        }
+        if let Some(v) = self.email.as_ref() {
+            return format!("email:{v}");
+        }
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
 /// The request bodies' input types, one per body schema (re-exported at the crate root).
 pub mod bodies {
     #![allow(unused_imports)]

@@ -1,11 +1,12 @@
 //! The one table of email addresses and URLs that Tallyfy accepts or refuses in request bodies.
 //!
 //! Three places state these rules: the spec (`EmailAddress` and `AbsoluteUrl` in
-//! `openapi/tallyfy.yaml`, a `pattern` each), the SDK's checks (`crates/tallyfy/src/validate.rs`)
-//! and the fake's (`crates/tallyfy-fake/src/validation.rs`). Each of them is tested against every row
-//! here, so they can only agree:
-//! - `crates/tallyfy/tests/rules.rs`: a refused value is `Error::InvalidInput` with nothing sent, an
-//!   accepted one goes out on the wire unchanged;
+//! `openapi/tallyfy.yaml`, a `pattern` each, which is the SDK's check, through the generated
+//! client), the SDK's reasons for a refusal (`crates/tallyfy/src/validate.rs`) and the fake's checks
+//! (`crates/tallyfy-fake/src/validation.rs`). Each of them is tested against every row here, so they
+//! can only agree:
+//! - `crates/tallyfy/tests/rules.rs`: a refused value is `Error::InvalidInput` with nothing sent and
+//!   a reason in words (not just "the pattern"), an accepted one goes out on the wire unchanged;
 //! - `crates/tallyfy-fake/tests/rules.rs`: over HTTP, a refused value gets a 422 for that field, an
 //!   accepted one a 2xx;
 //! - `tests/tests/rules.rs`: the spec's pattern and length, as compiled into the generated client.

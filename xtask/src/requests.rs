@@ -6,8 +6,9 @@
 //! - a method on the handle, `client.<tag>().<verb>(<path arguments>)`, returning a request type
 //!   named after the operationId (`RemoveGuest`) that has one setter per query parameter and is
 //!   awaited directly or sent with `.send()`;
-//! - for a JSON body, its input type named after the schema (`new` with the required fields, a
-//!   setter per field, `validate`), the method's last argument;
+//! - for a JSON body, its input type, named by the schema's `x-tallyfy-input` or after the schema
+//!   (`new` with the required fields, a setter per field, `validate`), in the module `bodies`: the
+//!   method's last argument, or, for a body of one field, that field's value;
 //! - for a list's item type, what tells two items apart (its `id`, else its `email`, else its whole
 //!   JSON), for the walk's check for a repeated page;
 //! - for a list, instead of the request type, a params type (`ListGuestsParams`) implementing
@@ -228,7 +229,7 @@ fn handles(tags: &[Tag]) -> Result<String> {
 }
 
 /// The input type's field type, its setter's argument, and how the argument is stored.
-pub fn field_types(kind: &FieldKind) -> (String, String, &'static str) {
+fn field_types(kind: &FieldKind) -> (String, String, &'static str) {
     let (ty, arg, store) = match kind {
         FieldKind::Text => ("String", "impl Into<String>", "value.into()"),
         FieldKind::Integer => ("i64", "i64", "value"),

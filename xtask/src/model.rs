@@ -373,10 +373,23 @@ fn string_extension<'a>(
     data: &'a openapiv3::ParameterData,
     key: &str,
 ) -> Result<Option<&'a str>> {
-    match data.extensions.get(key) {
+    extension_text(
+        &format!("{id}: {}", data.name),
+        key,
+        data.extensions.get(key),
+    )
+}
+
+/// The text of the extension `key` (of what `at` names), given its value if it has one.
+fn extension_text<'a>(
+    at: &str,
+    key: &str,
+    value: Option<&'a serde_json::Value>,
+) -> Result<Option<&'a str>> {
+    match value {
         None => Ok(None),
         Some(serde_json::Value::String(s)) => Ok(Some(s)),
-        Some(other) => bail!("{id}: {}'s {key} must be a string, not {other}", data.name),
+        Some(other) => bail!("{at}'s {key} must be a string, not {other}"),
     }
 }
 
@@ -518,13 +531,14 @@ fn body(spec: &OpenAPI, id: &str, op: &Operation) -> Result<Option<Body>> {
             .position(|r| *r == f.name)
             .unwrap_or(usize::MAX)
     });
-    let input = match schema.schema_data.extensions.get("x-tallyfy-input") {
-        None => name.to_string(),
-        Some(serde_json::Value::String(input)) => input.clone(),
-        Some(other) => bail!("{id}: {name}'s x-tallyfy-input must be a type name, not {other}"),
-    };
+    let key = "x-tallyfy-input";
+    let input = extension_text(
+        &format!("{id}: {name}"),
+        key,
+        schema.schema_data.extensions.get(key),
+    )?;
     Ok(Some(Body {
-        name: input,
+        name: input.unwrap_or(name).to_string(),
         schema: name.to_string(),
         doc: schema.schema_data.description.clone().unwrap_or_default(),
         fields,

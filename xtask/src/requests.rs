@@ -321,14 +321,18 @@ fn body_input(b: &Body, code: &mut String) -> Result<()> {
             },
         )?;
         let one = convert(f, "v");
-        // Numbers, booleans and the generated client's enums are `Copy`.
-        let clone = match f.kind {
-            FieldKind::Integer | FieldKind::Boolean | FieldKind::Choice { open: false, .. } => "",
-            _ => ".clone()",
+        // How the value is handed over: a string is borrowed (the client's type copies it once,
+        // in its own conversion); numbers, booleans and the client's enums are `Copy`.
+        let (required_value, optional_value) = match f.kind {
+            FieldKind::Text => (".as_str()", ".as_deref()"),
+            FieldKind::Integer | FieldKind::Boolean | FieldKind::Choice { open: false, .. } => {
+                ("", "")
+            }
+            _ => (".clone()", ".clone()"),
         };
         let value = match (f.required, f.inline_array) {
-            (true, false) => format!("{}?", convert(f, &format!("self.{n}{clone}"))),
-            (false, false) => format!("self.{n}{clone}.map(|v| {one}).transpose()?"),
+            (true, false) => format!("{}?", convert(f, &format!("self.{n}{required_value}"))),
+            (false, false) => format!("self.{n}{optional_value}.map(|v| {one}).transpose()?"),
             // The client holds an inline array as a `Vec` of its items, empty when left out.
             (required, true) => format!(
                 "self.{n}.iter(){flatten}.cloned().map(|v| {one}).collect::<Result<Vec<_>, _>>()?",

@@ -19,13 +19,12 @@ where
 
 /// `value`, a string of the named component schema (`EmailAddress`), converted like [`field`]; a
 /// refusal says what is wrong with it where the SDK knows the schema's rule in words.
-pub(crate) fn text_of<T>(field: &str, schema: &str, value: String) -> Result<T, Error>
+pub(crate) fn text_of<'v, T>(field: &str, schema: &str, value: &'v str) -> Result<T, Error>
 where
-    T: for<'a> TryFrom<&'a str, Error: Display>,
+    T: TryFrom<&'v str, Error: Display>,
 {
-    T::try_from(value.as_str()).map_err(|e| {
-        let why =
-            crate::validate::explain(schema, &value).unwrap_or_else(|| reason(&e.to_string()));
+    T::try_from(value).map_err(|e| {
+        let why = crate::validate::explain(schema, value).unwrap_or_else(|| reason(&e.to_string()));
         Error::invalid_input(field, why)
     })
 }

@@ -1468,65 +1468,65 @@ pub mod bodies {
 
         pub(crate) fn to_wire(&self) -> Result<types::GuestCreate, Error> {
             Ok(types::GuestCreate {
-                email: body::text_of("email", "EmailAddress", self.email.clone())?,
+                email: body::text_of("email", "EmailAddress", self.email.as_str())?,
                 first_name: self
                     .first_name
-                    .clone()
+                    .as_deref()
                     .map(|v| body::field("first_name", v))
                     .transpose()?,
                 last_name: self
                     .last_name
-                    .clone()
+                    .as_deref()
                     .map(|v| body::field("last_name", v))
                     .transpose()?,
                 phone_1: self
                     .phone_1
-                    .clone()
+                    .as_deref()
                     .map(|v| body::field("phone_1", v))
                     .transpose()?,
                 phone_2: self
                     .phone_2
-                    .clone()
+                    .as_deref()
                     .map(|v| body::field("phone_2", v))
                     .transpose()?,
                 company_name: self
                     .company_name
-                    .clone()
+                    .as_deref()
                     .map(|v| body::field("company_name", v))
                     .transpose()?,
                 company_url: self
                     .company_url
-                    .clone()
+                    .as_deref()
                     .map(|v| body::text_of("company_url", "AbsoluteUrl", v))
                     .transpose()?,
                 contact_url: self
                     .contact_url
-                    .clone()
+                    .as_deref()
                     .map(|v| body::text_of("contact_url", "AbsoluteUrl", v))
                     .transpose()?,
                 image_url: self
                     .image_url
-                    .clone()
+                    .as_deref()
                     .map(|v| body::text_of("image_url", "AbsoluteUrl", v))
                     .transpose()?,
                 opportunity_url: self
                     .opportunity_url
-                    .clone()
+                    .as_deref()
                     .map(|v| body::text_of("opportunity_url", "AbsoluteUrl", v))
                     .transpose()?,
                 opportunity_name: self
                     .opportunity_name
-                    .clone()
+                    .as_deref()
                     .map(|v| body::field("opportunity_name", v))
                     .transpose()?,
                 timezone: self
                     .timezone
-                    .clone()
+                    .as_deref()
                     .map(|v| body::field("timezone", v))
                     .transpose()?,
                 status: self
                     .status
-                    .clone()
+                    .as_deref()
                     .map(|v| body::field("status", v))
                     .transpose()?,
                 external_sync_source: self
@@ -1535,7 +1535,7 @@ pub mod bodies {
                     .transpose()?,
                 external_date_creation: self
                     .external_date_creation
-                    .clone()
+                    .as_deref()
                     .map(|v| body::field("external_date_creation", v))
                     .transpose()?,
             })
@@ -1687,11 +1687,11 @@ pub mod bodies {
 
         pub(crate) fn to_wire(&self) -> Result<types::MemberInvite, Error> {
             Ok(types::MemberInvite {
-                email: body::text_of("email", "EmailAddress", self.email.clone())?,
-                first_name: body::field("first_name", self.first_name.clone())?,
-                last_name: body::field("last_name", self.last_name.clone())?,
+                email: body::text_of("email", "EmailAddress", self.email.as_str())?,
+                first_name: body::field("first_name", self.first_name.as_str())?,
+                last_name: body::field("last_name", self.last_name.as_str())?,
                 role: body::one_of("role", self.role.clone(), &["admin", "standard", "light"])?,
-                message: body::field("message", self.message.clone())?,
+                message: body::field("message", self.message.as_str())?,
             })
         }
     }
@@ -1830,27 +1830,27 @@ pub mod bodies {
 
         pub(crate) fn to_wire(&self) -> Result<types::MemberUpdate, Error> {
             Ok(types::MemberUpdate {
-                first_name: body::field("first_name", self.first_name.clone())?,
-                last_name: body::field("last_name", self.last_name.clone())?,
-                timezone: body::field("timezone", self.timezone.clone())?,
+                first_name: body::field("first_name", self.first_name.as_str())?,
+                last_name: body::field("last_name", self.last_name.as_str())?,
+                timezone: body::field("timezone", self.timezone.as_str())?,
                 phone: self
                     .phone
-                    .clone()
+                    .as_deref()
                     .map(|v| body::field("phone", v))
                     .transpose()?,
                 job_title: self
                     .job_title
-                    .clone()
+                    .as_deref()
                     .map(|v| body::field("job_title", v))
                     .transpose()?,
                 job_description: self
                     .job_description
-                    .clone()
+                    .as_deref()
                     .map(|v| body::field("job_description", v))
                     .transpose()?,
                 team: self
                     .team
-                    .clone()
+                    .as_deref()
                     .map(|v| body::field("team", v))
                     .transpose()?,
                 country_id: self

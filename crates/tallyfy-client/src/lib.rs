@@ -13,6 +13,9 @@
 //!   shape, PHP's `[]`, a role the client has not heard of, or groups sent as a plain array.
 //!   [`MemberRole`] is also the role of the request bodies (the spec's `RoleName`), so there is one
 //!   role type; the `tallyfy` crate refuses a role the API does not accept before sending it.
+//! - [`FormValue`] and [`FormValues`]: the typed values of kick-off fields (`prerun`) and task form
+//!   fields (`taskdata`), with [`Choice`], [`Assignees`] and [`FileRef`]. Decoding goes by the
+//!   value's shape and never fails: an unrecognised one is kept in [`FormValue::Other`].
 //! - [`encode_path_segment`]: the strict percent-encoder that every path parameter goes through.
 //! - [`RequestHeaders`]: headers the client adds to every request itself (the generated client's
 //!   inner value, applied by progenitor's `pre` hook), for a `reqwest::Client` built elsewhere.
@@ -60,6 +63,7 @@
 //! in [`RequestHeaders`], which the client adds to each request; the `tallyfy` crate does that for
 //! you.)
 
+mod forms;
 mod headers;
 mod lenient;
 mod path;
@@ -69,6 +73,7 @@ mod response;
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 mod generated;
 
+pub use forms::{Assignees, Choice, FileRef, FormValue, FormValues};
 pub use generated::*;
 pub use headers::RequestHeaders;
 pub use lenient::{GroupsInclude, MemberRole, PaginationLinks, Timestamp};

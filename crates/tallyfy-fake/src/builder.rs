@@ -50,6 +50,8 @@ pub struct FakeTallyfyBuilder {
     token: String,
     guests: usize,
     members: usize,
+    templates: usize,
+    processes: usize,
     seed: u64,
     latency: Duration,
     page_cap: u64,
@@ -81,6 +83,8 @@ impl Default for FakeTallyfyBuilder {
             token: DEFAULT_TOKEN.into(),
             guests: 0,
             members: 1,
+            templates: 0,
+            processes: 0,
             seed: DEFAULT_SEED,
             latency: Duration::ZERO,
             page_cap: DEFAULT_PAGE_CAP,
@@ -119,6 +123,22 @@ impl FakeTallyfyBuilder {
     /// demoted.
     pub fn seed_members(mut self, n: usize) -> Self {
         self.members = n.max(1);
+        self
+    }
+
+    /// How many templates to generate (default 0). They rotate through four designs (see the
+    /// crate docs): the first has a kick-off field of every type, and the designs together have
+    /// steps of every type, member and group assignees and deadlines from minutes to weeks.
+    pub fn seed_templates(mut self, n: usize) -> Self {
+        self.templates = n;
+        self
+    }
+
+    /// How many processes to launch from the seeded templates (default 0; at least one template is
+    /// generated when this is above 0). Some have tasks completed, every fourth is complete, some
+    /// have an open problem and every seventh is archived; all deterministic for the seed.
+    pub fn seed_processes(mut self, m: usize) -> Self {
+        self.processes = m;
         self
     }
 
@@ -186,8 +206,12 @@ impl FakeTallyfyBuilder {
         let state = crate::seed::build(
             &self.org_id,
             self.seed,
-            self.guests,
-            self.members,
+            crate::seed::Counts {
+                guests: self.guests,
+                members: self.members,
+                templates: self.templates,
+                processes: self.processes,
+            },
             self.seat_limit,
             self.page_cap,
             self.shapes,

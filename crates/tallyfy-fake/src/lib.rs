@@ -85,10 +85,12 @@ pub mod server;
 pub mod shapes;
 pub mod validation;
 
+mod hash;
 mod places;
 mod routes;
 mod seed;
 mod state;
+mod workflow;
 
 pub use builder::FakeTallyfyBuilder;
 pub use faults::{Fault, FaultMatch, RetryAfter};

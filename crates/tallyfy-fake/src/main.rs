@@ -2,7 +2,8 @@
 //!
 //! ```text
 //! tallyfy-fake --listen 127.0.0.1:0 --org ORG --token TOKEN --seed-guests N --seed-members M \
-//!     [--latency-ms N] [--page-cap N] [--seat-limit N] [--seed N] [--shapes canonical|varied]
+//!     [--seed-templates N] [--seed-processes M] [--latency-ms N] [--page-cap N] \
+//!     [--seat-limit N] [--seed N] [--shapes canonical|varied]
 //! ```
 //!
 //! The first line on stdout is `listening on http://ADDR`; the API is at `http://ADDR/api` (and at
@@ -15,7 +16,8 @@ use std::time::Duration;
 use clap::Parser;
 use tallyfy_fake::{FakeTallyfy, Shapes};
 
-/// An in-memory Tallyfy server (guests and members) with the documented behaviour.
+/// An in-memory Tallyfy server (guests, members, templates, processes, tasks and comments) with the
+/// documented behaviour.
 #[derive(Debug, Parser)]
 #[command(name = "tallyfy-fake", version)]
 struct Args {
@@ -34,6 +36,12 @@ struct Args {
     /// Number of generated members (at least 1: the default administrator, id 1001).
     #[arg(long, default_value_t = 10)]
     seed_members: usize,
+    /// Number of generated templates.
+    #[arg(long, default_value_t = 5)]
+    seed_templates: usize,
+    /// Number of processes launched from the generated templates.
+    #[arg(long, default_value_t = 12)]
+    seed_processes: usize,
     /// Seed of the generated data.
     #[arg(long, default_value_t = tallyfy_fake::builder::DEFAULT_SEED)]
     seed: u64,
@@ -67,6 +75,8 @@ async fn main() -> anyhow::Result<()> {
         .token(args.token)
         .seed_guests(args.seed_guests)
         .seed_members(args.seed_members)
+        .seed_templates(args.seed_templates)
+        .seed_processes(args.seed_processes)
         .seed(args.seed)
         .latency(Duration::from_millis(args.latency_ms))
         .page_cap(args.page_cap)

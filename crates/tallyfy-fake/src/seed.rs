@@ -9,7 +9,8 @@
 //!   statistics, about 15% have open tasks (so they cannot be disabled), about 3% are disabled;
 //! - members with ids from 1001; the first is the organization's default administrator; the rest are a
 //!   mix of admins, standard and light members, a few invited or disabled;
-//! - three groups of members and guests.
+//! - three groups of members and guests;
+//! - templates and processes (see `workflow::seed`).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -270,16 +271,30 @@ fn member(seed: u64, j: usize) -> MemberRecord {
     }
 }
 
+/// How many records of each kind to generate.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Counts {
+    pub guests: usize,
+    pub members: usize,
+    pub templates: usize,
+    pub processes: usize,
+}
+
 /// Builds the whole initial state.
 pub(crate) fn build(
     org_id: &str,
     seed: u64,
-    guests: usize,
-    members: usize,
+    counts: Counts,
     seat_limit: Option<u32>,
     page_cap: u64,
     shapes: Shapes,
 ) -> State {
+    let Counts {
+        guests,
+        members,
+        templates,
+        processes,
+    } = counts;
     let members: Vec<MemberRecord> = (0..members).map(|j| member(seed, j)).collect();
     let member_ids: Vec<i64> = members.iter().map(|m| m.id).collect();
     // Creation times stay between 2023-01-01 and 2025-06-01 however many guests there are.
@@ -322,5 +337,6 @@ pub(crate) fn build(
         version: 0,
         render_cache: HashMap::new(),
         cache_version: 0,
+        workflow: crate::workflow::seed::build(seed, templates, processes, &member_ids),
     }
 }

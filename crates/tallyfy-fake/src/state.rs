@@ -51,14 +51,7 @@ pub(crate) fn now() -> i64 {
     Utc::now().timestamp()
 }
 
-/// SplitMix64's finaliser: a well-mixed 64-bit value from any input. The seed's dice and
-/// [`State::next_random`] both draw from it.
-pub(crate) fn mix(mut z: u64) -> u64 {
-    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
+pub(crate) use crate::hash::mix;
 
 fn text(t: &Option<Text>) -> Option<String> {
     t.as_ref().map(|s| s.to_string())
@@ -480,6 +473,7 @@ pub(crate) struct GroupRecord {
 }
 
 impl GroupRecord {
+    #[allow(clippy::needless_update)]
     fn to_group(&self) -> Group {
         Group {
             id: Some(FlexibleId::String(self.id.clone())),
@@ -495,6 +489,8 @@ impl GroupRecord {
                 .iter()
                 .map(|e| FlexibleId::String(e.clone()))
                 .collect(),
+            // Fields the spec may add later (dates, description) stay unset.
+            ..Group::default()
         }
     }
 }
@@ -524,6 +520,8 @@ pub(crate) struct State {
     /// Guest JSON by (registry position, with stats), valid for `cache_version`.
     pub render_cache: HashMap<(usize, bool), Arc<str>>,
     pub cache_version: u64,
+    /// Templates, processes, tasks and comments.
+    pub workflow: crate::workflow::Workflow,
 }
 
 impl State {

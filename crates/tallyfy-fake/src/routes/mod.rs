@@ -1,4 +1,5 @@
-//! Routing: from a raw request target to one of the 17 operations, and the checks every call passes.
+//! Routing: from a raw request target to one of the 39 operations (17 for guests and members, 22
+//! for templates, processes, tasks and comments), and the checks every call passes.
 //!
 //! The order of checks, for every request that a queued fault did not answer:
 //! 1. the path, with or without the `/api` prefix, must be one of the API's paths, else 404
@@ -7,7 +8,8 @@
 //! 3. `Authorization: Bearer <token>` must carry the fake's token, and `X-Tallyfy-Client` must be
 //!    present (any value), else 401;
 //! 4. the organization in the path must be the fake's, else 403;
-//! 5. the operation's own checks (see `guests.rs` and `members.rs`).
+//! 5. the operation's own checks (see `guests.rs`, `members.rs`, `templates.rs`, `processes.rs`
+//!    and `tasks.rs`).
 //!
 //! Routing is done here rather than with a router crate so that each path segment is split on the raw
 //! `/` and then percent-decoded exactly once: `a%2Fb%40x.io` is one segment, `a/b@x.io`, and `+` stays
@@ -19,7 +21,10 @@
 
 pub(crate) mod guests;
 pub(crate) mod members;
+pub(crate) mod processes;
 mod request;
+pub(crate) mod tasks;
+pub(crate) mod templates;
 
 use axum::body::Body;
 use bytes::Bytes;
@@ -45,6 +50,24 @@ enum Route {
     UserDisable(String),
     UserEnable(String),
     UserPurge(String),
+    Templates,
+    Template(String),
+    TemplateRestore(String),
+    TemplatePurge(String),
+    Runs,
+    Run(String),
+    RunActivate(String),
+    RunPurge(String),
+    RunTasks(String),
+    RunTask(String, String),
+    CompletedTasks(String),
+    CompletedTask(String, String),
+    Tasks,
+    MyTasks,
+    Task(String),
+    TaskComment(String),
+    TaskProblem(String),
+    TaskResolve(String),
 }
 
 impl Route {
@@ -62,6 +85,21 @@ impl Route {
             Route::UserDisable(_) => &["DELETE"],
             Route::UserEnable(_) => &["PUT"],
             Route::UserPurge(_) => &["DELETE"],
+            Route::Templates => &["GET"],
+            Route::Template(_) => &["GET", "DELETE"],
+            Route::TemplateRestore(_) => &["PUT"],
+            Route::TemplatePurge(_) => &["DELETE"],
+            Route::Runs => &["GET", "POST"],
+            Route::Run(_) => &["GET", "PUT", "DELETE"],
+            Route::RunActivate(_) => &["PUT"],
+            Route::RunPurge(_) => &["DELETE"],
+            Route::RunTasks(_) => &["GET"],
+            Route::RunTask(..) => &["PUT"],
+            Route::CompletedTasks(_) => &["POST"],
+            Route::CompletedTask(..) => &["DELETE"],
+            Route::Tasks | Route::MyTasks => &["GET"],
+            Route::Task(_) => &["GET"],
+            Route::TaskComment(_) | Route::TaskProblem(_) | Route::TaskResolve(_) => &["POST"],
         }
     }
 }
@@ -96,6 +134,24 @@ fn match_route(raw_path: &str) -> Option<(String, Route)> {
         ("users", [u, "disable"]) => Route::UserDisable(decode(u)?),
         ("users", [u, "enable"]) => Route::UserEnable(decode(u)?),
         ("users", [u, "delete"]) => Route::UserPurge(decode(u)?),
+        ("checklists", []) => Route::Templates,
+        ("checklists", [c]) => Route::Template(decode(c)?),
+        ("checklists", [c, "restore"]) => Route::TemplateRestore(decode(c)?),
+        ("checklists", [c, "delete"]) => Route::TemplatePurge(decode(c)?),
+        ("runs", []) => Route::Runs,
+        ("runs", [r]) => Route::Run(decode(r)?),
+        ("runs", [r, "activate"]) => Route::RunActivate(decode(r)?),
+        ("runs", [r, "delete"]) => Route::RunPurge(decode(r)?),
+        ("runs", [r, "tasks"]) => Route::RunTasks(decode(r)?),
+        ("runs", [r, "tasks", t]) => Route::RunTask(decode(r)?, decode(t)?),
+        ("runs", [r, "completed-tasks"]) => Route::CompletedTasks(decode(r)?),
+        ("runs", [r, "completed-tasks", t]) => Route::CompletedTask(decode(r)?, decode(t)?),
+        ("tasks", []) => Route::Tasks,
+        ("me", ["tasks"]) => Route::MyTasks,
+        ("tasks", [t]) => Route::Task(decode(t)?),
+        ("tasks", [t, "comment"]) => Route::TaskComment(decode(t)?),
+        ("tasks", [t, "problem"]) => Route::TaskProblem(decode(t)?),
+        ("tasks", [t, "resolved-threads"]) => Route::TaskResolve(decode(t)?),
         _ => return None,
     };
     Some((org, route))
@@ -190,6 +246,32 @@ pub(crate) fn dispatch(
         (Route::UserDisable(id), _) => members::disable(st, &id),
         (Route::UserEnable(id), _) => members::enable(st, &id),
         (Route::UserPurge(id), _) => members::purge(st, &id),
+        (Route::Templates, _) => templates::list(st, &ctx),
+        (Route::Template(id), "GET") => templates::get(st, &ctx, &id),
+        (Route::Template(id), _) => templates::archive(st, &id),
+        (Route::TemplateRestore(id), _) => templates::restore(st, &id),
+        (Route::TemplatePurge(id), _) => templates::delete(st, &id),
+        (Route::Runs, "GET") => processes::list(st, &ctx),
+        (Route::Runs, _) => processes::launch(st, &ctx),
+        (Route::Run(id), "GET") => processes::get(st, &ctx, &id),
+        (Route::Run(id), "PUT") => processes::update(st, &ctx, &id),
+        (Route::Run(id), _) => processes::archive(st, &id),
+        (Route::RunActivate(id), _) => processes::activate(st, &id),
+        (Route::RunPurge(id), _) => processes::delete(st, &id),
+        (Route::RunTasks(id), _) => tasks::list_of_process(st, &ctx, &id),
+        (Route::RunTask(run, task), _) => tasks::update(st, &ctx, &run, &task),
+        (Route::CompletedTasks(run), _) => tasks::complete(st, &ctx, &run),
+        (Route::CompletedTask(run, task), _) => tasks::reopen(st, &run, &task),
+        (Route::Tasks, _) => tasks::list(st, &ctx),
+        (Route::MyTasks, _) => tasks::list_mine(st, &ctx),
+        (Route::Task(id), _) => tasks::get(st, &ctx, &id),
+        (Route::TaskComment(id), _) => {
+            tasks::comment(st, &ctx, &id, crate::workflow::ops::CommentKind::Comment)
+        }
+        (Route::TaskProblem(id), _) => {
+            tasks::comment(st, &ctx, &id, crate::workflow::ops::CommentKind::Problem)
+        }
+        (Route::TaskResolve(id), _) => tasks::resolve(st, &ctx, &id),
     }
 }
 

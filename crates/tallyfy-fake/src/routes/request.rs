@@ -87,3 +87,165 @@ pub(crate) fn sort_order<'a>(ctx: &'a Ctx<'_>, also_sort_by: bool) -> (&'a str, 
         None => (raw, false),
     }
 }
+
+/// A query parameter's value, with an empty value taken as absent (Laravel turns `""` into
+/// `null`).
+pub(crate) fn nonempty<'a>(ctx: &'a Ctx<'_>, name: &str) -> Option<&'a str> {
+    ctx.param(name).filter(|v| !v.is_empty())
+}
+
+/// A query parameter that must be one of `allowed`; `Err` is the 422.
+pub(crate) fn enum_param<'a>(
+    ctx: &'a Ctx<'_>,
+    name: &str,
+    allowed: &[&str],
+) -> Result<Option<&'a str>, Response<Body>> {
+    match nonempty(ctx, name) {
+        None => Ok(None),
+        Some(v) if allowed.contains(&v) => Ok(Some(v)),
+        Some(_) => Err(errors::validation_one(
+            name,
+            format!("The selected {} is invalid.", name.replace('_', " ")),
+        )),
+    }
+}
+
+/// A boolean query parameter (`true`/`false`/`1`/`0`); `Err` is the 422.
+pub(crate) fn bool_param(ctx: &Ctx<'_>, name: &str) -> Result<Option<bool>, Response<Body>> {
+    match nonempty(ctx, name) {
+        None => Ok(None),
+        Some(v) => crate::validation::query_bool(v).map(Some).ok_or_else(|| {
+            errors::validation_one(
+                name,
+                format!(
+                    "The {} field must be true or false.",
+                    name.replace('_', " ")
+                ),
+            )
+        }),
+    }
+}
+
+/// A comma-separated list of integers (`owners`); `Err` is the 422.
+pub(crate) fn int_list_param(
+    ctx: &Ctx<'_>,
+    name: &str,
+) -> Result<Option<Vec<i64>>, Response<Body>> {
+    let Some(raw) = nonempty(ctx, name) else {
+        return Ok(None);
+    };
+    raw.split(',')
+        .map(|s| s.trim().parse::<i64>())
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+        .map_err(|_| {
+            errors::validation_one(
+                name,
+                format!("The {name} must be a comma-separated list of integers."),
+            )
+        })
+}
+
+/// The comma list `with`: every name must be one of `allowed`; `Err` is the 422.
+pub(crate) fn includes<'a>(
+    ctx: &'a Ctx<'_>,
+    allowed: &[&str],
+) -> Result<Vec<&'a str>, Response<Body>> {
+    let Some(raw) = nonempty(ctx, "with") else {
+        return Ok(Vec::new());
+    };
+    let names: Vec<&str> = raw
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if names.iter().all(|n| allowed.contains(n)) {
+        Ok(names)
+    } else {
+        Err(errors::validation_one(
+            "with",
+            "The selected with is invalid.",
+        ))
+    }
+}
+
+/// `page`, `per_page` (default `default_per_page`, capped at `cap`) and `without_pagination`.
+pub(crate) struct Paging {
+    pub page: u64,
+    pub per_page: u64,
+    pub all: bool,
+}
+
+impl Paging {
+    pub fn read(ctx: &Ctx<'_>, default_per_page: u64, cap: u64) -> Result<Self, Response<Body>> {
+        let page = positive_param(ctx, "page")?.unwrap_or(1);
+        let per_page = positive_param(ctx, "per_page")?
+            .unwrap_or(default_per_page)
+            .min(cap);
+        let all = bool_param(ctx, "without_pagination")?.unwrap_or(false);
+        Ok(Self {
+            page,
+            per_page,
+            all,
+        })
+    }
+
+    /// The window of this page over `total` items.
+    pub fn window(&self, total: usize) -> crate::pagination::PageWindow {
+        if self.all {
+            crate::pagination::PageWindow::new(total, 1, total.max(1) as u64)
+        } else {
+            crate::pagination::PageWindow::new(total, self.page, self.per_page)
+        }
+    }
+}
+
+/// A list response: `data` and `meta.pagination` with links to the neighbouring pages.
+pub(crate) fn list_response(
+    ctx: &Ctx<'_>,
+    window: &crate::pagination::PageWindow,
+    data: Vec<Value>,
+) -> Response<Body> {
+    let meta = window.meta(|p| crate::pagination::page_url(&ctx.self_url, &ctx.query, p));
+    errors::json(
+        http::StatusCode::OK,
+        &serde_json::json!({"data": data, "meta": crate::pagination::meta_json(&meta)}),
+    )
+}
+
+/// `{"data": value}` with the given status.
+pub(crate) fn data(status: http::StatusCode, value: Value) -> Response<Body> {
+    errors::json(status, &serde_json::json!({ "data": value }))
+}
+
+/// The response to a refused workflow operation: 404 or the 422 validation body.
+pub(crate) fn refused(r: crate::workflow::ops::Refusal) -> Response<Body> {
+    match r {
+        crate::workflow::ops::Refusal::NotFound => errors::resource_not_found(),
+        crate::workflow::ops::Refusal::Invalid(e) => errors::validation(e),
+    }
+}
+
+/// The sort order from the first of `names` that is present: one of `allowed`, optionally with a
+/// `-` prefix (descending); `default` otherwise. `Err` is the 422.
+pub(crate) fn sort_param<'a>(
+    ctx: &'a Ctx<'_>,
+    names: &[&str],
+    allowed: &[&str],
+    default: &'a str,
+) -> Result<(&'a str, bool), Response<Body>> {
+    let found = names.iter().find_map(|n| nonempty(ctx, n).map(|v| (*n, v)));
+    let (name, raw) = found.unwrap_or((names[0], default));
+    let (field, desc) = match raw.strip_prefix('-') {
+        Some(f) => (f, true),
+        None => (raw, false),
+    };
+    if allowed.contains(&field) {
+        Ok((field, desc))
+    } else {
+        Err(errors::validation_one(
+            name,
+            format!("The selected {} is invalid.", name.replace('_', " ")),
+        ))
+    }
+}

@@ -1,0 +1,382 @@
+//! The task operations (organization list, my tasks, a process's tasks, get, update, complete,
+//! reopen) and the three comment operations.
+//!
+//! | operation | success | refusals |
+//! |---|---|---|
+//! | list_tasks, list_my_tasks, list_process_tasks | 200 list (default 10 a page) | 422 bad query parameter; 404 unknown process |
+//! | get_task | 200 | 404 |
+//! | update_task | 200 | 404, 422 (`run_id` archived, `task_id` completed, field rules, `taskdata.<id>`) |
+//! | complete_task | 200 (again: 200, unchanged) | 404, 422 (`task_id`, `is_approved`, `taskdata.<id>` required, `override_user`) |
+//! | reopen_task | 200 | 404, 422 on `task_id` unless completed |
+//! | create_comment, report_problem, resolve_problem | 201 | 404 unknown task, 422 (`content`, `state`, `label`, `thread_id`) |
+//!
+//! Status filters: `active` = active or in progress; `incomplete` = not completed; `inprogress`;
+//! `not-started`; `complete`/`completed`; `hasproblem` = an open problem; `overdue` = not
+//! completed and past its deadline; `due_soon` = not completed and due within 7 days; `all`.
+//! Tasks of archived processes are left out of the organization and my-tasks lists unless
+//! `archived=true` (or `only`) asks for them.
+
+use axum::body::Body;
+use http::{Response, StatusCode};
+use serde_json::{Value, json};
+
+use crate::routes::processes::actor_parts;
+use crate::routes::request::{
+    Ctx, Paging, bool_param, data, enum_param, includes, int_list_param, list_response, nonempty,
+    refused, sort_param,
+};
+use crate::state::{State, now};
+use crate::workflow::Workflow;
+use crate::workflow::model::{Task, TaskStatus};
+use crate::workflow::ops::{self, Actor, CommentKind};
+use crate::workflow::store::DUE_SOON;
+
+/// The default page size of the task lists.
+pub const DEFAULT_PER_PAGE: u64 = 10;
+
+const INCLUDES: &[&str] = &["run", "step", "threads", "form_fields"];
+const ORG_STATUSES: &[&str] = &[
+    "active",
+    "complete",
+    "completed",
+    "incomplete",
+    "inprogress",
+    "overdue",
+    "due_soon",
+    "hasproblem",
+];
+const MY_STATUSES: &[&str] = &[
+    "active",
+    "completed",
+    "complete",
+    "overdue",
+    "due_soon",
+    "hasproblem",
+    "all",
+];
+const RUN_STATUSES: &[&str] = &[
+    "complete",
+    "active",
+    "active_visible",
+    "incomplete",
+    "inprogress",
+    "not-started",
+    "hasproblem",
+    "overdue",
+    "due_soon",
+];
+
+fn status_matches(wf: &Workflow, t: &Task, status: &str, now: i64) -> bool {
+    let open = t.status != TaskStatus::Completed;
+    match status {
+        "active" | "active_visible" => {
+            matches!(t.status, TaskStatus::Active | TaskStatus::InProgress)
+        }
+        "incomplete" => open,
+        "inprogress" => t.status == TaskStatus::InProgress,
+        "not-started" => t.status == TaskStatus::NotStarted,
+        "complete" | "completed" => !open,
+        "hasproblem" => wf.task_problem(&t.id),
+        "overdue" => open && t.deadline.is_some_and(|d| d < now),
+        "due_soon" => open && t.deadline.is_some_and(|d| d >= now && d < now + DUE_SOON),
+        _ => true,
+    }
+}
+
+fn in_archived_run(wf: &Workflow, t: &Task) -> bool {
+    wf.process_pos(&t.run_id)
+        .is_some_and(|p| wf.processes[p].archived_at.is_some())
+}
+
+/// Sorts task positions: `deadline` (earliest first, none last), `newest` (latest created first),
+/// `problems` (open problems first, then by deadline), `completed_newest` (latest completed first),
+/// `position`; `desc` reverses the order. Ties go by serial number.
+fn sort_tasks(wf: &Workflow, picked: &mut [usize], field: &str, desc: bool) {
+    let t = |i: usize| &wf.tasks[i];
+    match field {
+        "newest" => {
+            picked.sort_by_key(|&i| std::cmp::Reverse((t(i).created_at, t(i).increment_id)))
+        }
+        "problems" => picked.sort_by_key(|&i| {
+            (
+                !wf.task_problem(&t(i).id),
+                t(i).deadline.unwrap_or(i64::MAX),
+                t(i).increment_id,
+            )
+        }),
+        "completed_newest" => picked.sort_by_key(|&i| {
+            (
+                std::cmp::Reverse(t(i).completed_at.unwrap_or(i64::MIN)),
+                t(i).increment_id,
+            )
+        }),
+        "position" => picked.sort_by_key(|&i| (t(i).position, t(i).increment_id)),
+        _ => picked.sort_by_key(|&i| (t(i).deadline.unwrap_or(i64::MAX), t(i).increment_id)),
+    }
+    if desc {
+        picked.reverse();
+    }
+}
+
+fn page_of(
+    st: &State,
+    ctx: &Ctx<'_>,
+    paging: &Paging,
+    picked: &[usize],
+    with: &[&str],
+    at: i64,
+) -> Response<Body> {
+    let wf = &st.workflow;
+    let window = paging.window(picked.len());
+    let items: Vec<Value> = picked[window.start..window.start + window.count]
+        .iter()
+        .map(|&i| wf.task_json(&wf.tasks[i], with, at))
+        .collect();
+    list_response(ctx, &window, items)
+}
+
+/// `GET /organizations/{org}/tasks`
+pub(crate) fn list(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
+    let run = || -> Result<Response<Body>, Response<Body>> {
+        let paging = Paging::read(ctx, DEFAULT_PER_PAGE, st.page_cap)?;
+        let with = includes(ctx, INCLUDES)?;
+        let (field, desc) = sort_param(
+            ctx,
+            &["sort"],
+            &["deadline", "newest", "problems", "completed_newest"],
+            "deadline",
+        )?;
+        let status = enum_param(ctx, "status", ORG_STATUSES)?;
+        let owners = int_list_param(ctx, "owners")?;
+        let oneoff = bool_param(ctx, "is_oneoff")?;
+        let unassigned = bool_param(ctx, "unassigned")?;
+        let archived = enum_param(ctx, "archived", &["only", "true", "false"])?;
+        let q = nonempty(ctx, "q").map(str::to_lowercase);
+        let at = now();
+        let wf = &st.workflow;
+        let mut picked: Vec<usize> = (0..wf.tasks.len())
+            .filter(|&i| {
+                let t = &wf.tasks[i];
+                let hidden = in_archived_run(wf, t);
+                let archived_ok = match archived {
+                    Some("only") => hidden,
+                    Some("true") => true,
+                    _ => !hidden,
+                };
+                let name_ok = q.as_deref().is_none_or(|q| {
+                    t.title.to_lowercase().contains(q)
+                        || wf
+                            .process_pos(&t.run_id)
+                            .is_some_and(|p| wf.processes[p].name.to_lowercase().contains(q))
+                });
+                archived_ok
+                    && name_ok
+                    // Every task here belongs to a process: none is a one-off.
+                    && oneoff != Some(true)
+                    && unassigned.is_none_or(|u| t.owners.is_empty() == u)
+                    && owners
+                        .as_ref()
+                        .is_none_or(|ids| t.owners.users.iter().any(|u| ids.contains(u)))
+                    && status.is_none_or(|s| status_matches(wf, t, s, at))
+            })
+            .collect();
+        sort_tasks(wf, &mut picked, field, desc);
+        Ok(page_of(st, ctx, &paging, &picked, &with, at))
+    };
+    run().unwrap_or_else(|res| res)
+}
+
+/// `GET /organizations/{org}/me/tasks`: tasks assigned to the token's user (the default
+/// administrator).
+pub(crate) fn list_mine(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
+    let run = || -> Result<Response<Body>, Response<Body>> {
+        let paging = Paging::read(ctx, DEFAULT_PER_PAGE, st.page_cap)?;
+        let (field, desc) = sort_param(
+            ctx,
+            &["sort"],
+            &["deadline", "newest", "problems"],
+            "deadline",
+        )?;
+        let status = enum_param(ctx, "status", MY_STATUSES)?.unwrap_or("active");
+        let (me, _) = actor_parts(st);
+        let at = now();
+        let wf = &st.workflow;
+        let mut picked: Vec<usize> = (0..wf.tasks.len())
+            .filter(|&i| {
+                let t = &wf.tasks[i];
+                !in_archived_run(wf, t)
+                    && t.owners.users.contains(&me)
+                    && status_matches(wf, t, status, at)
+            })
+            .collect();
+        sort_tasks(wf, &mut picked, field, desc);
+        Ok(page_of(st, ctx, &paging, &picked, &[], at))
+    };
+    run().unwrap_or_else(|res| res)
+}
+
+/// `GET /organizations/{org}/runs/{id}/tasks`
+pub(crate) fn list_of_process(st: &mut State, ctx: &Ctx<'_>, run_id: &str) -> Response<Body> {
+    let run = || -> Result<Response<Body>, Response<Body>> {
+        if st.workflow.process_pos(run_id).is_none() {
+            return Err(crate::errors::resource_not_found());
+        }
+        let paging = Paging::read(ctx, DEFAULT_PER_PAGE, st.page_cap)?;
+        let with = includes(ctx, INCLUDES)?;
+        let (field, desc) = sort_param(ctx, &["sort"], &["position", "deadline"], "position")?;
+        let status = enum_param(ctx, "status", RUN_STATUSES)?;
+        let owners = int_list_param(ctx, "owners")?;
+        let unassigned = bool_param(ctx, "unassigned")?;
+        let at = now();
+        let wf = &st.workflow;
+        let mut picked: Vec<usize> = wf
+            .tasks_of(run_id)
+            .into_iter()
+            .filter(|&i| {
+                let t = &wf.tasks[i];
+                unassigned.is_none_or(|u| t.owners.is_empty() == u)
+                    && owners
+                        .as_ref()
+                        .is_none_or(|ids| t.owners.users.iter().any(|u| ids.contains(u)))
+                    && status.is_none_or(|s| status_matches(wf, t, s, at))
+            })
+            .collect();
+        sort_tasks(wf, &mut picked, field, desc);
+        Ok(page_of(st, ctx, &paging, &picked, &with, at))
+    };
+    run().unwrap_or_else(|res| res)
+}
+
+/// `GET /organizations/{org}/tasks/{id}`
+pub(crate) fn get(st: &mut State, ctx: &Ctx<'_>, id: &str) -> Response<Body> {
+    let with = match includes(ctx, INCLUDES) {
+        Ok(w) => w,
+        Err(res) => return res,
+    };
+    let wf = &st.workflow;
+    match wf.task_pos(id) {
+        Some(i) => data(StatusCode::OK, wf.task_json(&wf.tasks[i], &with, now())),
+        None => crate::errors::resource_not_found(),
+    }
+}
+
+/// `PUT /organizations/{org}/runs/{run}/tasks/{task}`
+pub(crate) fn update(st: &mut State, ctx: &Ctx<'_>, run_id: &str, task_id: &str) -> Response<Body> {
+    let wf = &st.workflow;
+    if wf.process_pos(run_id).is_none()
+        || wf
+            .task_pos(task_id)
+            .is_none_or(|t| wf.tasks[t].run_id != run_id)
+    {
+        return crate::errors::resource_not_found();
+    }
+    let body = match ctx.json_object() {
+        Ok(b) => b,
+        Err(res) => return res,
+    };
+    let at = now();
+    match ops::update_task(&mut st.workflow, run_id, task_id, &body, at) {
+        Ok(i) => {
+            let wf = &st.workflow;
+            data(StatusCode::OK, wf.task_json(&wf.tasks[i], &[], at))
+        }
+        Err(r) => refused(r),
+    }
+}
+
+/// `POST /organizations/{org}/runs/{run}/completed-tasks`
+pub(crate) fn complete(st: &mut State, ctx: &Ctx<'_>, run_id: &str) -> Response<Body> {
+    if st.workflow.process_pos(run_id).is_none() {
+        return crate::errors::resource_not_found();
+    }
+    let body = match ctx.json_object() {
+        Ok(b) => b,
+        Err(res) => return res,
+    };
+    let (user, members) = actor_parts(st);
+    let actor = Actor {
+        user,
+        members: &members,
+    };
+    match ops::complete_task(&mut st.workflow, run_id, &body, actor, now()) {
+        Ok(i) => {
+            let t = &st.workflow.tasks[i];
+            data(
+                StatusCode::OK,
+                json!({
+                    "id": t.id,
+                    "title": t.title,
+                    "status": "completed",
+                    "completed_at": crate::workflow::time::ts_json(t.completed_at),
+                    "completer_id": t.completer_id,
+                    "is_approved": t.is_approved,
+                    "tasks_changed_by_rules": {},
+                }),
+            )
+        }
+        Err(r) => refused(r),
+    }
+}
+
+/// `DELETE /organizations/{org}/runs/{run}/completed-tasks/{task}`
+pub(crate) fn reopen(st: &mut State, run_id: &str, task_id: &str) -> Response<Body> {
+    match ops::reopen_task(&mut st.workflow, run_id, task_id, now()) {
+        Ok(i) => {
+            let t = &st.workflow.tasks[i];
+            data(
+                StatusCode::OK,
+                json!({
+                    "id": t.id,
+                    "title": t.title,
+                    "status": "in-progress",
+                    "completed_at": null,
+                    "completer_id": null,
+                    "completer_guest_id": null,
+                    "is_approved": null,
+                    "tasks_changed_by_rules": {},
+                }),
+            )
+        }
+        Err(r) => refused(r),
+    }
+}
+
+fn comment_reply(st: &State, r: Result<usize, ops::Refusal>) -> Response<Body> {
+    match r {
+        Ok(i) => data(StatusCode::CREATED, st.workflow.comments[i].to_json()),
+        Err(r) => refused(r),
+    }
+}
+
+/// `POST /organizations/{org}/tasks/{id}/comment` and `.../problem`.
+pub(crate) fn comment(
+    st: &mut State,
+    ctx: &Ctx<'_>,
+    task_id: &str,
+    kind: CommentKind,
+) -> Response<Body> {
+    if st.workflow.task_pos(task_id).is_none() {
+        return crate::errors::resource_not_found();
+    }
+    let body = match ctx.json_object() {
+        Ok(b) => b,
+        Err(res) => return res,
+    };
+    let (user, _) = actor_parts(st);
+    let r = ops::add_comment(&mut st.workflow, task_id, &body, kind, user, now());
+    comment_reply(st, r)
+}
+
+/// `POST /organizations/{org}/tasks/{id}/resolved-threads`
+pub(crate) fn resolve(st: &mut State, ctx: &Ctx<'_>, task_id: &str) -> Response<Body> {
+    if st.workflow.task_pos(task_id).is_none() {
+        return crate::errors::resource_not_found();
+    }
+    let body = match ctx.json_object() {
+        Ok(b) => b,
+        Err(res) => return res,
+    };
+    let (user, _) = actor_parts(st);
+    let r = ops::resolve_problem(&mut st.workflow, task_id, &body, user, now());
+    comment_reply(st, r)
+}

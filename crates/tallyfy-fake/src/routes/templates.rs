@@ -1,0 +1,138 @@
+//! The five template (checklist) operations.
+//!
+//! | operation | success | refusals |
+//! |---|---|---|
+//! | list | 200 list (default 10 a page, newest update first) | 422 for a bad query parameter |
+//! | get | 200 | 404 unknown or archived |
+//! | archive | 200 message | 404 unknown or already archived |
+//! | restore | 200 | 404 unknown |
+//! | delete | 200 message | 404 unknown, 422 on `checklist_id` unless archived |
+
+use axum::body::Body;
+use http::{Response, StatusCode};
+use serde_json::json;
+
+use crate::errors;
+use crate::routes::request::{
+    Ctx, Paging, bool_param, data, enum_param, includes, list_response, nonempty, refused,
+    sort_param,
+};
+use crate::state::{State, now};
+use crate::workflow::ops;
+
+/// The default page size of the templates list.
+pub const DEFAULT_PER_PAGE: u64 = 10;
+
+const INCLUDES: &[&str] = &["steps", "tags", "folder"];
+
+/// The body of archive and delete.
+fn deleted() -> Response<Body> {
+    errors::json(
+        StatusCode::OK,
+        &json!({
+            "message": "The Template was deleted, and references were also deleted from:",
+            "deleted_references": {},
+        }),
+    )
+}
+
+/// `GET /organizations/{org}/checklists`
+pub(crate) fn list(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
+    let run = || -> Result<Response<Body>, Response<Body>> {
+        let paging = Paging::read(ctx, DEFAULT_PER_PAGE, st.page_cap)?;
+        let with = includes(ctx, INCLUDES)?;
+        let (field, desc) = sort_param(
+            ctx,
+            &["sort_by", "sort"],
+            &["title", "created_at", "updated_at"],
+            "-updated_at",
+        )?;
+        let archived = enum_param(ctx, "archived", &["only", "true", "false"])?;
+        let starred = bool_param(ctx, "starred")?;
+        let kind = enum_param(ctx, "type", &["procedure", "form", "document"])?;
+        let owner = match nonempty(ctx, "owner_id") {
+            None => None,
+            Some(v) => Some(v.parse::<i64>().map_err(|_| {
+                errors::validation_one("owner_id", "The owner id must be an integer.")
+            })?),
+        };
+        let status = nonempty(ctx, "status");
+        let q = nonempty(ctx, "q").map(str::to_lowercase);
+        let wf = &st.workflow;
+        let mut picked: Vec<usize> = (0..wf.templates.len())
+            .filter(|&i| {
+                let t = &wf.templates[i];
+                let archived_ok = match archived {
+                    Some("only") => t.archived_at.is_some(),
+                    Some("true") => true,
+                    _ => t.archived_at.is_none(),
+                };
+                archived_ok
+                    && status.is_none_or(|s| s == "active")
+                    && starred.is_none_or(|s| t.starred == s)
+                    && kind.is_none_or(|k| t.kind == k)
+                    && owner.is_none_or(|o| t.owner_id == o)
+                    && q.as_deref()
+                        .is_none_or(|q| t.title.to_lowercase().contains(q))
+            })
+            .collect();
+        match field {
+            "title" => picked.sort_by_cached_key(|&i| wf.templates[i].title.to_lowercase()),
+            "created_at" => {
+                picked.sort_by_key(|&i| (wf.templates[i].created_at, wf.templates[i].increment_id))
+            }
+            _ => picked
+                .sort_by_key(|&i| (wf.templates[i].last_updated, wf.templates[i].increment_id)),
+        }
+        if desc {
+            picked.reverse();
+        }
+        let window = paging.window(picked.len());
+        let items = picked[window.start..window.start + window.count]
+            .iter()
+            .map(|&i| wf.template_json(&wf.templates[i], &with))
+            .collect();
+        Ok(list_response(ctx, &window, items))
+    };
+    run().unwrap_or_else(|res| res)
+}
+
+/// `GET /organizations/{org}/checklists/{id}`
+pub(crate) fn get(st: &mut State, ctx: &Ctx<'_>, id: &str) -> Response<Body> {
+    let with = match includes(ctx, INCLUDES) {
+        Ok(w) => w,
+        Err(res) => return res,
+    };
+    let wf = &st.workflow;
+    match wf.live_template_pos(id) {
+        Some(i) => data(StatusCode::OK, wf.template_json(&wf.templates[i], &with)),
+        None => errors::resource_not_found(),
+    }
+}
+
+/// `DELETE /organizations/{org}/checklists/{id}`
+pub(crate) fn archive(st: &mut State, id: &str) -> Response<Body> {
+    match ops::archive_template(&mut st.workflow, id, now()) {
+        Ok(()) => deleted(),
+        Err(r) => refused(r),
+    }
+}
+
+/// `PUT /organizations/{org}/checklists/{id}/restore`
+pub(crate) fn restore(st: &mut State, id: &str) -> Response<Body> {
+    match ops::restore_template(&mut st.workflow, id, now()) {
+        Ok(i) => {
+            let wf = &st.workflow;
+            data(StatusCode::OK, wf.template_json(&wf.templates[i], &[]))
+        }
+        Err(r) => refused(r),
+    }
+}
+
+/// `DELETE /organizations/{org}/checklists/{id}/delete`
+pub(crate) fn delete(st: &mut State, id: &str) -> Response<Body> {
+    match ops::delete_template(&mut st.workflow, id) {
+        Ok(()) => deleted(),
+        Err(r) => refused(r),
+    }
+}

@@ -1,0 +1,23 @@
+//! The workflow side of the fake: templates (checklists) with kick-off fields and steps, processes
+//! (runs) launched from them, their tasks, and comments on tasks.
+//!
+//! Modules, each importing only the ones listed after it:
+//! - `seed`: the deterministic templates and processes (processes are launched through `ops`);
+//! - `ops`: every change an API call can make (launch, update, complete, reopen, archive, ...), with
+//!   its refusals;
+//! - `store`: [`Workflow`], the records, their lookups, ids, and the JSON of templates, processes
+//!   and tasks;
+//! - `forms`: the checks on kick-off (`prerun`) and task (`taskdata`) values, by field type;
+//! - `model`: the records and the JSON of the ones that need no lookups (fields, steps, comments);
+//! - `time`: timestamps as written and as read.
+//!
+//! Everything renders canonically (the `Shapes::Varied` variants cover guests and members only).
+
+pub(crate) mod forms;
+pub(crate) mod model;
+pub(crate) mod ops;
+pub(crate) mod seed;
+pub(crate) mod store;
+pub(crate) mod time;
+
+pub(crate) use store::Workflow;

@@ -1,0 +1,849 @@
+//! Every change the workflow API makes, with its refusals: launching a process, updating,
+//! archiving, activating and deleting processes; updating, completing and reopening tasks;
+//! comments, problems and resolutions; archiving, restoring and deleting templates.
+//!
+//! Each operation takes the instant it happens at (`at`), so that seeding can replay launches and
+//! completions at fixed times and stay deterministic.
+//!
+//! Rules that the documentation leaves open, as the fake settles them:
+//! - an unknown or archived `checklist_id` at launch is a 404 (archived templates are invisible to
+//!   lookups);
+//! - the first task (by position) starts `active`, the others `not-started`; whenever no open task
+//!   is `active` or `in-progress`, the first `not-started` one becomes `active`;
+//! - a step without a deadline gives its task the organization's default, 5 days after launch;
+//! - completing a completed task changes nothing and answers as if it had just been completed;
+//! - refusals that are about the record's state (archived, completed, not completed, open problem)
+//!   use the same 422 body as validation, under the field named in each function's doc.
+
+use serde_json::{Map, Value};
+
+use super::forms;
+use super::model::{Comment, Owners, Process, RunStatus, StepType, Task, TaskStatus};
+use super::store::Workflow;
+use super::time::day;
+use crate::errors::FieldErrors;
+use crate::validation::{Validator, is_email};
+
+/// The default deadline of a step that sets none: 5 days after launch.
+pub(crate) const DEFAULT_DEADLINE: i64 = 5 * 86_400;
+
+/// Why an operation was refused.
+#[derive(Debug)]
+pub(crate) enum Refusal {
+    /// 404: the template, process, task or comment does not exist (or is not visible).
+    NotFound,
+    /// 422 with these field errors.
+    Invalid(FieldErrors),
+}
+
+impl Refusal {
+    fn one(field: &str, message: &str) -> Self {
+        let mut e = FieldErrors::new();
+        e.insert(field.into(), vec![message.into()]);
+        Self::Invalid(e)
+    }
+}
+
+/// Who makes a call: the token's user, and the organization's member ids.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Actor<'a> {
+    pub user: i64,
+    pub members: &'a [i64],
+}
+
+fn fail(errors: &mut FieldErrors, field: &str, message: String) {
+    errors.entry(field.to_string()).or_default().push(message);
+}
+
+fn label(field: &str) -> String {
+    field.replace('_', " ")
+}
+
+/// An optional list of non-empty strings (`tags`, `groups`).
+fn string_array(
+    body: &Map<String, Value>,
+    field: &str,
+    errors: &mut FieldErrors,
+) -> Option<Vec<String>> {
+    match body.get(field)? {
+        Value::Array(items) => {
+            let mut out = Vec::new();
+            for (i, item) in items.iter().enumerate() {
+                match item.as_str() {
+                    Some(s) if !s.is_empty() => out.push(s.to_string()),
+                    _ => fail(
+                        errors,
+                        &format!("{field}.{i}"),
+                        format!("The {field}.{i} must be a string."),
+                    ),
+                }
+            }
+            Some(out)
+        }
+        _ => {
+            fail(
+                errors,
+                field,
+                format!("The {} must be an array.", label(field)),
+            );
+            None
+        }
+    }
+}
+
+/// An `owners` object: each bucket sent replaces the old one, a bucket left out is emptied.
+fn parse_owners(value: &Value, field: &str, errors: &mut FieldErrors) -> Option<Owners> {
+    let Value::Object(map) = value else {
+        fail(errors, field, format!("The {field} must be an object."));
+        return None;
+    };
+    let before = errors.len();
+    let mut owners = Owners::default();
+    let mut bucket = |key: &str, ok: &dyn Fn(&Value) -> bool, what: &str| -> Vec<Value> {
+        match map.get(key) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    if !ok(item) {
+                        fail(
+                            errors,
+                            &format!("{field}.{key}.{i}"),
+                            format!("The {field}.{key}.{i} must be {what}."),
+                        );
+                    }
+                }
+                items.clone()
+            }
+            Some(_) => {
+                fail(
+                    errors,
+                    &format!("{field}.{key}"),
+                    format!("The {field}.{key} must be an array."),
+                );
+                Vec::new()
+            }
+        }
+    };
+    let users = bucket("users", &|v| v.as_i64().is_some(), "an integer");
+    let guests = bucket(
+        "guests",
+        &|v| v.as_str().is_some_and(is_email),
+        "a valid email address",
+    );
+    let groups = bucket(
+        "groups",
+        &|v| v.as_str().is_some_and(|s| !s.is_empty()),
+        "a string",
+    );
+    if errors.len() != before {
+        return None;
+    }
+    owners.users = users.iter().filter_map(Value::as_i64).collect();
+    owners.guests = guests
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect();
+    owners.groups = groups
+        .iter()
+        .filter_map(|v| v.as_str().map(str::to_string))
+        .collect();
+    owners.users.dedup();
+    Some(owners)
+}
+
+/// A form-value object (`prerun`, `taskdata`): an object, or `[]`/`null`/absent for none; anything
+/// else (a non-empty list, a string) is a 422.
+fn value_object<'a>(
+    body: &'a Map<String, Value>,
+    field: &str,
+    key_name: &str,
+    errors: &mut FieldErrors,
+) -> Option<&'a Map<String, Value>> {
+    match body.get(field)? {
+        Value::Object(map) => Some(map),
+        Value::Null => None,
+        Value::Array(items) if items.is_empty() => None,
+        _ => {
+            fail(
+                errors,
+                field,
+                format!("The {field} must be an object keyed by {key_name} id."),
+            );
+            None
+        }
+    }
+}
+
+/// A member id field (`owner_id`, `user_id`, `override_user`): an integer naming a member.
+fn member_field(v: &mut Validator<'_>, field: &str, members: &[i64]) -> Option<i64> {
+    let id = v.integer(field)?;
+    if !members.contains(&id) {
+        v.fail(field, format!("The selected {} is invalid.", label(field)));
+        return None;
+    }
+    Some(id)
+}
+
+/// A time field (`deadline`, `started_at`): `Some(None)` when sent as `null`.
+fn time_field(
+    body: &Map<String, Value>,
+    field: &str,
+    errors: &mut FieldErrors,
+) -> Option<Option<i64>> {
+    match body.get(field)? {
+        Value::Null => Some(None),
+        Value::String(s) => match super::time::parse(s) {
+            Some(t) => Some(Some(t)),
+            None => {
+                fail(
+                    errors,
+                    field,
+                    format!("The {} is not a valid date.", label(field)),
+                );
+                None
+            }
+        },
+        _ => {
+            fail(
+                errors,
+                field,
+                format!("The {} is not a valid date.", label(field)),
+            );
+            None
+        }
+    }
+}
+
+fn invalid_unless_ok(errors: FieldErrors) -> Result<(), Refusal> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Refusal::Invalid(errors))
+    }
+}
+
+/// `POST /runs`: launches a process from a live template and returns its position.
+///
+/// Refusals: 422 for the body's own rules (`checklist_id` required, types, lengths, members),
+/// then 404 for an unknown or archived template, then 422 for `prerun` (per field type, and one
+/// `"<label> is required"` per required kick-off field without a value) and `tasks` overrides.
+pub(crate) fn launch(
+    wf: &mut Workflow,
+    body: &Map<String, Value>,
+    actor: Actor<'_>,
+    at: i64,
+) -> Result<usize, Refusal> {
+    let mut v = Validator::new(body);
+    let checklist_id = if v.required("checklist_id") {
+        v.string("checklist_id", false)
+    } else {
+        None
+    };
+    let name = v.text("name", true, None, Some(550));
+    let summary = v.string("summary", true);
+    let owner_id = member_field(&mut v, "owner_id", actor.members);
+    let user_id = member_field(&mut v, "user_id", actor.members);
+    let starred = v.boolean("starred");
+    let is_public = v.boolean("is_public");
+    let parent_id = v.string("parent_id", true);
+    let users = v.integer_array("users");
+    let mut errors = std::mem::take(&mut v.errors);
+    let tags = string_array(body, "tags", &mut errors);
+    let groups = string_array(body, "groups", &mut errors);
+    let prerun = value_object(body, "prerun", "kick-off field", &mut errors);
+    let overrides = match body.get("tasks") {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(a)) if a.is_empty() => None,
+        Some(Value::Object(m)) => Some(m),
+        Some(_) => {
+            fail(
+                &mut errors,
+                "tasks",
+                "The tasks must be an object keyed by step id.".into(),
+            );
+            None
+        }
+    };
+    invalid_unless_ok(errors)?;
+    let tpl_pos = wf
+        .live_template_pos(checklist_id.unwrap_or_default())
+        .ok_or(Refusal::NotFound)?;
+    let template = wf.templates[tpl_pos].clone();
+
+    let mut errors = FieldErrors::new();
+    let mut values = Map::new();
+    if let Some(prerun) = prerun {
+        let changes = forms::check_all(&template.prerun, prerun, "prerun", &mut errors);
+        forms::apply(&mut values, changes);
+    }
+    forms::check_required(&template.prerun, &values, "prerun", &mut errors);
+    let mut task_deadlines: Vec<(String, i64)> = Vec::new();
+    let mut task_owners: Vec<(String, Owners)> = Vec::new();
+    for (step_id, spec) in overrides.into_iter().flatten() {
+        if !template.steps.iter().any(|s| &s.id == step_id) {
+            continue;
+        }
+        let prefix = format!("tasks.{step_id}");
+        let Value::Object(spec) = spec else {
+            fail(
+                &mut errors,
+                &prefix,
+                format!("The {prefix} must be an object."),
+            );
+            continue;
+        };
+        match spec.get("deadline") {
+            None | Some(Value::Null) => {}
+            Some(d) => match d.as_str().and_then(super::time::parse) {
+                Some(t) => task_deadlines.push((step_id.clone(), t)),
+                None => fail(
+                    &mut errors,
+                    &format!("{prefix}.deadline"),
+                    format!("The {prefix}.deadline is not a valid date."),
+                ),
+            },
+        }
+        if let Some(o) = spec.get("owners").filter(|o| !o.is_null())
+            && let Some(owners) = parse_owners(o, &format!("{prefix}.owners"), &mut errors)
+        {
+            task_owners.push((step_id.clone(), owners));
+        }
+    }
+    invalid_unless_ok(errors)?;
+
+    let launcher = user_id.unwrap_or(actor.user);
+    let run_id = wf.new_id();
+    let increment_id = wf.next_process_no();
+    let process = Process {
+        id: run_id.clone(),
+        increment_id,
+        checklist_id: template.id.clone(),
+        checklist_title: template.title.clone(),
+        kind: template.kind,
+        name: name
+            .filter(|n| !n.is_empty())
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{} - {}", template.title, day(at))),
+        summary: summary.map(str::to_string),
+        status: RunStatus::Active,
+        started_by: launcher,
+        owner_id: owner_id.unwrap_or(launcher),
+        prerun: values,
+        kickoff: template.prerun.clone(),
+        starred: starred.unwrap_or(false),
+        created_at: at,
+        last_updated: at,
+        archived_at: None,
+        completed_at: None,
+        is_public: is_public.unwrap_or(false),
+        users: users.unwrap_or_default(),
+        groups: groups.unwrap_or_default(),
+        parent_id: parent_id.map(str::to_string),
+        tags: tags.unwrap_or_default(),
+    };
+    let mut steps = template.steps.clone();
+    steps.sort_by_key(|s| s.position);
+    for (n, step) in steps.into_iter().enumerate() {
+        let owners = task_owners
+            .iter()
+            .find(|(id, _)| *id == step.id)
+            .map(|(_, o)| o.clone())
+            .or_else(|| (!step.assignees.is_empty()).then(|| step.assignees.clone()))
+            .unwrap_or_else(|| Owners {
+                users: vec![launcher],
+                ..Owners::default()
+            });
+        let deadline = task_deadlines
+            .iter()
+            .find(|(id, _)| *id == step.id)
+            .map(|(_, d)| *d)
+            .unwrap_or_else(|| at + step.deadline.map_or(DEFAULT_DEADLINE, |d| d.seconds()));
+        let task = Task {
+            id: wf.new_id(),
+            increment_id: wf.next_task_no(),
+            title: step.title.clone(),
+            run_id: run_id.clone(),
+            checklist_id: template.id.clone(),
+            status: if n == 0 {
+                TaskStatus::Active
+            } else {
+                TaskStatus::NotStarted
+            },
+            is_approved: None,
+            owners,
+            position: step.position,
+            started_at: Some(at),
+            deadline: Some(deadline),
+            created_at: at,
+            last_updated: at,
+            completed_at: None,
+            completer_id: None,
+            webhook: step.webhook.clone(),
+            prevent_guest_comment: step.prevent_guest_comment,
+            max_assignable: step.max_assignable,
+            taskdata: Map::new(),
+            summary: step.summary.clone(),
+            step,
+        };
+        wf.tasks.push(task);
+    }
+    wf.processes.push(process);
+    Ok(wf.processes.len() - 1)
+}
+
+/// The process, refusing an archived one with 422 on `run_id`.
+fn live_process(wf: &Workflow, run_id: &str) -> Result<usize, Refusal> {
+    let pos = wf.process_pos(run_id).ok_or(Refusal::NotFound)?;
+    if wf.processes[pos].archived_at.is_some() {
+        return Err(Refusal::one("run_id", "Cannot update archived processes."));
+    }
+    Ok(pos)
+}
+
+/// `PUT /runs/{id}`. `users` and `groups` are replaced, and emptied when left out (Tallyfy's
+/// documented trap); `prerun` values are merged in. 422 on `run_id` when archived.
+pub(crate) fn update_process(
+    wf: &mut Workflow,
+    run_id: &str,
+    body: &Map<String, Value>,
+    actor: Actor<'_>,
+    at: i64,
+) -> Result<usize, Refusal> {
+    let pos = live_process(wf, run_id)?;
+    let mut v = Validator::new(body);
+    let name = v.text("name", false, Some(1), Some(550));
+    let summary = body.get("summary").map(|_| v.string("summary", true));
+    let owner_id = member_field(&mut v, "owner_id", actor.members);
+    let starred = v.boolean("starred");
+    let is_public = v.boolean("is_public");
+    let users = v.integer_array("users");
+    let mut errors = std::mem::take(&mut v.errors);
+    let groups = string_array(body, "groups", &mut errors);
+    let prerun = value_object(body, "prerun", "kick-off field", &mut errors);
+    let mut values = wf.processes[pos].prerun.clone();
+    if let Some(prerun) = prerun {
+        let changes = forms::check_all(&wf.processes[pos].kickoff, prerun, "prerun", &mut errors);
+        forms::apply(&mut values, changes);
+        forms::check_required(&wf.processes[pos].kickoff, &values, "prerun", &mut errors);
+    }
+    invalid_unless_ok(errors)?;
+    let p = &mut wf.processes[pos];
+    if let Some(name) = name {
+        p.name = name.to_string();
+    }
+    if let Some(summary) = summary {
+        p.summary = summary.map(str::to_string);
+    }
+    if let Some(owner) = owner_id {
+        p.owner_id = owner;
+    }
+    if let Some(s) = starred {
+        p.starred = s;
+    }
+    if let Some(b) = is_public {
+        p.is_public = b;
+    }
+    p.users = users.unwrap_or_default();
+    p.groups = groups.unwrap_or_default();
+    p.prerun = values;
+    p.last_updated = at;
+    Ok(pos)
+}
+
+/// `DELETE /runs/{id}`: archives (again: no change).
+pub(crate) fn archive_process(wf: &mut Workflow, run_id: &str, at: i64) -> Result<usize, Refusal> {
+    let pos = wf.process_pos(run_id).ok_or(Refusal::NotFound)?;
+    let p = &mut wf.processes[pos];
+    if p.archived_at.is_none() {
+        p.archived_at = Some(at);
+        p.last_updated = at;
+    }
+    Ok(pos)
+}
+
+/// `PUT /runs/{id}/activate`: brings an archived process back with the status it had.
+pub(crate) fn activate_process(wf: &mut Workflow, run_id: &str, at: i64) -> Result<usize, Refusal> {
+    let pos = wf.process_pos(run_id).ok_or(Refusal::NotFound)?;
+    let p = &mut wf.processes[pos];
+    if p.archived_at.take().is_some() {
+        p.last_updated = at;
+    }
+    Ok(pos)
+}
+
+/// `DELETE /runs/{id}/delete`: removes an archived process with its tasks and their comments.
+/// 422 on `run_id` unless archived.
+pub(crate) fn delete_process(wf: &mut Workflow, run_id: &str) -> Result<(), Refusal> {
+    let pos = wf.process_pos(run_id).ok_or(Refusal::NotFound)?;
+    if wf.processes[pos].archived_at.is_none() {
+        return Err(Refusal::one(
+            "run_id",
+            "Only an archived process can be deleted. Archive it first.",
+        ));
+    }
+    wf.processes.remove(pos);
+    let gone: Vec<String> = wf
+        .tasks
+        .iter()
+        .filter(|t| t.run_id == run_id)
+        .map(|t| t.id.clone())
+        .collect();
+    wf.tasks.retain(|t| t.run_id != run_id);
+    wf.comments.retain(|c| !gone.contains(&c.task_id));
+    Ok(())
+}
+
+/// The task `task_id` of the live process `run_id`.
+fn task_in_run(wf: &Workflow, run_id: &str, task_id: &str) -> Result<usize, Refusal> {
+    let known = wf.process_pos(run_id).ok_or(Refusal::NotFound)?;
+    let pos = wf
+        .task_pos(task_id)
+        .filter(|&t| wf.tasks[t].run_id == run_id)
+        .ok_or(Refusal::NotFound)?;
+    if wf.processes[known].archived_at.is_some() {
+        return Err(Refusal::one("run_id", "Cannot update archived processes."));
+    }
+    Ok(pos)
+}
+
+/// `PUT /runs/{run}/tasks/{task}`. A present `owners` replaces every bucket (a bucket left out is
+/// emptied); `taskdata` is checked per capture type and merged. 422 on `task_id` when the task is
+/// completed.
+pub(crate) fn update_task(
+    wf: &mut Workflow,
+    run_id: &str,
+    task_id: &str,
+    body: &Map<String, Value>,
+    at: i64,
+) -> Result<usize, Refusal> {
+    let pos = task_in_run(wf, run_id, task_id)?;
+    if wf.tasks[pos].status == TaskStatus::Completed {
+        return Err(Refusal::one(
+            "task_id",
+            "A completed task cannot be updated.",
+        ));
+    }
+    let mut v = Validator::new(body);
+    let title = v.text("title", false, Some(1), Some(600));
+    let summary = body.get("summary").map(|_| v.string("summary", true));
+    let prevent_guest_comment = v.boolean("prevent_guest_comment");
+    let max_assignable = v.integer("max_assignable");
+    if max_assignable.is_some_and(|n| n < 0) {
+        v.fail(
+            "max_assignable",
+            "The max assignable must be at least 0.".into(),
+        );
+    }
+    let webhook = match body.get("webhook") {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(_) => {
+            v.url("webhook");
+            Some(body.get("webhook").and_then(Value::as_str))
+        }
+    };
+    let mut errors = std::mem::take(&mut v.errors);
+    let deadline = time_field(body, "deadline", &mut errors);
+    let started_at = time_field(body, "started_at", &mut errors);
+    let owners = body
+        .get("owners")
+        .and_then(|o| parse_owners(o, "owners", &mut errors));
+    let taskdata = value_object(body, "taskdata", "capture", &mut errors);
+    let mut values = wf.tasks[pos].taskdata.clone();
+    if let Some(data) = taskdata {
+        let changes = forms::check_all(&wf.tasks[pos].step.captures, data, "taskdata", &mut errors);
+        forms::apply(&mut values, changes);
+    }
+    invalid_unless_ok(errors)?;
+    let t = &mut wf.tasks[pos];
+    if let Some(title) = title {
+        t.title = title.to_string();
+    }
+    if let Some(summary) = summary {
+        t.summary = summary.map(str::to_string);
+    }
+    if let Some(b) = prevent_guest_comment {
+        t.prevent_guest_comment = b;
+    }
+    if let Some(n) = max_assignable {
+        t.max_assignable = n;
+    }
+    if let Some(w) = webhook {
+        t.webhook = w.map(str::to_string);
+    }
+    if let Some(d) = deadline {
+        t.deadline = d;
+    }
+    if let Some(s) = started_at {
+        t.started_at = s;
+    }
+    if let Some(o) = owners {
+        t.owners = o;
+    }
+    t.taskdata = values;
+    t.last_updated = at;
+    Ok(pos)
+}
+
+/// Makes the first `not-started` task active when no open task is active or in progress.
+fn promote_next(wf: &mut Workflow, run_id: &str) {
+    let ids = wf.tasks_of(run_id);
+    let started = ids.iter().any(|&i| {
+        matches!(
+            wf.tasks[i].status,
+            TaskStatus::Active | TaskStatus::InProgress
+        )
+    });
+    if !started
+        && let Some(&i) = ids
+            .iter()
+            .find(|&&i| wf.tasks[i].status == TaskStatus::NotStarted)
+    {
+        wf.tasks[i].status = TaskStatus::Active;
+    }
+}
+
+/// `POST /runs/{run}/completed-tasks`. Refusals (422): `is_approved` missing on an approval task,
+/// `taskdata.<capture id>` for each required capture without a value, `task_id` while the task
+/// has an open problem. Completing the last open task completes the process.
+pub(crate) fn complete_task(
+    wf: &mut Workflow,
+    run_id: &str,
+    body: &Map<String, Value>,
+    actor: Actor<'_>,
+    at: i64,
+) -> Result<usize, Refusal> {
+    wf.process_pos(run_id).ok_or(Refusal::NotFound)?;
+    let mut v = Validator::new(body);
+    let task_id = if v.required("task_id") {
+        v.string("task_id", false)
+    } else {
+        None
+    };
+    let is_approved = v.boolean("is_approved");
+    let override_user = member_field(&mut v, "override_user", actor.members);
+    invalid_unless_ok(std::mem::take(&mut v.errors))?;
+    let pos = task_in_run(wf, run_id, task_id.unwrap_or_default())?;
+    if wf.tasks[pos].status == TaskStatus::Completed {
+        return Ok(pos);
+    }
+    let mut errors = FieldErrors::new();
+    let task = &wf.tasks[pos];
+    if task.step.step_type == StepType::Approval && is_approved.is_none() {
+        fail(
+            &mut errors,
+            "is_approved",
+            "The is approved field is required".into(),
+        );
+    }
+    forms::check_required(&task.step.captures, &task.taskdata, "taskdata", &mut errors);
+    invalid_unless_ok(errors)?;
+    if wf.task_problem(&task.id) {
+        return Err(Refusal::one(
+            "task_id",
+            "This task has an open problem; resolve it before completing the task.",
+        ));
+    }
+    let t = &mut wf.tasks[pos];
+    t.status = TaskStatus::Completed;
+    t.completed_at = Some(at);
+    t.completer_id = Some(override_user.unwrap_or(actor.user));
+    t.is_approved = match t.step.step_type {
+        StepType::Approval | StepType::Expiring | StepType::ExpiringEmail => is_approved,
+        _ => None,
+    };
+    t.last_updated = at;
+    promote_next(wf, run_id);
+    let (done, total) = wf.progress(run_id);
+    if done == total
+        && let Some(p) = wf.process_pos(run_id)
+    {
+        let p = &mut wf.processes[p];
+        p.status = RunStatus::Complete;
+        p.completed_at = Some(at);
+        p.last_updated = at;
+    }
+    Ok(pos)
+}
+
+/// `DELETE /runs/{run}/completed-tasks/{task}`: the task goes back to `in-progress`, and a
+/// complete process back to `active`. 422 on `task_id` unless the task is completed.
+pub(crate) fn reopen_task(
+    wf: &mut Workflow,
+    run_id: &str,
+    task_id: &str,
+    at: i64,
+) -> Result<usize, Refusal> {
+    let pos = task_in_run(wf, run_id, task_id)?;
+    let t = &mut wf.tasks[pos];
+    if t.status != TaskStatus::Completed {
+        return Err(Refusal::one(
+            "task_id",
+            "Only a completed task can be reopened.",
+        ));
+    }
+    t.status = TaskStatus::InProgress;
+    t.completed_at = None;
+    t.completer_id = None;
+    t.is_approved = None;
+    t.last_updated = at;
+    if let Some(p) = wf.process_pos(run_id) {
+        let p = &mut wf.processes[p];
+        if p.status == RunStatus::Complete {
+            p.status = RunStatus::Active;
+            p.completed_at = None;
+            p.last_updated = at;
+        }
+    }
+    Ok(pos)
+}
+
+/// What kind of comment a call posts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CommentKind {
+    /// `POST /tasks/{id}/comment`: `label` from the body (default `comment`).
+    Comment,
+    /// `POST /tasks/{id}/problem`: always `problem`.
+    Problem,
+}
+
+const STATES: &[&str] = &["open", "hide-for-guests", "collapsed"];
+const LABELS: &[&str] = &["comment", "problem", "resolve", "improvement", "advice"];
+/// The state of a comment that names none (the default the reference settles on).
+pub(crate) const DEFAULT_STATE: &str = "hide-for-guests";
+
+fn push_comment(
+    wf: &mut Workflow,
+    task_id: &str,
+    content: &str,
+    label: &str,
+    state: &str,
+    author: i64,
+    at: i64,
+) -> usize {
+    let id = wf.new_id();
+    wf.comments.push(Comment {
+        id,
+        task_id: task_id.to_string(),
+        content: content.to_string(),
+        author_id: author,
+        label: label.to_string(),
+        state: state.to_string(),
+        created_at: at,
+        resolve_id: None,
+    });
+    wf.comments.len() - 1
+}
+
+/// Posts a comment or a problem on any task; returns the comment's position.
+pub(crate) fn add_comment(
+    wf: &mut Workflow,
+    task_id: &str,
+    body: &Map<String, Value>,
+    kind: CommentKind,
+    author: i64,
+    at: i64,
+) -> Result<usize, Refusal> {
+    wf.task_pos(task_id).ok_or(Refusal::NotFound)?;
+    let mut v = Validator::new(body);
+    let content = if v.required("content") {
+        v.string("content", false)
+    } else {
+        None
+    };
+    let state = v.one_of("state", true, STATES);
+    let label = match kind {
+        CommentKind::Comment => v.one_of("label", true, LABELS).unwrap_or("comment"),
+        CommentKind::Problem => "problem",
+    };
+    invalid_unless_ok(std::mem::take(&mut v.errors))?;
+    let state = state.unwrap_or(DEFAULT_STATE);
+    Ok(push_comment(
+        wf,
+        task_id,
+        content.unwrap_or_default(),
+        label,
+        state,
+        author,
+        at,
+    ))
+}
+
+/// `POST /tasks/{id}/resolved-threads`: resolves an open problem of the task with a `resolve`
+/// comment, whose position is returned. 422 on `thread_id` unless it names an open problem of
+/// this task.
+pub(crate) fn resolve_problem(
+    wf: &mut Workflow,
+    task_id: &str,
+    body: &Map<String, Value>,
+    author: i64,
+    at: i64,
+) -> Result<usize, Refusal> {
+    wf.task_pos(task_id).ok_or(Refusal::NotFound)?;
+    let mut v = Validator::new(body);
+    let thread_id = if v.required("thread_id") {
+        v.string("thread_id", false)
+    } else {
+        None
+    };
+    let content = if v.required("content") {
+        v.string("content", false)
+    } else {
+        None
+    };
+    let state = v.one_of("state", true, STATES);
+    invalid_unless_ok(std::mem::take(&mut v.errors))?;
+    let thread_id = thread_id.unwrap_or_default();
+    let Some(problem) = wf
+        .comments
+        .iter()
+        .position(|c| c.id == thread_id && c.task_id == task_id && c.is_open_problem())
+    else {
+        return Err(Refusal::one(
+            "thread_id",
+            "The selected thread id is invalid.",
+        ));
+    };
+    let pos = push_comment(
+        wf,
+        task_id,
+        content.unwrap_or_default(),
+        "resolve",
+        state.unwrap_or(DEFAULT_STATE),
+        author,
+        at,
+    );
+    wf.comments[problem].resolve_id = Some(wf.comments[pos].id.clone());
+    Ok(pos)
+}
+
+/// `DELETE /checklists/{id}`: archives a live template (an archived one is not found).
+pub(crate) fn archive_template(wf: &mut Workflow, id: &str, at: i64) -> Result<(), Refusal> {
+    let pos = wf.live_template_pos(id).ok_or(Refusal::NotFound)?;
+    wf.templates[pos].archived_at = Some(at);
+    Ok(())
+}
+
+/// `PUT /checklists/{id}/restore`: brings an archived template back (a live one is unchanged).
+pub(crate) fn restore_template(wf: &mut Workflow, id: &str, at: i64) -> Result<usize, Refusal> {
+    let pos = wf.template_pos(id).ok_or(Refusal::NotFound)?;
+    let t = &mut wf.templates[pos];
+    if t.archived_at.take().is_some() {
+        t.last_updated = at;
+    }
+    Ok(pos)
+}
+
+/// `DELETE /checklists/{id}/delete`: removes an archived template for good; 422 on
+/// `checklist_id` unless archived. Processes launched from it keep running.
+pub(crate) fn delete_template(wf: &mut Workflow, id: &str) -> Result<(), Refusal> {
+    let pos = wf.template_pos(id).ok_or(Refusal::NotFound)?;
+    if wf.templates[pos].archived_at.is_none() {
+        return Err(Refusal::one(
+            "checklist_id",
+            "Only an archived template can be deleted. Archive it first.",
+        ));
+    }
+    wf.templates.remove(pos);
+    Ok(())
+}

@@ -1,0 +1,340 @@
+//! [`Workflow`]: every template, process, task and comment; ids; lookups; and the JSON of the
+//! records whose rendering reads other records (a process's progress reads its tasks, a task's
+//! `problem` reads its comments).
+
+use serde_json::{Value, json};
+
+use super::model::{Comment, Field, Process, RunStatus, Task, TaskStatus, Template};
+use super::time::{ts, ts_json};
+use crate::hash::mix;
+
+/// Tasks that are due within this many seconds count as `due_soon`.
+pub(crate) const DUE_SOON: i64 = 7 * 86_400;
+
+/// The workflow records of the fake's organization.
+#[derive(Debug, Default)]
+pub(crate) struct Workflow {
+    seed: u64,
+    /// How many ids have been handed out; the next id is derived from the seed and this.
+    ids_issued: u64,
+    pub templates: Vec<Template>,
+    /// In launch order.
+    pub processes: Vec<Process>,
+    /// In launch order, each process's tasks in position order.
+    pub tasks: Vec<Task>,
+    /// In creation order.
+    pub comments: Vec<Comment>,
+    next_template_no: i64,
+    next_process_no: i64,
+    next_task_no: i64,
+}
+
+/// A serial number counter's first value.
+const FIRST_INCREMENT: i64 = 1;
+
+impl Workflow {
+    pub fn new(seed: u64) -> Self {
+        Self {
+            seed,
+            next_template_no: FIRST_INCREMENT,
+            next_process_no: FIRST_INCREMENT,
+            next_task_no: FIRST_INCREMENT,
+            ..Self::default()
+        }
+    }
+
+    /// A new 32-hex id, derived from the seed and how many ids came before it.
+    pub fn new_id(&mut self) -> String {
+        self.ids_issued += 1;
+        let a = mix(self.seed ^ mix(self.ids_issued));
+        let b = mix(a ^ self.ids_issued.rotate_left(32));
+        format!("{a:016x}{b:016x}")
+    }
+
+    pub fn next_template_no(&mut self) -> i64 {
+        self.next_template_no += 1;
+        self.next_template_no - 1
+    }
+
+    pub fn next_process_no(&mut self) -> i64 {
+        self.next_process_no += 1;
+        self.next_process_no - 1
+    }
+
+    pub fn next_task_no(&mut self) -> i64 {
+        self.next_task_no += 1;
+        self.next_task_no - 1
+    }
+
+    /// The template with this id, archived or not.
+    pub fn template_pos(&self, id: &str) -> Option<usize> {
+        self.templates.iter().position(|t| t.id == id)
+    }
+
+    /// The template with this id unless it is archived (archived templates are invisible to
+    /// lookups: get and launch answer 404).
+    pub fn live_template_pos(&self, id: &str) -> Option<usize> {
+        self.template_pos(id)
+            .filter(|&p| self.templates[p].archived_at.is_none())
+    }
+
+    pub fn process_pos(&self, id: &str) -> Option<usize> {
+        self.processes.iter().position(|p| p.id == id)
+    }
+
+    pub fn task_pos(&self, id: &str) -> Option<usize> {
+        self.tasks.iter().position(|t| t.id == id)
+    }
+
+    /// The positions of a process's tasks, in position order.
+    pub fn tasks_of(&self, run_id: &str) -> Vec<usize> {
+        let mut out: Vec<usize> = (0..self.tasks.len())
+            .filter(|&i| self.tasks[i].run_id == run_id)
+            .collect();
+        out.sort_by_key(|&i| (self.tasks[i].position, self.tasks[i].increment_id));
+        out
+    }
+
+    /// Whether the task has a problem nobody has resolved.
+    pub fn task_problem(&self, task_id: &str) -> bool {
+        self.comments
+            .iter()
+            .any(|c| c.task_id == task_id && c.is_open_problem())
+    }
+
+    /// Whether any task of the process has an open problem.
+    pub fn has_open_issue(&self, run_id: &str) -> bool {
+        self.tasks
+            .iter()
+            .any(|t| t.run_id == run_id && self.task_problem(&t.id))
+    }
+
+    /// The process's status as written: `archived` while archived, else `active` or `complete`.
+    pub fn process_status(p: &Process) -> &'static str {
+        match (p.archived_at, p.status) {
+            (Some(_), _) => "archived",
+            (None, RunStatus::Active) => "active",
+            (None, RunStatus::Complete) => "complete",
+        }
+    }
+
+    /// How many processes were launched from a template.
+    pub fn started_processes(&self, template_id: &str) -> usize {
+        self.processes
+            .iter()
+            .filter(|p| p.checklist_id == template_id)
+            .count()
+    }
+
+    /// A template's JSON; `includes` are names from `with` (`steps`, `tags`, `folder`).
+    pub fn template_json(&self, t: &Template, includes: &[&str]) -> Value {
+        let mut v = json!({
+            "id": t.id,
+            "increment_id": t.increment_id,
+            "title": t.title,
+            "summary": t.summary,
+            "type": t.kind,
+            "status": "active",
+            "starred": t.starred,
+            "webhook": t.webhook,
+            "guidance": t.guidance,
+            "alias": t.alias,
+            "folder_id": null,
+            "prerun": t.prerun.iter().map(Field::kickoff_json).collect::<Vec<_>>(),
+            "created_by": t.created_by,
+            "owner_id": t.owner_id,
+            "started_processes": self.started_processes(&t.id),
+            "created_at": ts(t.created_at),
+            "last_updated": ts(t.last_updated),
+            "archived_at": ts_json(t.archived_at),
+            "automated_actions": [],
+            "steps_count": t.steps.len(),
+            "is_public": t.is_public,
+            "is_public_kickoff": t.is_public_kickoff,
+            "default_process_name_format": t.default_process_name_format,
+            "auto_naming": t.auto_naming,
+            "users": t.users,
+            "groups": t.groups,
+        });
+        for name in includes {
+            let include = match *name {
+                "steps" => json!({"data": t.steps.iter().map(|s| s.to_json()).collect::<Vec<_>>()}),
+                "tags" => json!({"data": []}),
+                "folder" => json!({"data": null}),
+                _ => continue,
+            };
+            v[*name] = include;
+        }
+        v
+    }
+
+    /// Progress of a process: `(complete, total)` tasks.
+    pub fn progress(&self, run_id: &str) -> (usize, usize) {
+        let mine = self.tasks.iter().filter(|t| t.run_id == run_id);
+        let (mut done, mut total) = (0, 0);
+        for t in mine {
+            total += 1;
+            if t.status == TaskStatus::Completed {
+                done += 1;
+            }
+        }
+        (done, total)
+    }
+
+    /// The first incomplete task by earliest deadline (ties by position), if any.
+    pub fn next_task(&self, run_id: &str) -> Option<usize> {
+        self.tasks_of(run_id)
+            .into_iter()
+            .filter(|&i| self.tasks[i].status != TaskStatus::Completed)
+            .min_by_key(|&i| {
+                (
+                    self.tasks[i].deadline.unwrap_or(i64::MAX),
+                    self.tasks[i].position,
+                )
+            })
+    }
+
+    /// A process's JSON; `includes` are names from `with` (`checklist`, `tasks`, `tags`,
+    /// `next_task`, `form_fields`). `now` decides which tasks are late.
+    pub fn process_json(&self, p: &Process, includes: &[&str], now: i64) -> Value {
+        let task_ids = self.tasks_of(&p.id);
+        let (done, total) = self.progress(&p.id);
+        let percent = (done * 100 + total / 2).checked_div(total).unwrap_or(0);
+        let open = || {
+            task_ids
+                .iter()
+                .map(|&i| &self.tasks[i])
+                .filter(|t| t.status != TaskStatus::Completed)
+        };
+        let late = open()
+            .filter(|t| t.deadline.is_some_and(|d| d < now))
+            .count();
+        let due_date = task_ids
+            .iter()
+            .filter_map(|&i| self.tasks[i].deadline)
+            .max();
+        let mut collaborators: Vec<i64> = task_ids
+            .iter()
+            .flat_map(|&i| self.tasks[i].owners.users.iter().copied())
+            .collect();
+        collaborators.sort_unstable();
+        collaborators.dedup();
+        let mut v = json!({
+            "id": p.id,
+            "increment_id": p.increment_id,
+            "checklist_id": p.checklist_id,
+            "checklist_title": p.checklist_title,
+            "name": p.name,
+            "summary": p.summary,
+            "status": Self::process_status(p),
+            "progress": {"complete": done, "total": total, "percent": percent},
+            "whole_progress": percent,
+            "started_by": p.started_by,
+            "owner_id": p.owner_id,
+            "prerun": p.prerun,
+            "prerun_status": "complete",
+            "starred": p.starred,
+            "created_at": ts(p.created_at),
+            "started_at": ts(p.created_at),
+            "last_updated": ts(p.last_updated),
+            "archived_at": ts_json(p.archived_at),
+            "completed_at": ts_json(p.completed_at),
+            "due_date": ts_json(due_date),
+            "late_tasks": late,
+            "collaborators": collaborators,
+            "type": p.kind,
+            "is_public": p.is_public,
+            "users": p.users,
+            "groups": p.groups,
+            "parent_id": p.parent_id,
+            "has_open_issue": self.has_open_issue(&p.id),
+        });
+        for name in includes {
+            let include = match *name {
+                "checklist" => json!({"data": self
+                    .template_pos(&p.checklist_id)
+                    .map(|i| self.template_json(&self.templates[i], &[]))}),
+                "tasks" => json!({"data": task_ids
+                    .iter()
+                    .map(|&i| self.task_json(&self.tasks[i], &[], now))
+                    .collect::<Vec<_>>()}),
+                "tags" => json!({"data": p
+                    .tags
+                    .iter()
+                    .map(|id| json!({"id": id, "title": null, "color": null}))
+                    .collect::<Vec<_>>()}),
+                "next_task" => json!({"data": self
+                    .next_task(&p.id)
+                    .map(|i| self.task_json(&self.tasks[i], &[], now))
+                    .into_iter()
+                    .collect::<Vec<_>>()}),
+                "form_fields" => json!({"data": p
+                    .kickoff
+                    .iter()
+                    .map(|f| f.form_field_json(p.prerun.get(&f.id)))
+                    .collect::<Vec<_>>()}),
+                _ => continue,
+            };
+            v[*name] = include;
+        }
+        v
+    }
+
+    /// A task's JSON; `includes` are names from `with` (`run`, `step`, `threads`, `form_fields`).
+    pub fn task_json(&self, t: &Task, includes: &[&str], now: i64) -> Value {
+        let process = self.process_pos(&t.run_id).map(|i| &self.processes[i]);
+        let mut v = json!({
+            "id": t.id,
+            "increment_id": t.increment_id,
+            "title": t.title,
+            "run_id": t.run_id,
+            "checklist_id": t.checklist_id,
+            "step_id": t.step.id,
+            "alias": t.step.alias,
+            "status": t.status.as_str(),
+            "status_label": t.status.label(),
+            "task_type": t.step.step_type.as_str(),
+            "is_oneoff_task": false,
+            "is_completable": t.status != TaskStatus::Completed,
+            "is_approved": t.is_approved,
+            "owners": t.owners.to_json(),
+            "position": t.position,
+            "started_at": ts_json(t.started_at),
+            "deadline": ts_json(t.deadline),
+            "created_at": ts(t.created_at),
+            "last_updated": ts(t.last_updated),
+            "completed_at": ts_json(t.completed_at),
+            "archived_at": ts_json(process.and_then(|p| p.archived_at)),
+            "completer_id": t.completer_id,
+            "everyone_must_complete": t.step.everyone_must_complete,
+            "can_complete_only_assignees": t.step.can_complete_only_assignees,
+            "max_assignable": t.max_assignable,
+            "webhook": t.webhook,
+            "prevent_guest_comment": t.prevent_guest_comment,
+            "problem": self.task_problem(&t.id),
+            "taskdata": t.taskdata,
+            "summary": t.summary,
+        });
+        for name in includes {
+            let include = match *name {
+                "run" => json!({"data": process.map(|p| self.process_json(p, &[], now))}),
+                "step" => json!({"data": t.step.to_json()}),
+                "threads" => json!({"data": self
+                    .comments
+                    .iter()
+                    .filter(|c| c.task_id == t.id)
+                    .map(Comment::to_json)
+                    .collect::<Vec<_>>()}),
+                "form_fields" => json!({"data": t
+                    .step
+                    .captures
+                    .iter()
+                    .map(|f| f.form_field_json(t.taskdata.get(&f.id)))
+                    .collect::<Vec<_>>()}),
+                _ => continue,
+            };
+            v[*name] = include;
+        }
+        v
+    }
+}

@@ -32,6 +32,11 @@ fn round_trip(schema: &str, value: &Value) -> Value {
         "MemberInvite" => via::<types::MemberInvite>(value),
         "MemberUpdate" => via::<types::MemberUpdate>(value),
         "MemberRoleChange" => via::<types::MemberRoleChange>(value),
+        "TemplateRemoval" => via::<types::TemplateRemoval>(value),
+        "ProcessLaunch" => via::<types::ProcessLaunch>(value),
+        "TaskUpdate" => via::<types::TaskUpdate>(value),
+        "TagInput" => via::<types::TagInput>(value),
+        "GroupCreate" => via::<types::GroupCreate>(value),
         other => panic!("no generated type is mapped for schema {other}; add it to round_trip()"),
     }
 }

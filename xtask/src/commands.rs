@@ -91,6 +91,7 @@ fn body_flag(f: &Field) -> String {
         FieldKind::Text | FieldKind::Choice { .. } => {
             ("allow_hyphen_values = true", "Option<String>")
         }
+        FieldKind::Value { .. } => ("value_name = \"JSON\"", "Option<String>"),
         FieldKind::Integer => ("allow_hyphen_values = true", "Option<i64>"),
         FieldKind::Boolean => ("value_name = \"true|false\"", "Option<bool>"),
         FieldKind::Integers | FieldKind::Texts => (
@@ -117,6 +118,7 @@ fn cli_value(f: &Field, v: &str, shown: &str) -> String {
         FieldKind::Choice { values, .. } => {
             format!("crate::body::choice({shown:?}, &{v}, &{values:?})?")
         }
+        FieldKind::Value { .. } => format!("crate::body::json({shown:?}, &{v})?"),
         _ => v.to_string(),
     }
 }
@@ -287,7 +289,7 @@ pub fn generate(
             let mut call_args: Vec<String> = r
                 .args()
                 .map(|(n, k)| match k {
-                    Segment::Email | Segment::Id => n.clone(),
+                    Segment::Email | Segment::Id | Segment::Key => n.clone(),
                     // A number is an id; anything else is an email.
                     Segment::EmailOrId => format!(
                         "{n}.parse::<i64>().map(tallyfy::GuestKey::from).unwrap_or_else(|_| {n}.into())"

@@ -3,11 +3,13 @@
 //!
 //! The rules (the README's "Change the spec" section gives them to maintainers):
 //! - an operation's tag names its resource handle (`guests` → `client.guests()`, type `Guests`);
-//! - its verb is the operationId without the tag's singular (the tag without its final `s`) as a
-//!   word: `remove_guest` → `remove`, `set_member_role` → `set_role`;
+//! - its verb is the operation's `x-tallyfy-verb`, or else the operationId without the tag's singular
+//!   (the tag without its final `s`, or `es` after `ss`) as a word: `remove_guest` → `remove`, `set_member_role` →
+//!   `set_role`;
 //! - each path parameter is an argument, checked by the rules of its `x-tallyfy-segment` kind:
 //!   `org` is the client's organization (never an argument), `email` a guest email, `id` a positive
-//!   number, `email-or-id` either;
+//!   number, `email-or-id` either, `key` an opaque string id (a template's, process's or task's
+//!   32-character id);
 //! - each query parameter is an optional setter named by `x-tallyfy-name` or else the parameter's
 //!   own name; its kind follows its schema (see [`QueryKind`]);
 //! - an operation with `x-tallyfy-pagination` is a list: its page-number parameter is driven by the
@@ -35,11 +37,12 @@ pub enum Segment {
     Email,
     Id,
     EmailOrId,
+    Key,
 }
 
 impl Segment {
     /// The kinds `x-tallyfy-segment` may name, as the spec spells them.
-    pub const NAMES: &[&str] = &["org", "email", "id", "email-or-id"];
+    pub const NAMES: &[&str] = &["org", "email", "id", "email-or-id", "key"];
 
     pub fn parse(name: &str) -> Option<Self> {
         Some(match name {
@@ -47,6 +50,7 @@ impl Segment {
             "email" => Self::Email,
             "id" => Self::Id,
             "email-or-id" => Self::EmailOrId,
+            "key" => Self::Key,
             _ => return None,
         })
     }
@@ -120,6 +124,11 @@ pub enum FieldKind {
     Integers,
     /// An array of strings: `Vec<String>`.
     Texts,
+    /// An object (or any other schema the kinds above do not cover) named by a `$ref`: the
+    /// generated client's type `ty` (`types::StepOverrides`), or the hand-written type it is
+    /// replaced by (`replacements::REPLACEMENTS`: `FormValues` is `tallyfy_client::FormValues`),
+    /// taken as it is and read from JSON by the CLI.
+    Value { ty: String },
 }
 
 /// One field of a request body.
@@ -257,7 +266,11 @@ pub fn ident(name: &str) -> String {
 
 /// The verb of an operation: its id without the tag's singular as one word.
 pub fn verb(id: &str, tag: &str) -> Result<String> {
-    let singular = tag.strip_suffix('s').unwrap_or(tag);
+    // `guests` → `guest`, `processes` → `process`.
+    let singular = tag.strip_suffix("sses").map_or_else(
+        || tag.strip_suffix('s').unwrap_or(tag).to_string(),
+        |stem| format!("{stem}ss"),
+    );
     let words: Vec<&str> = id.split('_').collect();
     let kept: Vec<&str> = words
         .iter()
@@ -466,9 +479,24 @@ fn field_kind(
         {
             (FieldKind::Integer, false)
         }
-        SchemaKind::Type(Type::Array(a)) => (item_kind(&a.items)?, inline),
+        SchemaKind::Type(Type::Array(a))
+            if !matches!(a.items, Some(ReferenceOr::Reference { .. }))
+                || item_kind(&a.items).is_ok() =>
+        {
+            (item_kind(&a.items)?, inline)
+        }
+        _ if let Some(n) = named => {
+            let replaced = crate::replacements::REPLACEMENTS
+                .iter()
+                .find(|(schema, ..)| *schema == n);
+            let ty = match replaced {
+                Some((_, rust, _)) => rust.replace("crate::", "tallyfy_client::"),
+                None => format!("types::{n}"),
+            };
+            (FieldKind::Value { ty }, false)
+        }
         _ => bail!(
-            "{at}: a body field of this schema has no rule yet (string, int64, boolean, or an array of those; see xtask/src/model.rs)"
+            "{at}: a body field of this schema has no rule yet (string, int64, boolean, an array of those, or a $ref to a component; see xtask/src/model.rs)"
         ),
     })
 }
@@ -726,7 +754,11 @@ pub fn requests(spec: &OpenAPI) -> Result<Vec<Request>> {
         };
         out.push(Request {
             body: body(spec, &id, op)?,
-            verb: verb(&id, &tag)?,
+            verb: match extension_text(&id, "x-tallyfy-verb", op.extensions.get("x-tallyfy-verb"))?
+            {
+                Some(verb) => verb.to_string(),
+                None => verb(&id, &tag)?,
+            },
             returns: returns(spec, &id, op, pagination.is_some())?,
             method: method.to_ascii_uppercase(),
             path: path.to_string(),
@@ -900,6 +932,7 @@ mod tests {
         assert_eq!(verb("list_guests", "guests").unwrap(), "list");
         assert!(verb("remove_person", "guests").is_err());
         assert!(verb("guest", "guests").is_err());
+        assert_eq!(verb("launch_process", "processes").unwrap(), "launch");
     }
 
     #[test]

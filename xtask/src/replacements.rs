@@ -33,4 +33,49 @@ pub const REPLACEMENTS: &[(&str, &str, &[TypeImpl])] = &[
         "crate::MemberRole",
         &[TypeImpl::Display, TypeImpl::FromStr],
     ),
+    // Form values (`prerun`, `taskdata`): one typed value per field type, read by shape
+    // (crates/tallyfy-client/src/forms.rs), so launching and completing need no hand-written JSON.
+    ("FormValues", "crate::FormValues", &[TypeImpl::Default]),
+    ("FormValue", "crate::FormValue", &[TypeImpl::Default]),
+    ("ChoiceValue", "crate::Choice", &[]),
+    ("Assignees", "crate::Assignees", &[TypeImpl::Default]),
+    ("FileRef", "crate::FileRef", &[]),
+    // Includes arrive wrapped in `{"data": ...}` or bare (crates/tallyfy-client/src/includes.rs).
+    (
+        "StepsInclude",
+        "crate::Many<crate::types::Step>",
+        &[TypeImpl::Default],
+    ),
+    (
+        "TagsInclude",
+        "crate::Many<crate::types::Tag>",
+        &[TypeImpl::Default],
+    ),
+    (
+        "TasksInclude",
+        "crate::Many<crate::types::Task>",
+        &[TypeImpl::Default],
+    ),
+    (
+        "FormFieldsInclude",
+        "crate::Many<crate::types::FormField>",
+        &[TypeImpl::Default],
+    ),
+    (
+        "ThreadsInclude",
+        "crate::Many<crate::types::Comment>",
+        &[TypeImpl::Default],
+    ),
+    (
+        "TemplateIncluded",
+        "crate::One<crate::types::Template>",
+        &[],
+    ),
+    ("ProcessIncluded", "crate::One<crate::types::Process>", &[]),
+    ("StepIncluded", "crate::One<crate::types::Step>", &[]),
+    (
+        "TagStatisticsInclude",
+        "crate::One<crate::types::TagStatistics>",
+        &[],
+    ),
 ];

@@ -31,7 +31,7 @@ pub const GENERATED: &str = "crates/tallyfy/src/generated/requests.rs";
 fn rust_types(kind: Segment) -> (&'static str, &'static str) {
     match kind {
         Segment::Org => unreachable!("the organization is never an argument"),
-        Segment::Email => ("impl AsRef<str>", "String"),
+        Segment::Email | Segment::Key => ("impl AsRef<str>", "String"),
         Segment::Id => ("i64", "i64"),
         Segment::EmailOrId => ("impl Into<GuestKey>", "GuestKey"),
     }
@@ -43,6 +43,7 @@ fn example_argument(kind: Segment) -> &'static str {
         Segment::Org => unreachable!("the organization is never an argument"),
         Segment::Email => "\"pat@example.com\"",
         Segment::Id | Segment::EmailOrId => "1234",
+        Segment::Key => "\"0123456789abcdef0123456789abcdef\"",
     }
 }
 
@@ -169,6 +170,7 @@ fn segment_checks(r: &Request, s: &str, client: &str) -> String {
         .map(|(n, k)| match k {
             Segment::Org => format!("        let {n} = {client}.org_id();\n"),
             Segment::Email => format!("        let {n} = path::email_segment(&{s}.{n})?;\n"),
+            Segment::Key => format!("        let {n} = path::plain_segment({n:?}, &{s}.{n})?;\n"),
             Segment::Id => format!("        let {n} = path::positive_id({n:?}, {s}.{n})?;\n"),
             Segment::EmailOrId => format!(
                 "        let {n} = path::email_or_id_segment({n:?}, &{s}.{n})?;\n        let {n} = {n}.as_ref();\n"
@@ -244,7 +246,9 @@ fn field_types(kind: &FieldKind) -> (String, String, &'static str) {
             "impl IntoIterator<Item = impl Into<String>>",
             "value.into_iter().map(Into::into).collect()",
         ),
-        FieldKind::Choice { ty, .. } => return (ty.clone(), ty.clone(), "value"),
+        FieldKind::Choice { ty, .. } | FieldKind::Value { ty } => {
+            return (ty.clone(), ty.clone(), "value");
+        }
     };
     (ty.to_string(), arg.to_string(), store)
 }
@@ -261,6 +265,7 @@ fn example_value(f: &crate::model::Field) -> String {
         FieldKind::Integers => "[1]".into(),
         FieldKind::Texts => "[\"Pat\"]".into(),
         FieldKind::Choice { values, .. } => format!("{:?}.parse().unwrap()", values[0]),
+        FieldKind::Value { .. } => "Default::default()".into(),
     }
 }
 
@@ -406,7 +411,7 @@ fn parts(r: &Request) -> Parts {
             .args()
             .map(|(n, k)| match k {
                 Segment::Id => n.clone(),
-                Segment::Email => format!("{n}: {n}.as_ref().to_owned()"),
+                Segment::Email | Segment::Key => format!("{n}: {n}.as_ref().to_owned()"),
                 _ => format!("{n}: {n}.into()"),
             })
             .chain(
@@ -437,7 +442,10 @@ fn request(r: &Request, code: &mut String, bodies: &mut String) -> Result<()> {
     } = parts(r);
     let mut prep = query_prep(r, "self");
     if let Some(b) = &r.body {
-        body_input(b, bodies)?;
+        // A schema that several operations take (create and update a tag) is one input type.
+        if !bodies.contains(&format!("pub struct {} {{", b.name)) {
+            body_input(b, bodies)?;
+        }
         match b.single() {
             Some(f) => {
                 let n = ident(&f.name);

@@ -68,3 +68,9 @@ pub fn required<T>(flag: &str, value: Option<T>) -> Result<T, Failure> {
         ))
     })
 }
+
+/// The value of a flag that takes a JSON value (`--prerun '{"<field id>": "Acme"}'`), as the type
+/// the SDK's setter takes.
+pub fn json<T: DeserializeOwned>(flag: &str, value: &str) -> Result<T, Failure> {
+    serde_json::from_str(value).map_err(|e| Failure::usage(format!("invalid {flag}: {e}")))
+}

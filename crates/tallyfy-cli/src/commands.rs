@@ -15,6 +15,8 @@ async fn connect(cli: &Cli) -> Result<(Client, FakeGuard), Failure> {
             .token("demo-token")
             .seed_guests(250)
             .seed_members(12)
+            .seed_templates(6)
+            .seed_processes(15)
             .start()
             .await
             .map_err(|e| Failure::new(exit::OTHER, format!("starting the fake: {e}")))?;

@@ -16,6 +16,8 @@
 //! - [`FormValue`] and [`FormValues`]: the typed values of kick-off fields (`prerun`) and task form
 //!   fields (`taskdata`), with [`Choice`], [`Assignees`] and [`FileRef`]. Decoding goes by the
 //!   value's shape and never fails: an unrecognised one is kept in [`FormValue::Other`].
+//! - [`Many`] and [`One`]: included records (`with=steps`, `with=run`), read whether they arrive
+//!   wrapped in `{"data": ...}` or bare.
 //! - [`encode_path_segment`]: the strict percent-encoder that every path parameter goes through.
 //! - [`RequestHeaders`]: headers the client adds to every request itself (the generated client's
 //!   inner value, applied by progenitor's `pre` hook), for a `reqwest::Client` built elsewhere.
@@ -65,6 +67,7 @@
 
 mod forms;
 mod headers;
+mod includes;
 mod lenient;
 mod path;
 mod response;
@@ -76,6 +79,7 @@ mod generated;
 pub use forms::{Assignees, Choice, FileRef, FormValue, FormValues};
 pub use generated::*;
 pub use headers::RequestHeaders;
+pub use includes::{Many, One};
 pub use lenient::{GroupsInclude, MemberRole, PaginationLinks, Timestamp};
 pub use path::encode_path_segment;
 pub use progenitor_client;

@@ -226,6 +226,7 @@ pub mod budget;
 pub mod client;
 pub mod config;
 pub mod error;
+pub mod forms;
 pub mod guests;
 pub mod inputs;
 pub mod list;
@@ -246,6 +247,7 @@ pub use budget::RetryBudget;
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, Timeouts};
 pub use error::{ConfigError, Error, FieldErrors, Result, TimeoutKind};
+pub use forms::Form;
 pub use guests::Guest;
 pub use inputs::Role;
 pub use list::{List, ListParams};
@@ -255,7 +257,12 @@ pub use path::GuestKey;
 pub use requests::bodies::*;
 pub use requests::handles::*;
 pub use retry::RetryConfig;
-pub use tallyfy_client::types::MemberInclude;
+pub use tallyfy_client::types::{
+    GroupInclude, MemberInclude, ProcessInclude, TaskInclude, TemplateInclude,
+};
+/// Form values (kick-off `prerun`, task `taskdata`) and included records, as the generated client
+/// reads and writes them.
+pub use tallyfy_client::{Assignees, Choice, FileRef, FormValue, FormValues, Many, One};
 
 /// The reqwest version this crate uses, so a caller's `reqwest::ClientBuilder` always fits.
 pub use tallyfy_client::reqwest;

@@ -46,6 +46,19 @@ async fn binary_prints_its_address_serves_and_stops() {
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["meta"]["pagination"]["total"], 120);
     assert_eq!(body["meta"]["pagination"]["per_page"], 50);
+    // The default workflow seed: 5 templates and 12 processes (one archived).
+    for (path, total) in [("checklists", 5), ("runs", 11), ("runs?archived=only", 1)] {
+        let res = http
+            .get(format!("http://{addr}/api/organizations/bin-org/{path}"))
+            .bearer_auth("bin-token")
+            .header("X-Tallyfy-Client", "APIClient")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "{path}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(body["meta"]["pagination"]["total"], total, "{path}");
+    }
 
     #[cfg(unix)]
     {

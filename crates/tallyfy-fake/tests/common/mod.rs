@@ -139,3 +139,46 @@ impl Api {
         self.send(Method::DELETE, url, None).await
     }
 }
+
+/// Starts a fake with `members` members, `templates` templates and `processes` processes.
+pub async fn start_workflow(members: usize, templates: usize, processes: usize) -> Api {
+    let fake = FakeTallyfy::builder()
+        .org_id("org-1")
+        .token("secret-token")
+        .seed_members(members)
+        .seed_templates(templates)
+        .seed_processes(processes)
+        .start()
+        .await
+        .expect("fake starts");
+    Api::with(fake)
+}
+
+impl Api {
+    /// Every template (archived ones too), in creation order, with steps.
+    pub async fn templates(&self) -> Vec<Value> {
+        let r = self
+            .get(&self.url("/checklists?sort_by=created_at&per_page=100&with=steps&archived=true"))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        r.json()["data"].as_array().unwrap().clone()
+    }
+
+    /// The tasks of a process, in position order, with their step and form fields.
+    pub async fn process_tasks(&self, run_id: &str) -> Vec<Value> {
+        let r = self
+            .get(&self.url(&format!(
+                "/runs/{run_id}/tasks?without_pagination=true&with=step,form_fields"
+            )))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        r.json()["data"].as_array().unwrap().clone()
+    }
+
+    /// A process with every include.
+    pub async fn process(&self, run_id: &str) -> Value {
+        let r = self.get(&self.url(&format!("/runs/{run_id}"))).await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        r.json()["data"].clone()
+    }
+}

@@ -1,0 +1,388 @@
+//! The template (checklist) operations over HTTP: list with filters and includes, get, archive,
+//! restore and delete, and the shape of the seeded designs.
+
+mod common;
+
+use common::{Api, start_workflow};
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+const TEMPLATE_KEYS: &[&str] = &[
+    "id",
+    "increment_id",
+    "title",
+    "summary",
+    "type",
+    "status",
+    "starred",
+    "webhook",
+    "guidance",
+    "alias",
+    "folder_id",
+    "prerun",
+    "created_by",
+    "owner_id",
+    "started_processes",
+    "created_at",
+    "last_updated",
+    "archived_at",
+    "automated_actions",
+    "steps_count",
+    "is_public",
+    "is_public_kickoff",
+    "default_process_name_format",
+    "auto_naming",
+    "users",
+    "groups",
+];
+const FIELD_KEYS: &[&str] = &[
+    "id",
+    "checklist_id",
+    "alias",
+    "label",
+    "field_type",
+    "guidance",
+    "position",
+    "required",
+    "options",
+    "columns",
+    "created_at",
+    "last_updated",
+];
+const STEP_KEYS: &[&str] = &[
+    "id",
+    "checklist_id",
+    "title",
+    "alias",
+    "summary",
+    "step_type",
+    "position",
+    "deadline",
+    "assignees",
+    "guests",
+    "groups",
+    "captures",
+    "webhook",
+    "everyone_must_complete",
+    "can_complete_only_assignees",
+    "max_assignable",
+    "prevent_guest_comment",
+    "created_at",
+    "last_updated",
+    "archived_at",
+];
+const CAPTURE_KEYS: &[&str] = &[
+    "id",
+    "step_id",
+    "field_type",
+    "label",
+    "guidance",
+    "position",
+    "required",
+    "options",
+    "columns",
+    "created_at",
+    "last_updated",
+];
+
+fn has_exactly(v: &Value, keys: &[&str], extra: &[&str]) {
+    let map = v
+        .as_object()
+        .unwrap_or_else(|| panic!("not an object: {v}"));
+    for k in keys {
+        assert!(map.contains_key(*k), "{k} missing: {v}");
+    }
+    for k in map.keys() {
+        assert!(
+            keys.contains(&k.as_str()) || extra.contains(&k.as_str()),
+            "unexpected {k}: {v}"
+        );
+    }
+}
+
+fn is_hex32(s: &Value) -> bool {
+    s.as_str().is_some_and(|s| {
+        s.len() == 32
+            && s.bytes()
+                .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    })
+}
+
+#[tokio::test]
+async fn list_has_every_field_and_paginates_by_ten() {
+    let api = start_workflow(5, 12, 0).await;
+    let r = api.get(&api.url("/checklists")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    let body = r.json();
+    let p = &body["meta"]["pagination"];
+    assert_eq!(
+        (&p["total"], &p["count"], &p["per_page"], &p["total_pages"]),
+        (&json!(12), &json!(10), &json!(10), &json!(2))
+    );
+    assert!(p["links"]["previous"].is_null());
+    assert!(
+        p["links"]["next"]
+            .as_str()
+            .unwrap()
+            .ends_with("/checklists?page=2")
+    );
+    let data = body["data"].as_array().unwrap();
+    // Default order: the most recently updated first.
+    let updated: Vec<&str> = data
+        .iter()
+        .map(|t| t["last_updated"].as_str().unwrap())
+        .collect();
+    let mut sorted = updated.clone();
+    sorted.sort_unstable_by(|a, b| b.cmp(a));
+    assert_eq!(updated, sorted);
+    for t in data {
+        has_exactly(t, TEMPLATE_KEYS, &[]);
+        assert!(is_hex32(&t["id"]), "{}", t["id"]);
+        assert_eq!(t["status"], "active");
+        assert!(t["archived_at"].is_null());
+        assert!(t["folder_id"].is_null());
+        assert_eq!(t["automated_actions"], json!([]));
+        for f in t["prerun"].as_array().unwrap() {
+            has_exactly(f, FIELD_KEYS, &[]);
+            assert_eq!(f["checklist_id"], t["id"]);
+        }
+    }
+    let page2 = api.get(&api.url("/checklists?page=2")).await.json();
+    assert_eq!(page2["data"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn includes_steps_tags_and_folder() {
+    let api = start_workflow(5, 4, 0).await;
+    let r = api
+        .get(&api.url("/checklists?with=steps,tags,folder&sort_by=created_at"))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let data = r.json()["data"].clone();
+    let first = &data[0];
+    assert_eq!(first["title"], "Client Onboarding");
+    assert_eq!(first["tags"], json!({"data": []}));
+    assert_eq!(first["folder"], json!({"data": null}));
+    let steps = first["steps"]["data"].as_array().unwrap();
+    assert_eq!(steps.len() as i64, first["steps_count"].as_i64().unwrap());
+    for (n, s) in steps.iter().enumerate() {
+        has_exactly(s, STEP_KEYS, &[]);
+        assert_eq!(s["position"], n as i64 + 1);
+        assert_eq!(s["checklist_id"], first["id"]);
+        for c in s["captures"].as_array().unwrap() {
+            has_exactly(c, CAPTURE_KEYS, &[]);
+            assert_eq!(c["step_id"], s["id"]);
+        }
+    }
+    assert_eq!(
+        steps[0]["deadline"],
+        json!({"value": 1, "unit": "days", "option": "from", "step": "start_run"})
+    );
+    assert_eq!(steps[0]["assignees"], json!([1001]));
+    assert_eq!(steps[1]["step_type"], "approval");
+    assert_eq!(steps[1]["assignees"], json!([1002]));
+    assert_eq!(steps[4]["groups"], json!(["group_2"]));
+    let types: Vec<&str> = data
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["steps"]["data"].as_array().unwrap())
+        .map(|s| s["step_type"].as_str().unwrap())
+        .collect();
+    for ty in ["task", "approval", "expiring", "email", "expiring_email"] {
+        assert!(types.contains(&ty), "{ty} missing");
+    }
+    let units: Vec<&Value> = data
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| t["steps"]["data"].as_array().unwrap())
+        .map(|s| &s["deadline"]["unit"])
+        .collect();
+    for unit in ["minutes", "hours", "days", "weeks"] {
+        assert!(units.contains(&&json!(unit)), "{unit} missing");
+    }
+    // No include unless asked.
+    let plain = api.get(&api.url("/checklists")).await.json();
+    assert!(plain["data"][0].get("steps").is_none());
+}
+
+#[tokio::test]
+async fn the_first_design_has_a_kickoff_field_of_every_type() {
+    let api = start_workflow(1, 1, 0).await;
+    let t = &api.templates().await[0];
+    let prerun = t["prerun"].as_array().unwrap();
+    let types: Vec<&str> = prerun
+        .iter()
+        .map(|f| f["field_type"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "text",
+            "textarea",
+            "email",
+            "date",
+            "radio",
+            "dropdown",
+            "multiselect",
+            "table",
+            "assignees_form",
+            "file"
+        ]
+    );
+    let file = prerun.iter().find(|f| f["field_type"] == "file").unwrap();
+    assert_eq!(file["required"], false);
+    assert!(prerun.iter().any(|f| f["required"] == true));
+    let dropdown = prerun
+        .iter()
+        .find(|f| f["field_type"] == "dropdown")
+        .unwrap();
+    assert_eq!(
+        dropdown["options"][0],
+        json!({"id": 1, "text": "North America"})
+    );
+    let table = prerun.iter().find(|f| f["field_type"] == "table").unwrap();
+    assert_eq!(
+        table["columns"],
+        json!([{"id": 1, "label": "Name"}, {"id": 2, "label": "Role"}])
+    );
+    assert_eq!(table["options"], json!([]));
+}
+
+#[tokio::test]
+async fn list_filters_and_sorts() {
+    let api = start_workflow(3, 8, 0).await;
+    let titles = |body: Value| -> Vec<String> {
+        body["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let r = api
+        .get(&api.url("/checklists?q=ONBOARDING&sort_by=title"))
+        .await;
+    assert_eq!(
+        titles(r.json()),
+        ["Client Onboarding", "Client Onboarding 2"]
+    );
+    let r = api.get(&api.url("/checklists?type=form")).await;
+    assert_eq!(titles(r.json()), ["Expense Approval 2", "Expense Approval"]);
+    let r = api
+        .get(&api.url("/checklists?sort_by=-title&per_page=2"))
+        .await;
+    assert_eq!(titles(r.json()), ["Expense Approval 2", "Expense Approval"]);
+    let starred = api.get(&api.url("/checklists?starred=true")).await.json();
+    assert!(
+        starred["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["starred"] == true)
+    );
+    assert_eq!(starred["meta"]["pagination"]["total"], 3); // templates 0, 3 and 6
+    let owned = api.get(&api.url("/checklists?owner_id=1001")).await.json();
+    assert_eq!(owned["meta"]["pagination"]["total"], 8);
+    let none = api.get(&api.url("/checklists?owner_id=1002")).await.json();
+    assert_eq!(none["meta"]["pagination"]["total"], 0);
+    for bad in [
+        "sort_by=colour",
+        "with=owners",
+        "type=workflow",
+        "archived=maybe",
+        "starred=yes",
+        "owner_id=me",
+        "per_page=0",
+    ] {
+        let r = api.get(&api.url(&format!("/checklists?{bad}"))).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        let field = bad.split('=').next().unwrap();
+        assert!(r.field_errors().contains_key(field), "{bad}: {}", r.text);
+    }
+}
+
+#[tokio::test]
+async fn get_archive_restore_delete() {
+    let api = start_workflow(1, 2, 0).await;
+    let id = api.templates().await[0]["id"].as_str().unwrap().to_string();
+    let url = api.url(&format!("/checklists/{id}"));
+    let r = api.get(&format!("{url}?with=steps")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json()["data"]["id"], id.as_str());
+    assert!(r.json()["data"]["steps"]["data"].is_array());
+
+    let unknown = api
+        .get(&api.url("/checklists/0123456789abcdef0123456789abcdef"))
+        .await;
+    assert_eq!(unknown.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        unknown.json(),
+        json!({"error": true, "message": "Resource not found", "code": "RESOURCE_NOT_FOUND"})
+    );
+
+    // Only an archived template can be deleted.
+    let r = api.delete(&format!("{url}/delete")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.field_errors().contains_key("checklist_id"));
+
+    let deleted = json!({
+        "message": "The Template was deleted, and references were also deleted from:",
+        "deleted_references": {}
+    });
+    let r = api.delete(&url).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json(), deleted);
+    assert_eq!(api.get(&url).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(api.delete(&url).await.status, StatusCode::NOT_FOUND);
+    let listed = api.get(&api.url("/checklists")).await.json();
+    assert_eq!(listed["meta"]["pagination"]["total"], 1);
+    let only = api.get(&api.url("/checklists?archived=only")).await.json();
+    assert_eq!(only["meta"]["pagination"]["total"], 1);
+    assert_eq!(only["data"][0]["id"], id.as_str());
+    assert!(only["data"][0]["archived_at"].is_string());
+    let both = api.get(&api.url("/checklists?archived=true")).await.json();
+    assert_eq!(both["meta"]["pagination"]["total"], 2);
+
+    let r = api.put_empty(&format!("{url}/restore")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["data"]["id"], id.as_str());
+    assert!(r.json()["data"]["archived_at"].is_null());
+    assert_eq!(api.get(&url).await.status, StatusCode::OK);
+
+    assert_eq!(api.delete(&url).await.status, StatusCode::OK);
+    let r = api.delete(&format!("{url}/delete")).await;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.json(), deleted);
+    assert_eq!(api.get(&url).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        api.put_empty(&format!("{url}/restore")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let both = api.get(&api.url("/checklists?archived=true")).await.json();
+    assert_eq!(both["meta"]["pagination"]["total"], 1);
+}
+
+#[tokio::test]
+async fn methods_and_auth_apply_to_template_paths() {
+    let api: Api = start_workflow(1, 1, 0).await;
+    let cases = [
+        (Method::POST, api.url("/checklists"), "GET"),
+        (Method::PUT, api.url("/checklists/abc"), "GET, DELETE"),
+        (Method::GET, api.url("/checklists/abc/restore"), "PUT"),
+        (Method::GET, api.url("/checklists/abc/delete"), "DELETE"),
+    ];
+    for (method, url, allow) in cases {
+        let r = api.send(method.clone(), &url, None).await;
+        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {url}");
+        assert_eq!(r.header("allow"), Some(allow));
+    }
+    let r = Api::read(api.http.get(api.url("/checklists")).send().await.unwrap()).await;
+    assert_eq!(r.status, StatusCode::UNAUTHORIZED);
+    let other = format!("{}/organizations/other/checklists", api.fake.base_url());
+    assert_eq!(api.get(&other).await.status, StatusCode::FORBIDDEN);
+    let r = api.get(&api.url("/checklists/abc/steps")).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(r.json()["code"], "ENDPOINT_NOT_FOUND");
+}

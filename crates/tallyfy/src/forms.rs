@@ -207,11 +207,16 @@ impl Field {
 /// A refused value is [`Error::InvalidInput`] naming the field's label, before anything is sent:
 ///
 /// ```
-/// # fn run(template: &tallyfy::types::Template) -> tallyfy::Result<()> {
-/// let form = tallyfy::Form::kickoff(template);
-/// let err = form.choose("Plan", "Platinum").unwrap_err();
-/// // invalid input: `Plan` has no option "Platinum" (its options: ["Basic", "Pro"])
-/// # let _ = err; Ok(()) }
+/// # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+/// # let fake = tallyfy_fake::FakeTallyfy::builder().seed_templates(1).start().await.unwrap();
+/// # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
+/// let template = client.templates().list().page(1).await?.items.remove(0);
+/// let err = tallyfy::Form::kickoff(&template).choose("Region", "Mars").unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     r#"invalid input: `Region` has no option "Mars" (its options: ["North America", "Europe", "Asia Pacific"])"#
+/// );
+/// # Ok(()) }
 /// ```
 #[derive(Clone, Debug)]
 pub struct Form {
@@ -357,5 +362,142 @@ impl Form {
             return Err(Error::invalid_input(*first, "is required"));
         }
         Ok(self.values)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn template() -> Template {
+        serde_json::from_value(json!({
+            "id": "t1",
+            "prerun": [
+                {"id": "f-text", "label": "Name", "field_type": "text", "required": true},
+                {"id": "f-long", "label": "Brief", "field_type": "textarea"},
+                {"id": "f-date", "label": "Start", "field_type": "date"},
+                {"id": "f-radio", "label": "Kind", "field_type": "radio",
+                 "options": [{"id": 1, "text": "A"}, {"id": 2, "text": "B"}]},
+                {"id": "f-drop", "label": "Region", "field_type": "dropdown", "required": true,
+                 "options": [{"id": 1, "text": "EU"}, {"id": "2", "text": "US"}]},
+                {"id": "f-multi", "label": "Tools", "field_type": "multiselect",
+                 "options": [{"id": 1, "text": "Slack"}, {"id": 2, "text": "Teams"}]},
+                {"id": "f-table", "label": "Rows", "field_type": "table",
+                 "columns": [{"id": 1, "label": "Item"}, {"id": 2, "label": "Qty"}]},
+                {"id": "f-dup1", "label": "Same", "field_type": "text"},
+                {"id": "f-dup2", "label": "Same", "field_type": "text"}
+            ]
+        }))
+        .unwrap()
+    }
+
+    fn rule(e: Error) -> (String, String) {
+        match e {
+            Error::InvalidInput { field, rule } => (field, rule),
+            other => panic!("{other}"),
+        }
+    }
+
+    #[test]
+    fn values_are_keyed_by_field_id_and_choices_resolved_by_text() {
+        let values = Form::kickoff(&template())
+            .set("Name", "Acme")
+            .unwrap()
+            .choose("Kind", "B")
+            .unwrap()
+            .choose("Region", "US")
+            .unwrap()
+            .choose_all("Tools", &["Teams", "Slack"])
+            .unwrap()
+            .set("f-table", FormValue::table(["Widget", "3"]))
+            .unwrap()
+            .set("Start", FormValue::date_str("2026-03-01 09:00:00"))
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(
+            serde_json::to_value(&values).unwrap(),
+            json!({
+                "f-text": "Acme",
+                "f-radio": "B",
+                "f-drop": {"id": 2, "text": "US"},
+                "f-multi": [{"id": 2, "text": "Teams", "selected": true}, {"id": 1, "text": "Slack", "selected": true}],
+                "f-table": ["Widget", "3"],
+                "f-date": "2026-03-01 09:00:00"
+            })
+        );
+    }
+
+    #[test]
+    fn each_type_refuses_what_the_server_would() {
+        let form = || Form::kickoff(&template());
+        let cases: Vec<(Result<Form, Error>, &str, &str)> = vec![
+            (form().set("Name", "x".repeat(201)), "Name", "at most 200"),
+            (
+                form().set("Brief", FormValue::number(12345)),
+                "Brief",
+                "does not take",
+            ),
+            (form().set("Start", "tomorrow"), "Start", "does not take"),
+            (form().set("Kind", "C"), "Kind", "no option \"C\""),
+            (
+                form().set("Region", Choice::new(1, "US")),
+                "Region",
+                "same option",
+            ),
+            (form().choose("Region", "eu"), "Region", "no option \"eu\""),
+            (
+                form().choose_all("Region", &["EU", "US"]),
+                "Region",
+                "exactly one",
+            ),
+            (form().choose("Name", "A"), "Name", "no options"),
+            (
+                form().set("Rows", FormValue::table(["only one"])),
+                "Rows",
+                "exactly 2 cells",
+            ),
+            (
+                form().set("Rows", FormValue::table(["a", ""])),
+                "Rows",
+                "empty cell",
+            ),
+            (form().set("Same", "x"), "Same", "more than one field"),
+            (form().set("Nope", "x"), "Nope", "not a field"),
+        ];
+        for (result, field, wanted) in cases {
+            let (f, r) = rule(result.map(drop).unwrap_err());
+            assert_eq!(f, field);
+            assert!(r.contains(wanted), "{field}: {r}");
+        }
+        // A value that clears a field is always accepted, and an id names a field too.
+        assert!(form().set("Rows", FormValue::empty()).is_ok());
+        assert!(form().set("f-dup2", "x").is_ok());
+    }
+
+    #[test]
+    fn a_kickoff_form_needs_its_required_fields_and_a_task_form_does_not() {
+        let (field, rule_text) = rule(
+            Form::kickoff(&template())
+                .set("Name", "Acme")
+                .unwrap()
+                .build()
+                .unwrap_err(),
+        );
+        assert_eq!(
+            (field.as_str(), rule_text.as_str()),
+            ("Region", "is required")
+        );
+        let blank = Form::kickoff(&template()).set("Name", "").unwrap();
+        assert_eq!(blank.missing(), ["Name", "Region"]);
+
+        let task: Task = serde_json::from_value(json!({
+            "id": "k1",
+            "form_fields": {"data": [{"id": "c1", "label": "Notes", "field_type": "textarea", "required": true}]}
+        }))
+        .unwrap();
+        assert!(Form::task(&task).build().unwrap().is_empty());
+        assert_eq!(Form::task(&task).missing(), ["Notes"]);
     }
 }

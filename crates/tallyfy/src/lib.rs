@@ -1,4 +1,5 @@
-//! Tallyfy's guests and members API for Rust services.
+//! Tallyfy's API for Rust services: guests and members, and the workflow (templates, processes,
+//! tasks, comments, tags and groups).
 //!
 //! This crate sits on top of the generated client [`tallyfy_client`] and adds what a service needs:
 //! configuration and authentication, checked inputs, email path segments that are always encoded
@@ -128,6 +129,150 @@
 //! # }
 //! ```
 //!
+//! ## Launch a process from a template
+//!
+//! A template's kick-off fields are its `prerun`; each field's `id` is the key of its value in the
+//! launch. [`Form`] fills them in by label instead, choosing options by their text and checking
+//! every value against its field's type (and that no required field is missing) before anything is
+//! sent. The values are [`FormValue`]s, the same type a process's `prerun` reads back as.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+//! # let fake = tallyfy_fake::FakeTallyfy::builder().seed_members(3).seed_templates(2).start().await.unwrap();
+//! # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
+//! use tallyfy::{Form, FormValue, Launch};
+//!
+//! let found = client.templates().list().query("client onboarding").page(1).await?;
+//! let template = &found.items[0];
+//! let kickoff = Form::kickoff(template)
+//!     .set("Client name", "Acme Corp")?
+//!     .set("Primary contact email", "ops@acme.example")?
+//!     .set("Start date", FormValue::date_str("2026-01-05T09:00:00Z"))?
+//!     .choose("Contract type", "Fixed fee")?
+//!     .choose("Region", "Europe")?
+//!     .choose_all("Services", &["Consulting", "Training"])?
+//!     .build()?;
+//! let template_id = template.id.as_ref().map(ToString::to_string).unwrap_or_default();
+//! let process = client
+//!     .processes()
+//!     .launch(Launch::new(&template_id).name("Onboarding: Acme Corp").prerun(kickoff))
+//!     .await?;
+//! assert_eq!(process.status.as_deref(), Some("active"));
+//! let region_id = template.prerun.iter().find(|f| f.label.as_deref() == Some("Region"))
+//!     .and_then(|f| f.id.as_ref()).map(ToString::to_string).unwrap_or_default();
+//! let region = process.prerun.as_ref().and_then(|p| p.get(&region_id)).and_then(FormValue::as_choice);
+//! assert_eq!(region.map(|c| c.text.as_str()), Some("Europe"));
+//!
+//! // Refused before sending: a missing required value, an option the field does not have.
+//! let missing = Form::kickoff(template).set("Client name", "Acme")?.build().unwrap_err();
+//! assert_eq!(missing.to_string(), "invalid input: `Primary contact email` is required");
+//! assert!(Form::kickoff(template).choose("Region", "Mars").is_err());
+//! # Ok(()) }
+//! ```
+//!
+//! To change the assignees or the deadline of some steps' tasks, read the template's steps (their
+//! ids are the keys) and pass [`types::StepOverrides`] as [`Launch::tasks`].
+//!
+//! ## Work through tasks
+//!
+//! [`Tasks::mine`] lists the open tasks of the token's user, [`Tasks::list`] the organization's and
+//! [`Processes::tasks`] one process's. A task read with `with(&[TaskInclude::FormFields])` gives
+//! [`Form::task`] its fields; [`Tasks::update`] saves the values and [`Tasks::complete`] completes
+//! it. An approval needs its decision, [`Completion::is_approved`]. Completing the last open task
+//! completes the process.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+//! # let fake = tallyfy_fake::FakeTallyfy::builder().seed_members(3).seed_templates(1).seed_processes(1).start().await.unwrap();
+//! # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
+//! use futures::TryStreamExt;
+//! use tallyfy::{Completion, Form, TaskInclude, TaskUpdate};
+//!
+//! let mine: Vec<_> = client.tasks().mine().items().try_collect().await?;
+//! let task = &mine[0];
+//! let (run_id, task_id) = (task.run_id.clone().unwrap_or_default(), task.id.as_ref().unwrap().to_string());
+//!
+//! let task = client.tasks().get(&task_id).with(&[TaskInclude::FormFields]).await?;
+//! let values = Form::task(&task)
+//!     .set("Call notes", "Scope and dates agreed.")?
+//!     .choose("Call outcome", "Proceed")?
+//!     .build()?;
+//! client.tasks().update(&run_id, &task_id, TaskUpdate::new().taskdata(values)).await?;
+//! let done = client.tasks().complete(&run_id, Completion::new(&task_id)).await?;
+//! assert_eq!(done.status.as_deref(), Some("completed"));
+//!
+//! // Every other task of the process; the approval needs a decision.
+//! let rest: Vec<_> = client.processes().tasks(&run_id).items().try_collect().await?;
+//! for t in rest.iter().filter(|t| t.status.as_deref() != Some("completed")) {
+//!     let id = t.id.as_ref().unwrap().to_string();
+//!     let mut completion = Completion::new(&id);
+//!     if t.task_type.as_deref() == Some("approval") {
+//!         let refused = client.tasks().complete(&run_id, completion.clone()).await.unwrap_err();
+//!         assert!(refused.field_errors().contains_key("is_approved"));
+//!         completion = completion.is_approved(true);
+//!     }
+//!     client.tasks().complete(&run_id, completion).await?;
+//! }
+//! let process = client.processes().get(&run_id).await?;
+//! assert_eq!(process.status.as_deref(), Some("complete"));
+//! # Ok(()) }
+//! ```
+//!
+//! ## Comments and problems
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+//! # let fake = tallyfy_fake::FakeTallyfy::builder().seed_members(3).seed_templates(1).seed_processes(1).start().await.unwrap();
+//! # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
+//! # use futures::TryStreamExt;
+//! # let mine: Vec<_> = client.tasks().mine().items().try_collect().await?;
+//! # let (run_id, task_id) = (mine[0].run_id.clone().unwrap_or_default(), mine[0].id.as_ref().unwrap().to_string());
+//! use tallyfy::{Completion, NewComment, Resolution, TaskInclude};
+//!
+//! // `@[<member id>]` is what notifies someone.
+//! client.comments().create(&task_id, NewComment::new("Booked for Monday, @[1002]")).await?;
+//! let problem = client.comments().report_problem(&task_id, "The contract is not signed yet").await?;
+//! // While the problem is open the task cannot be completed.
+//! assert!(client.tasks().complete(&run_id, Completion::new(&task_id)).await.is_err());
+//! let problem_id = problem.id.as_ref().unwrap().to_string();
+//! client.comments().resolve_problem(&task_id, Resolution::new(&problem_id, "Signed today")).await?;
+//!
+//! let task = client.tasks().get(&task_id).with(&[TaskInclude::Threads]).await?;
+//! let threads = task.threads.unwrap_or_default();
+//! assert_eq!(threads.len(), 3);
+//! assert!(threads.iter().any(|c| c.label.as_deref() == Some("problem") && c.resolve_id.is_some()));
+//! # Ok(()) }
+//! ```
+//!
+//! ## Archive, restore, delete
+//!
+//! Archiving hides a process or template and can be undone; deleting is for good, and only for
+//! what is archived.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+//! # let fake = tallyfy_fake::FakeTallyfy::builder().seed_templates(1).seed_processes(1).start().await.unwrap();
+//! # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
+//! let process = client.processes().list().page(1).await?.items.remove(0);
+//! let run_id = process.id.as_ref().unwrap().to_string();
+//! let archived = client.processes().archive(&run_id).await?;
+//! assert_eq!(archived.status.as_deref(), Some("archived"));
+//! let back = client.processes().activate(&run_id).await?;
+//! assert_eq!(back.status, process.status, "activating restores the status it had");
+//! // Deleting needs the process archived first.
+//! assert_eq!(client.processes().delete(&run_id).await.unwrap_err().status().map(|s| s.as_u16()), Some(422));
+//! client.processes().archive(&run_id).await?;
+//! client.processes().delete(&run_id).await?;
+//! assert!(client.processes().get(&run_id).await.unwrap_err().is_not_found());
+//!
+//! let template_id = process.checklist_id.clone().unwrap_or_default();
+//! client.templates().archive(&template_id).await?;
+//! assert!(client.templates().get(&template_id).await.unwrap_err().is_not_found());
+//! client.templates().restore(&template_id).await?;
+//! client.templates().get(&template_id).await?;
+//! # Ok(()) }
+//! ```
+//!
 //! ## Handle errors
 //!
 //! Every failure is one [`Error`]. API errors keep the status, code, message, per-field messages,
@@ -206,6 +351,8 @@
 //! - [`pagination`]: [`Page`], [`Pages`], [`Paginator`].
 //! - `validate` (private): what is wrong with a refused email address or URL, in words;
 //!   [`inputs`]: the one [`Role`].
+//! - [`forms`]: [`Form`], which fills in kick-off and task forms by field label and checks each
+//!   value against its field's type.
 //! - [`client`]: the [`Client`] handle; [`config`]: [`ClientBuilder`], `from_env`.
 //! - `transport` (private): the retry loop, timeouts and spans; it reads each operation's facts
 //!   from `src/generated/operations.rs`.

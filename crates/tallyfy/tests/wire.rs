@@ -11,7 +11,15 @@ use std::future::IntoFuture;
 use futures::TryStreamExt;
 use serde_json::{Value, json};
 use support::{Reply, Scripted, Seen};
-use tallyfy::{Client, GuestUpdate, Invite, MemberInclude, MemberUpdate, NewGuest, Role};
+use tallyfy::types::{
+    ListProcessTasksStatus, ListProcessesArchived, ListProcessesStatus, ListTasksIsOneoff,
+    ListTasksStatus, ListTemplatesArchived, ListTemplatesType,
+};
+use tallyfy::{
+    Assignees, Client, Completion, FormValue, FormValues, GuestUpdate, Invite, Launch,
+    MemberInclude, MemberUpdate, NewComment, NewGroup, NewGuest, ProcessInclude, ProcessUpdate,
+    Resolution, Role, TagFields, TaskInclude, TaskUpdate, TemplateInclude,
+};
 
 const EMAIL: &str = "o'brien+tag@x.io";
 /// `EMAIL` as one path segment, percent-encoded once.
@@ -23,7 +31,18 @@ const USERS: &str = "/api/organizations/org-1/users";
 /// (one page with `without_pagination=true`), so a walk shows whether every page repeats the options.
 fn respond(req: &Seen, _: usize) -> Reply {
     let path = req.path();
-    let is_list = req.method == "GET" && (path.ends_with("/guests") || path.ends_with("/users"));
+    let is_list = req.method == "GET"
+        && [
+            "/guests",
+            "/users",
+            "/checklists",
+            "/runs",
+            "/tasks",
+            "/tags",
+            "/groups",
+        ]
+        .iter()
+        .any(|end| path.ends_with(end));
     if !is_list {
         return Reply::json(200, json!({"data": {"id": 7, "email": "a@b.io"}}));
     }
@@ -635,4 +654,611 @@ async fn get_and_remove_send_their_query_pairs() {
         &[("with_reassignment", "true"), ("to", "7")],
         None,
     );
+}
+
+const ORG_PATH: &str = "/api/organizations/org-1";
+/// A template, process and task id with bytes that must be encoded, to show each goes out as one
+/// segment.
+const ID: &str = "ab/c d";
+const ID_SEGMENT: &str = "ab%2Fc%20d";
+
+#[tokio::test]
+async fn workflow_lists_send_every_filter_under_its_own_name() {
+    let w = Wire::start().await;
+    let templates = w
+        .client
+        .templates()
+        .list()
+        .query("onboard")
+        .sort("-title")
+        .with(&[TemplateInclude::Steps, TemplateInclude::Tags])
+        .status("active")
+        .kind(ListTemplatesType::Form)
+        .starred()
+        .owner_id(1001)
+        .archived(ListTemplatesArchived::Only)
+        .per_page(25);
+    let sent = w.sent(templates.items().try_collect::<Vec<_>>()).await;
+    assert_eq!(sent.len(), 2, "two pages");
+    for (i, seen) in sent.iter().enumerate() {
+        let page = (i + 1).to_string();
+        check(
+            "list_templates",
+            seen,
+            "GET",
+            &format!("{ORG_PATH}/checklists"),
+            &[
+                ("q", "onboard"),
+                ("sort_by", "-title"),
+                ("with", "steps,tags"),
+                ("status", "active"),
+                ("type", "form"),
+                ("starred", "true"),
+                ("owner_id", "1001"),
+                ("archived", "only"),
+                ("per_page", "25"),
+                ("page", &page),
+            ],
+            None,
+        );
+    }
+
+    let processes = w
+        .client
+        .processes()
+        .list()
+        .query("acme")
+        .status(ListProcessesStatus::Problem)
+        .owners("1001,1002")
+        .checklist_id("tpl")
+        .starred()
+        .archived(ListProcessesArchived::True)
+        .kind(tallyfy::types::ListProcessesType::Procedure)
+        .with(&[ProcessInclude::Tasks, ProcessInclude::NextTask])
+        .sort("-created_at")
+        .without_pagination();
+    let seen = w.one(processes.items().try_collect::<Vec<_>>()).await;
+    check(
+        "list_processes",
+        &seen,
+        "GET",
+        &format!("{ORG_PATH}/runs"),
+        &[
+            ("q", "acme"),
+            ("status", "problem"),
+            ("owners", "1001,1002"),
+            ("checklist_id", "tpl"),
+            ("starred", "true"),
+            ("archived", "true"),
+            ("type", "procedure"),
+            ("with", "tasks,next_task"),
+            ("sort", "-created_at"),
+            ("without_pagination", "true"),
+        ],
+        None,
+    );
+
+    let tasks = w
+        .client
+        .processes()
+        .tasks(ID)
+        .status(ListProcessTasksStatus::NotStarted)
+        .owners("1001")
+        .unassigned()
+        .with(&[TaskInclude::Step, TaskInclude::FormFields])
+        .sort("-deadline");
+    let seen = w.one(tasks.page(2)).await;
+    check(
+        "list_process_tasks",
+        &seen,
+        "GET",
+        &format!("{ORG_PATH}/runs/{ID_SEGMENT}/tasks"),
+        &[
+            ("status", "not-started"),
+            ("owners", "1001"),
+            ("unassigned", "true"),
+            ("with", "step,form_fields"),
+            ("sort", "-deadline"),
+            ("page", "2"),
+        ],
+        None,
+    );
+
+    let org = w
+        .client
+        .tasks()
+        .list()
+        .query("call")
+        .status(ListTasksStatus::Completed)
+        .owners("7")
+        .is_oneoff(ListTasksIsOneoff::False)
+        .archived(tallyfy::types::ListTasksArchived::Only)
+        .with(&[TaskInclude::Run, TaskInclude::Threads])
+        .sort("-newest");
+    let seen = w.one(org.page(1)).await;
+    check(
+        "list_tasks",
+        &seen,
+        "GET",
+        &format!("{ORG_PATH}/tasks"),
+        &[
+            ("q", "call"),
+            ("status", "completed"),
+            ("owners", "7"),
+            ("is_oneoff", "false"),
+            ("archived", "only"),
+            ("with", "run,threads"),
+            ("sort", "-newest"),
+            ("page", "1"),
+        ],
+        None,
+    );
+
+    let mine = w
+        .client
+        .tasks()
+        .mine()
+        .status(tallyfy::types::ListMyTasksStatus::All)
+        .sort("newest")
+        .per_page(100);
+    let seen = w.one(mine.page(1)).await;
+    check(
+        "list_my_tasks",
+        &seen,
+        "GET",
+        &format!("{ORG_PATH}/me/tasks"),
+        &[
+            ("status", "all"),
+            ("sort", "newest"),
+            ("per_page", "100"),
+            ("page", "1"),
+        ],
+        None,
+    );
+}
+
+#[tokio::test]
+async fn workflow_reads_and_bodiless_calls_send_the_exact_path() {
+    let w = Wire::start().await;
+    let t = w.client.templates();
+    let p = w.client.processes();
+    let tasks = w.client.tasks();
+    let cases = [
+        (
+            "get_template",
+            "GET",
+            format!("/checklists/{ID_SEGMENT}"),
+            vec![("with", "steps,folder")],
+            w.one(
+                t.get(ID)
+                    .with(&[TemplateInclude::Steps, TemplateInclude::Folder]),
+            )
+            .await,
+        ),
+        (
+            "archive_template",
+            "DELETE",
+            format!("/checklists/{ID_SEGMENT}"),
+            vec![],
+            w.one(t.archive(ID)).await,
+        ),
+        (
+            "restore_template",
+            "PUT",
+            format!("/checklists/{ID_SEGMENT}/restore"),
+            vec![],
+            w.one(t.restore(ID)).await,
+        ),
+        (
+            "delete_template",
+            "DELETE",
+            format!("/checklists/{ID_SEGMENT}/delete"),
+            vec![],
+            w.one(t.delete(ID)).await,
+        ),
+        (
+            "get_process",
+            "GET",
+            format!("/runs/{ID_SEGMENT}"),
+            vec![("with", "checklist,form_fields")],
+            w.one(
+                p.get(ID)
+                    .with(&[ProcessInclude::Checklist, ProcessInclude::FormFields]),
+            )
+            .await,
+        ),
+        (
+            "archive_process",
+            "DELETE",
+            format!("/runs/{ID_SEGMENT}"),
+            vec![],
+            w.one(p.archive(ID)).await,
+        ),
+        (
+            "activate_process",
+            "PUT",
+            format!("/runs/{ID_SEGMENT}/activate"),
+            vec![],
+            w.one(p.activate(ID)).await,
+        ),
+        (
+            "delete_process",
+            "DELETE",
+            format!("/runs/{ID_SEGMENT}/delete"),
+            vec![],
+            w.one(p.delete(ID)).await,
+        ),
+        (
+            "get_task",
+            "GET",
+            format!("/tasks/{ID_SEGMENT}"),
+            vec![("with", "threads")],
+            w.one(tasks.get(ID).with(&[TaskInclude::Threads])).await,
+        ),
+        (
+            "reopen_task",
+            "DELETE",
+            format!("/runs/{ID_SEGMENT}/completed-tasks/t%2B1"),
+            vec![],
+            w.one(tasks.reopen(ID, "t+1")).await,
+        ),
+        (
+            "get_tag",
+            "GET",
+            format!("/tags/{ID_SEGMENT}"),
+            vec![("with", "statistics")],
+            w.one(w.client.tags().get(ID).with_statistics()).await,
+        ),
+        (
+            "delete_tag",
+            "DELETE",
+            format!("/tags/{ID_SEGMENT}"),
+            vec![],
+            w.one(w.client.tags().delete(ID)).await,
+        ),
+        (
+            "get_group",
+            "GET",
+            format!("/groups/{ID_SEGMENT}"),
+            vec![("with", "users,guests")],
+            w.one(
+                w.client
+                    .groups()
+                    .get(ID)
+                    .with(&[tallyfy::GroupInclude::Users, tallyfy::GroupInclude::Guests]),
+            )
+            .await,
+        ),
+        (
+            "delete_group",
+            "DELETE",
+            format!("/groups/{ID_SEGMENT}"),
+            vec![],
+            w.one(w.client.groups().delete(ID)).await,
+        ),
+    ];
+    for (case, method, path, query, seen) in cases {
+        check(
+            case,
+            &seen,
+            method,
+            &format!("{ORG_PATH}{path}"),
+            &query,
+            None,
+        );
+    }
+}
+
+#[tokio::test]
+async fn workflow_bodies_are_exact() {
+    let w = Wire::start().await;
+    let values = FormValues::new()
+        .set("f-text", "Acme")
+        .set("f-drop", FormValue::choice(2, "Office 365"))
+        .set("f-multi", FormValue::choices([(1, "Slack")]))
+        .set("f-table", FormValue::table(["Widget", "3"]))
+        .set(
+            "f-who",
+            Assignees::default().user(1001).guest("g@x.io").group("grp"),
+        );
+    let values_json = json!({
+        "f-text": "Acme",
+        "f-drop": {"id": 2, "text": "Office 365"},
+        "f-multi": [{"id": 1, "text": "Slack", "selected": true}],
+        "f-table": ["Widget", "3"],
+        "f-who": {"users": [1001], "guests": ["g@x.io"], "groups": ["grp"]}
+    });
+    let step = tallyfy::types::StepOverride {
+        deadline: Some("2026-01-20T17:00:00Z".into()),
+        owners: Some(Assignees::default().user(1002)),
+    };
+    let launch = Launch::new("tpl-1")
+        .name("Onboarding")
+        .summary("For Acme")
+        .owner_id(1001)
+        .user_id(1002)
+        .starred(true)
+        .is_public(false)
+        .parent_id("parent-run")
+        .prerun(values.clone())
+        .tasks(tallyfy::types::StepOverrides(
+            [("step-1".to_string(), step)].into(),
+        ))
+        .tags(["tag-1"])
+        .users([1003])
+        .groups(["grp-1"]);
+    let seen = w.one(w.client.processes().launch(launch)).await;
+    check(
+        "launch_process",
+        &seen,
+        "POST",
+        &format!("{ORG_PATH}/runs"),
+        &[],
+        Some(json!({
+            "checklist_id": "tpl-1", "name": "Onboarding", "summary": "For Acme", "owner_id": 1001,
+            "user_id": 1002, "starred": true, "is_public": false, "parent_id": "parent-run",
+            "prerun": values_json.clone(),
+            "tasks": {"step-1": {"deadline": "2026-01-20T17:00:00Z", "owners": {"users": [1002], "guests": [], "groups": []}}},
+            "tags": ["tag-1"], "users": [1003], "groups": ["grp-1"]
+        })),
+    );
+
+    let update = ProcessUpdate::new()
+        .name("Renamed")
+        .users([1001, 1002])
+        .groups(["g"])
+        .prerun(FormValues::new());
+    let seen = w.one(w.client.processes().update(ID, update)).await;
+    check(
+        "update_process",
+        &seen,
+        "PUT",
+        &format!("{ORG_PATH}/runs/{ID_SEGMENT}"),
+        &[],
+        Some(json!({"name": "Renamed", "users": [1001, 1002], "groups": ["g"], "prerun": {}})),
+    );
+
+    let task = TaskUpdate::new()
+        .title("Call the client")
+        .summary("Before Friday")
+        .deadline("2026-01-20 17:00:00")
+        .started_at("2026-01-19T09:00:00Z")
+        .owners(Assignees::default())
+        .taskdata(values)
+        .webhook("https://hooks.example/done")
+        .prevent_guest_comment(true)
+        .max_assignable(0);
+    let seen = w.one(w.client.tasks().update(ID, "task 1", task)).await;
+    check(
+        "update_task",
+        &seen,
+        "PUT",
+        &format!("{ORG_PATH}/runs/{ID_SEGMENT}/tasks/task%201"),
+        &[],
+        Some(json!({
+            "title": "Call the client", "summary": "Before Friday", "deadline": "2026-01-20 17:00:00",
+            "started_at": "2026-01-19T09:00:00Z", "owners": {"users": [], "guests": [], "groups": []},
+            "taskdata": values_json, "webhook": "https://hooks.example/done",
+            "prevent_guest_comment": true, "max_assignable": 0
+        })),
+    );
+
+    let seen = w
+        .one(
+            w.client.tasks().complete(
+                ID,
+                Completion::new("task-1")
+                    .is_approved(false)
+                    .override_user(1005),
+            ),
+        )
+        .await;
+    check(
+        "complete_task",
+        &seen,
+        "POST",
+        &format!("{ORG_PATH}/runs/{ID_SEGMENT}/completed-tasks"),
+        &[],
+        Some(json!({"task_id": "task-1", "is_approved": false, "override_user": 1005})),
+    );
+    let seen = w
+        .one(w.client.tasks().complete(ID, Completion::new("task-2")))
+        .await;
+    check(
+        "complete_task (no decision)",
+        &seen,
+        "POST",
+        &format!("{ORG_PATH}/runs/{ID_SEGMENT}/completed-tasks"),
+        &[],
+        Some(json!({"task_id": "task-2"})),
+    );
+
+    let comments = w.client.comments();
+    let seen = w
+        .one(
+            comments.create(
+                ID,
+                NewComment::new("Hi @[1002]")
+                    .state("hide-for-guests".parse().unwrap())
+                    .label("advice".parse().unwrap()),
+            ),
+        )
+        .await;
+    check(
+        "create_comment",
+        &seen,
+        "POST",
+        &format!("{ORG_PATH}/tasks/{ID_SEGMENT}/comment"),
+        &[],
+        Some(json!({"content": "Hi @[1002]", "state": "hide-for-guests", "label": "advice"})),
+    );
+    let seen = w.one(comments.report_problem(ID, "Blocked")).await;
+    check(
+        "report_problem",
+        &seen,
+        "POST",
+        &format!("{ORG_PATH}/tasks/{ID_SEGMENT}/problem"),
+        &[],
+        Some(json!({"content": "Blocked"})),
+    );
+    let seen = w
+        .one(comments.resolve_problem(ID, Resolution::new("thread-9", "Unblocked")))
+        .await;
+    check(
+        "resolve_problem",
+        &seen,
+        "POST",
+        &format!("{ORG_PATH}/tasks/{ID_SEGMENT}/resolved-threads"),
+        &[],
+        Some(json!({"thread_id": "thread-9", "content": "Unblocked"})),
+    );
+
+    let seen = w
+        .one(
+            w.client
+                .tags()
+                .create(TagFields::new("Urgent").color("#e74c3c")),
+        )
+        .await;
+    check(
+        "create_tag",
+        &seen,
+        "POST",
+        &format!("{ORG_PATH}/tags"),
+        &[],
+        Some(json!({"title": "Urgent", "color": "#e74c3c"})),
+    );
+    let seen = w
+        .one(w.client.tags().update(ID, TagFields::new("Later")))
+        .await;
+    check(
+        "update_tag",
+        &seen,
+        "PUT",
+        &format!("{ORG_PATH}/tags/{ID_SEGMENT}"),
+        &[],
+        Some(json!({"title": "Later"})),
+    );
+    let seen = w
+        .one(
+            w.client.groups().create(
+                NewGroup::new("Finance", "")
+                    .members([1001])
+                    .guests(["a@x.io"]),
+            ),
+        )
+        .await;
+    check(
+        "create_group",
+        &seen,
+        "POST",
+        &format!("{ORG_PATH}/groups"),
+        &[],
+        Some(
+            json!({"name": "Finance", "description": "", "members": [1001], "guests": ["a@x.io"]}),
+        ),
+    );
+    let seen = w
+        .one(
+            w.client
+                .groups()
+                .update(ID, tallyfy::GroupUpdate::new().description("Approvers")),
+        )
+        .await;
+    check(
+        "update_group",
+        &seen,
+        "PUT",
+        &format!("{ORG_PATH}/groups/{ID_SEGMENT}"),
+        &[],
+        Some(json!({"description": "Approvers"})),
+    );
+}
+
+#[tokio::test]
+async fn workflow_inputs_are_checked_before_sending() {
+    let w = Wire::start().await;
+    let before = w.server.count();
+    let refused = [
+        w.client.processes().get("").await.map(drop).unwrap_err(),
+        w.client
+            .tasks()
+            .reopen("run", "..")
+            .await
+            .map(drop)
+            .unwrap_err(),
+        w.client
+            .processes()
+            .launch(Launch::new(""))
+            .await
+            .map(drop)
+            .unwrap_err(),
+        w.client
+            .processes()
+            .launch(Launch::new("t").name("n".repeat(551)))
+            .await
+            .map(drop)
+            .unwrap_err(),
+        w.client
+            .tasks()
+            .update("r", "t", TaskUpdate::new().title("t".repeat(601)))
+            .await
+            .map(drop)
+            .unwrap_err(),
+        w.client
+            .tasks()
+            .update("r", "t", TaskUpdate::new().webhook("not a url"))
+            .await
+            .map(drop)
+            .unwrap_err(),
+        w.client
+            .comments()
+            .report_problem("t", "")
+            .await
+            .map(drop)
+            .unwrap_err(),
+        w.client
+            .tags()
+            .create(TagFields::new("Urgent").color("red"))
+            .await
+            .map(drop)
+            .unwrap_err(),
+        w.client
+            .tags()
+            .create(TagFields::new("x".repeat(31)))
+            .await
+            .map(drop)
+            .unwrap_err(),
+        w.client
+            .templates()
+            .list()
+            .owner_id(0)
+            .page(1)
+            .await
+            .map(drop)
+            .unwrap_err(),
+    ];
+    let fields: Vec<String> = refused
+        .iter()
+        .map(|e| match e {
+            tallyfy::Error::InvalidInput { field, .. } => field.clone(),
+            other => panic!("not refused before sending: {other}"),
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            "run_id",
+            "task_id",
+            "checklist_id",
+            "name",
+            "title",
+            "webhook",
+            "content",
+            "color",
+            "title",
+            "owner_id"
+        ]
+    );
+    assert_eq!(w.server.count(), before, "nothing was sent");
 }

@@ -266,6 +266,27 @@ async fn launch_refusals() {
     let r = launch(&api, json!({"checklist_id": t["id"], "prerun": ["Acme"]})).await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.field_errors().contains_key("prerun"));
+    // Null where the spec has no null, and an empty name, are refused too.
+    for (field, value) in [
+        ("prerun", json!(null)),
+        ("tasks", json!(null)),
+        ("tasks", json!([])),
+        ("name", json!("")),
+        ("name", json!(null)),
+        ("summary", json!(null)),
+        ("tags", json!([1])),
+    ] {
+        let mut body = json!({"checklist_id": t["id"], "prerun": onboarding_prerun(t)});
+        body[field] = value.clone();
+        let r = launch(&api, body).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: {value}"
+        );
+        let e = r.field_errors();
+        assert!(e.keys().all(|k| k.starts_with(field)), "{field}: {e:?}");
+    }
 
     // Required kick-off fields: one message each, under prerun.<id>.
     let r = launch(&api, json!({"checklist_id": t["id"]})).await;
@@ -559,12 +580,20 @@ async fn list_filters_sorts_and_pages() {
         p["progress"]["total"].as_i64().unwrap()
     );
     assert!(p["next_task"]["data"].is_array());
+    // Free-string parameters are lenient: an unknown sort is the default order, and owner
+    // entries that are not ids match nobody.
+    assert_eq!(list(&api, "sort=deadline").await["data"], all["data"]);
+    assert_eq!(
+        list(&api, "owners=a,b").await["meta"]["pagination"]["total"],
+        0
+    );
+    let ff = list(&api, "with=form_fields&per_page=1").await;
+    assert!(ff["data"][0]["form_fields"]["data"].is_array());
     for bad in [
         "status=done",
-        "sort=deadline",
-        "with=form_fields",
-        "owners=a,b",
+        "with=steps",
         "archived=no",
+        "archived=false",
         "starred=2",
         "type=x",
     ] {

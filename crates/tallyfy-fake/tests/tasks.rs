@@ -324,7 +324,7 @@ async fn update_task_rules() {
             &url,
             json!({
                 "title": "Call the client",
-                "summary": null,
+                "summary": "Agenda and notes",
                 "deadline": "2030-05-01 12:00:00",
                 "started_at": "2030-04-01T08:00:00Z",
                 "owners": {"users": [1002, 1003]},
@@ -339,7 +339,7 @@ async fn update_task_rules() {
     let d = r.json()["data"].clone();
     keys_exactly(&d, TASK_KEYS);
     assert_eq!(d["title"], "Call the client");
-    assert!(d["summary"].is_null());
+    assert_eq!(d["summary"], "Agenda and notes");
     assert_eq!(d["deadline"], "2030-05-01T12:00:00Z");
     assert_eq!(d["started_at"], "2030-04-01T08:00:00Z");
     // Buckets left out of a present `owners` are emptied.
@@ -364,6 +364,14 @@ async fn update_task_rules() {
     let d = r.json()["data"].clone();
     assert_eq!(d["owners"]["users"], json!([1002, 1003]));
     assert_eq!(d["taskdata"], json!({notes.clone(): "Went well"}));
+    // Member ids as numeric text are read as ids; group ids may be numbers.
+    let r = api
+        .put(&url, json!({"owners": {"users": ["1004"], "groups": [7]}}))
+        .await;
+    assert_eq!(
+        r.json()["data"]["owners"],
+        json!({"users": [1004], "guests": [], "groups": ["7"]})
+    );
     let r = api
         .put(
             &url,
@@ -719,7 +727,7 @@ async fn task_list_filters() {
         "status=not-started",
         "sort=position",
         "with=tags",
-        "owners=me",
+        "is_oneoff=1",
         "unassigned=maybe",
         "page=0",
     ] {

@@ -26,8 +26,7 @@ use crate::workflow::ops::{self, Actor};
 /// The default page size of the processes list.
 pub const DEFAULT_PER_PAGE: u64 = 10;
 
-const LIST_INCLUDES: &[&str] = &["checklist", "tasks", "tags", "next_task"];
-const GET_INCLUDES: &[&str] = &["checklist", "tasks", "tags", "next_task", "form_fields"];
+const INCLUDES: &[&str] = &["checklist", "tasks", "tags", "next_task", "form_fields"];
 const STATUSES: &[&str] = &[
     "active",
     "complete",
@@ -70,16 +69,17 @@ fn status_matches(wf: &Workflow, p: &Process, status: &str, now: i64) -> bool {
 pub(crate) fn list(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
     let run = || -> Result<Response<Body>, Response<Body>> {
         let paging = Paging::read(ctx, DEFAULT_PER_PAGE, st.page_cap)?;
-        let with = includes(ctx, LIST_INCLUDES)?;
+        let with = includes(ctx, INCLUDES)?;
         let (field, desc) = sort_param(
             ctx,
             &["sort", "sort_by"],
-            &["name", "created_at"],
+            &["name", "-name", "created_at", "-created_at"],
             "-created_at",
+            false,
         )?;
         let status = enum_param(ctx, "status", STATUSES)?;
-        let archived = enum_param(ctx, "archived", &["only", "true", "false"])?;
-        let owners = int_list_param(ctx, "owners")?;
+        let archived = enum_param(ctx, "archived", &["only", "true"])?;
+        let owners = int_list_param(ctx, "owners");
         let starred = bool_param(ctx, "starred")?;
         let kind = enum_param(ctx, "type", &["procedure", "form", "document"])?;
         let checklist = nonempty(ctx, "checklist_id");
@@ -160,7 +160,7 @@ pub(crate) fn launch(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
 
 /// `GET /organizations/{org}/runs/{id}`
 pub(crate) fn get(st: &mut State, ctx: &Ctx<'_>, id: &str) -> Response<Body> {
-    let with = match includes(ctx, GET_INCLUDES) {
+    let with = match includes(ctx, INCLUDES) {
         Ok(w) => w,
         Err(res) => return res,
     };

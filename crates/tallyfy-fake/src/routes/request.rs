@@ -126,24 +126,15 @@ pub(crate) fn bool_param(ctx: &Ctx<'_>, name: &str) -> Result<Option<bool>, Resp
     }
 }
 
-/// A comma-separated list of integers (`owners`); `Err` is the 422.
-pub(crate) fn int_list_param(
-    ctx: &Ctx<'_>,
-    name: &str,
-) -> Result<Option<Vec<i64>>, Response<Body>> {
-    let Some(raw) = nonempty(ctx, name) else {
-        return Ok(None);
-    };
-    raw.split(',')
-        .map(|s| s.trim().parse::<i64>())
-        .collect::<Result<Vec<_>, _>>()
-        .map(Some)
-        .map_err(|_| {
-            errors::validation_one(
-                name,
-                format!("The {name} must be a comma-separated list of integers."),
-            )
-        })
+/// A comma-separated list of member ids (`owners`). The spec leaves it a free string, so an entry
+/// that is not an integer is kept out of the list (it matches nobody) rather than refused.
+pub(crate) fn int_list_param(ctx: &Ctx<'_>, name: &str) -> Option<Vec<i64>> {
+    let raw = nonempty(ctx, name)?;
+    Some(
+        raw.split(',')
+            .filter_map(|s| s.trim().parse::<i64>().ok())
+            .collect(),
+    )
 }
 
 /// The comma list `with`: every name must be one of `allowed`; `Err` is the 422.
@@ -226,26 +217,32 @@ pub(crate) fn refused(r: crate::workflow::ops::Refusal) -> Response<Body> {
     }
 }
 
-/// The sort order from the first of `names` that is present: one of `allowed`, optionally with a
-/// `-` prefix (descending); `default` otherwise. `Err` is the 422.
+/// The sort order from the first of `names` that is present, as `(field, descending)`.
+///
+/// `allowed` lists every accepted value, `-` forms included (`["deadline", "-deadline"]`). A value
+/// outside it is a 422 when `strict`; otherwise (the spec leaves the parameter a free string) the
+/// `default` order is used.
 pub(crate) fn sort_param<'a>(
     ctx: &'a Ctx<'_>,
     names: &[&str],
     allowed: &[&str],
     default: &'a str,
+    strict: bool,
 ) -> Result<(&'a str, bool), Response<Body>> {
     let found = names.iter().find_map(|n| nonempty(ctx, n).map(|v| (*n, v)));
-    let (name, raw) = found.unwrap_or((names[0], default));
-    let (field, desc) = match raw.strip_prefix('-') {
+    let raw = match found {
+        None => default,
+        Some((_, v)) if allowed.contains(&v) => v,
+        Some(_) if !strict => default,
+        Some((name, _)) => {
+            return Err(errors::validation_one(
+                name,
+                format!("The selected {} is invalid.", name.replace('_', " ")),
+            ));
+        }
+    };
+    Ok(match raw.strip_prefix('-') {
         Some(f) => (f, true),
         None => (raw, false),
-    };
-    if allowed.contains(&field) {
-        Ok((field, desc))
-    } else {
-        Err(errors::validation_one(
-            name,
-            format!("The selected {} is invalid.", name.replace('_', " ")),
-        ))
-    }
+    })
 }

@@ -143,14 +143,24 @@ pub(crate) fn list(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
         let (field, desc) = sort_param(
             ctx,
             &["sort"],
-            &["deadline", "newest", "problems", "completed_newest"],
+            &[
+                "deadline",
+                "-deadline",
+                "newest",
+                "-newest",
+                "problems",
+                "-problems",
+                "completed_newest",
+                "-completed_newest",
+            ],
             "deadline",
+            true,
         )?;
         let status = enum_param(ctx, "status", ORG_STATUSES)?;
-        let owners = int_list_param(ctx, "owners")?;
-        let oneoff = bool_param(ctx, "is_oneoff")?;
+        let owners = int_list_param(ctx, "owners");
+        let oneoff = enum_param(ctx, "is_oneoff", &["true", "false"])?.map(|v| v == "true");
         let unassigned = bool_param(ctx, "unassigned")?;
-        let archived = enum_param(ctx, "archived", &["only", "true", "false"])?;
+        let archived = enum_param(ctx, "archived", &["only", "true"])?;
         let q = nonempty(ctx, "q").map(str::to_lowercase);
         let at = now();
         let wf = &st.workflow;
@@ -194,8 +204,9 @@ pub(crate) fn list_mine(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
         let (field, desc) = sort_param(
             ctx,
             &["sort"],
-            &["deadline", "newest", "problems"],
+            &["deadline", "-deadline", "newest", "problems"],
             "deadline",
+            true,
         )?;
         let status = enum_param(ctx, "status", MY_STATUSES)?.unwrap_or("active");
         let (me, _) = actor_parts(st);
@@ -223,9 +234,15 @@ pub(crate) fn list_of_process(st: &mut State, ctx: &Ctx<'_>, run_id: &str) -> Re
         }
         let paging = Paging::read(ctx, DEFAULT_PER_PAGE, st.page_cap)?;
         let with = includes(ctx, INCLUDES)?;
-        let (field, desc) = sort_param(ctx, &["sort"], &["position", "deadline"], "position")?;
+        let (field, desc) = sort_param(
+            ctx,
+            &["sort"],
+            &["position", "-position", "deadline", "-deadline"],
+            "position",
+            true,
+        )?;
         let status = enum_param(ctx, "status", RUN_STATUSES)?;
-        let owners = int_list_param(ctx, "owners")?;
+        let owners = int_list_param(ctx, "owners");
         let unassigned = bool_param(ctx, "unassigned")?;
         let at = now();
         let wf = &st.workflow;

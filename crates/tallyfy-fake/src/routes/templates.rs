@@ -44,17 +44,37 @@ pub(crate) fn list(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
         let (field, desc) = sort_param(
             ctx,
             &["sort_by", "sort"],
-            &["title", "created_at", "updated_at"],
+            &[
+                "title",
+                "-title",
+                "created_at",
+                "-created_at",
+                "updated_at",
+                "-updated_at",
+            ],
             "-updated_at",
+            false,
         )?;
-        let archived = enum_param(ctx, "archived", &["only", "true", "false"])?;
+        let archived = enum_param(ctx, "archived", &["only", "true"])?;
         let starred = bool_param(ctx, "starred")?;
         let kind = enum_param(ctx, "type", &["procedure", "form", "document"])?;
         let owner = match nonempty(ctx, "owner_id") {
             None => None,
-            Some(v) => Some(v.parse::<i64>().map_err(|_| {
-                errors::validation_one("owner_id", "The owner id must be an integer.")
-            })?),
+            Some(v) => match v.parse::<i64>() {
+                Ok(n) if n >= 1 => Some(n),
+                Ok(_) => {
+                    return Err(errors::validation_one(
+                        "owner_id",
+                        "The owner id must be at least 1.",
+                    ));
+                }
+                Err(_) => {
+                    return Err(errors::validation_one(
+                        "owner_id",
+                        "The owner id must be an integer.",
+                    ));
+                }
+            },
         };
         let status = nonempty(ctx, "status");
         let q = nonempty(ctx, "q").map(str::to_lowercase);

@@ -11,7 +11,7 @@
 //! | dropdown | `{"id": int, "text": str, ...}` naming the same option |
 //! | multiselect | a list of such objects |
 //! | table | a list of strings, one per column, none empty |
-//! | assignees_form | `{"users": [int], "guests": [email], "groups": [id]}` (each list optional) |
+//! | assignees_form | `{"users": [id], "guests": [email], "groups": [id]}` (each list optional; a user id may be a numeric string) |
 //! | file | a list of objects, each with `id`, `full_url` or `url` |
 //!
 //! `null`, `""` and `[]` clear a field of any type. Keys that name no field are dropped.
@@ -120,9 +120,9 @@ pub(crate) fn check_value(field: &Field, v: &Value) -> Result<Option<Value>, Str
                 Some(_) => false,
             };
             let ok = v.is_object()
-                && list_ok("users", &|u| u.as_i64().is_some())
+                && list_ok("users", &|u| super::model::user_id(u).is_some())
                 && list_ok("guests", &|g| g.as_str().is_some_and(is_email))
-                && list_ok("groups", &|g| g.as_str().is_some_and(|s| !s.is_empty()));
+                && list_ok("groups", &|g| super::model::group_id(g).is_some());
             if !ok {
                 return Err(format!(
                     "The {label} must list users (ids), guests (emails) and groups (ids)."

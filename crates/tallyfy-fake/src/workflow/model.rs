@@ -222,6 +222,22 @@ impl Owners {
     }
 }
 
+/// A member id in a list of owners: an integer, or the same number as text (Tallyfy's examples
+/// send both).
+pub(crate) fn user_id(v: &Value) -> Option<i64> {
+    v.as_i64()
+        .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+}
+
+/// A group id in a list of owners: a non-empty string, or an integer (kept as its text).
+pub(crate) fn group_id(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        Value::Number(n) if n.is_i64() => Some(n.to_string()),
+        _ => None,
+    }
+}
+
 /// One step of a template.
 #[derive(Clone, Debug)]
 pub(crate) struct Step {

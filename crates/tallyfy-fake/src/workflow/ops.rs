@@ -18,7 +18,9 @@
 use serde_json::{Map, Value};
 
 use super::forms;
-use super::model::{Comment, Owners, Process, RunStatus, StepType, Task, TaskStatus};
+use super::model::{
+    Comment, Owners, Process, RunStatus, StepType, Task, TaskStatus, group_id, user_id,
+};
 use super::store::Workflow;
 use super::time::day;
 use crate::errors::FieldErrors;
@@ -59,7 +61,7 @@ fn label(field: &str) -> String {
     field.replace('_', " ")
 }
 
-/// An optional list of non-empty strings (`tags`, `groups`).
+/// An optional list of strings (`tags`, `groups`).
 fn string_array(
     body: &Map<String, Value>,
     field: &str,
@@ -70,8 +72,8 @@ fn string_array(
             let mut out = Vec::new();
             for (i, item) in items.iter().enumerate() {
                 match item.as_str() {
-                    Some(s) if !s.is_empty() => out.push(s.to_string()),
-                    _ => fail(
+                    Some(s) => out.push(s.to_string()),
+                    None => fail(
                         errors,
                         &format!("{field}.{i}"),
                         format!("The {field}.{i} must be a string."),
@@ -124,35 +126,28 @@ fn parse_owners(value: &Value, field: &str, errors: &mut FieldErrors) -> Option<
             }
         }
     };
-    let users = bucket("users", &|v| v.as_i64().is_some(), "an integer");
+    let users = bucket("users", &|v| user_id(v).is_some(), "an integer");
     let guests = bucket(
         "guests",
         &|v| v.as_str().is_some_and(is_email),
         "a valid email address",
     );
-    let groups = bucket(
-        "groups",
-        &|v| v.as_str().is_some_and(|s| !s.is_empty()),
-        "a string",
-    );
+    let groups = bucket("groups", &|v| group_id(v).is_some(), "a string");
     if errors.len() != before {
         return None;
     }
-    owners.users = users.iter().filter_map(Value::as_i64).collect();
+    owners.users = users.iter().filter_map(user_id).collect();
     owners.guests = guests
         .iter()
         .filter_map(|v| v.as_str().map(str::to_string))
         .collect();
-    owners.groups = groups
-        .iter()
-        .filter_map(|v| v.as_str().map(str::to_string))
-        .collect();
+    owners.groups = groups.iter().filter_map(group_id).collect();
     owners.users.dedup();
     Some(owners)
 }
 
-/// A form-value object (`prerun`, `taskdata`): an object, or `[]`/`null`/absent for none; anything
-/// else (a non-empty list, a string) is a 422.
+/// A form-value object (`prerun`, `taskdata`): an object, or `[]`/absent for none; anything else
+/// (a non-empty list, `null`, a string) is a 422.
 fn value_object<'a>(
     body: &'a Map<String, Value>,
     field: &str,
@@ -161,7 +156,6 @@ fn value_object<'a>(
 ) -> Option<&'a Map<String, Value>> {
     match body.get(field)? {
         Value::Object(map) => Some(map),
-        Value::Null => None,
         Value::Array(items) if items.is_empty() => None,
         _ => {
             fail(
@@ -184,16 +178,11 @@ fn member_field(v: &mut Validator<'_>, field: &str, members: &[i64]) -> Option<i
     Some(id)
 }
 
-/// A time field (`deadline`, `started_at`): `Some(None)` when sent as `null`.
-fn time_field(
-    body: &Map<String, Value>,
-    field: &str,
-    errors: &mut FieldErrors,
-) -> Option<Option<i64>> {
+/// A time field (`deadline`, `started_at`): a string in either request spelling.
+fn time_field(body: &Map<String, Value>, field: &str, errors: &mut FieldErrors) -> Option<i64> {
     match body.get(field)? {
-        Value::Null => Some(None),
         Value::String(s) => match super::time::parse(s) {
-            Some(t) => Some(Some(t)),
+            Some(t) => Some(t),
             None => {
                 fail(
                     errors,
@@ -239,21 +228,20 @@ pub(crate) fn launch(
     } else {
         None
     };
-    let name = v.text("name", true, None, Some(550));
-    let summary = v.string("summary", true);
+    let name = v.text("name", false, Some(1), Some(550));
+    let summary = v.string("summary", false);
     let owner_id = member_field(&mut v, "owner_id", actor.members);
     let user_id = member_field(&mut v, "user_id", actor.members);
     let starred = v.boolean("starred");
     let is_public = v.boolean("is_public");
-    let parent_id = v.string("parent_id", true);
+    let parent_id = v.string("parent_id", false);
     let users = v.integer_array("users");
     let mut errors = std::mem::take(&mut v.errors);
     let tags = string_array(body, "tags", &mut errors);
     let groups = string_array(body, "groups", &mut errors);
     let prerun = value_object(body, "prerun", "kick-off field", &mut errors);
     let overrides = match body.get("tasks") {
-        None | Some(Value::Null) => None,
-        Some(Value::Array(a)) if a.is_empty() => None,
+        None => None,
         Some(Value::Object(m)) => Some(m),
         Some(_) => {
             fail(
@@ -321,7 +309,6 @@ pub(crate) fn launch(
         checklist_title: template.title.clone(),
         kind: template.kind,
         name: name
-            .filter(|n| !n.is_empty())
             .map(str::to_string)
             .unwrap_or_else(|| format!("{} - {}", template.title, day(at))),
         summary: summary.map(str::to_string),
@@ -412,7 +399,7 @@ pub(crate) fn update_process(
     let pos = live_process(wf, run_id)?;
     let mut v = Validator::new(body);
     let name = v.text("name", false, Some(1), Some(550));
-    let summary = body.get("summary").map(|_| v.string("summary", true));
+    let summary = v.string("summary", false);
     let owner_id = member_field(&mut v, "owner_id", actor.members);
     let starred = v.boolean("starred");
     let is_public = v.boolean("is_public");
@@ -432,7 +419,7 @@ pub(crate) fn update_process(
         p.name = name.to_string();
     }
     if let Some(summary) = summary {
-        p.summary = summary.map(str::to_string);
+        p.summary = Some(summary.to_string());
     }
     if let Some(owner) = owner_id {
         p.owner_id = owner;
@@ -525,7 +512,7 @@ pub(crate) fn update_task(
     }
     let mut v = Validator::new(body);
     let title = v.text("title", false, Some(1), Some(600));
-    let summary = body.get("summary").map(|_| v.string("summary", true));
+    let summary = v.string("summary", false);
     let prevent_guest_comment = v.boolean("prevent_guest_comment");
     let max_assignable = v.integer("max_assignable");
     if max_assignable.is_some_and(|n| n < 0) {
@@ -534,14 +521,8 @@ pub(crate) fn update_task(
             "The max assignable must be at least 0.".into(),
         );
     }
-    let webhook = match body.get("webhook") {
-        None => None,
-        Some(Value::Null) => Some(None),
-        Some(_) => {
-            v.url("webhook");
-            Some(body.get("webhook").and_then(Value::as_str))
-        }
-    };
+    v.url("webhook");
+    let webhook = body.get("webhook").and_then(Value::as_str);
     let mut errors = std::mem::take(&mut v.errors);
     let deadline = time_field(body, "deadline", &mut errors);
     let started_at = time_field(body, "started_at", &mut errors);
@@ -560,7 +541,7 @@ pub(crate) fn update_task(
         t.title = title.to_string();
     }
     if let Some(summary) = summary {
-        t.summary = summary.map(str::to_string);
+        t.summary = Some(summary.to_string());
     }
     if let Some(b) = prevent_guest_comment {
         t.prevent_guest_comment = b;
@@ -569,13 +550,13 @@ pub(crate) fn update_task(
         t.max_assignable = n;
     }
     if let Some(w) = webhook {
-        t.webhook = w.map(str::to_string);
+        t.webhook = Some(w.to_string());
     }
     if let Some(d) = deadline {
-        t.deadline = d;
+        t.deadline = Some(d);
     }
     if let Some(s) = started_at {
-        t.started_at = s;
+        t.started_at = Some(s);
     }
     if let Some(o) = owners {
         t.owners = o;
@@ -751,9 +732,9 @@ pub(crate) fn add_comment(
     } else {
         None
     };
-    let state = v.one_of("state", true, STATES);
+    let state = v.one_of("state", false, STATES);
     let label = match kind {
-        CommentKind::Comment => v.one_of("label", true, LABELS).unwrap_or("comment"),
+        CommentKind::Comment => v.one_of("label", false, LABELS).unwrap_or("comment"),
         CommentKind::Problem => "problem",
     };
     invalid_unless_ok(std::mem::take(&mut v.errors))?;
@@ -791,7 +772,7 @@ pub(crate) fn resolve_problem(
     } else {
         None
     };
-    let state = v.one_of("state", true, STATES);
+    let state = v.one_of("state", false, STATES);
     invalid_unless_ok(std::mem::take(&mut v.errors))?;
     let thread_id = thread_id.unwrap_or_default();
     let Some(problem) = wf

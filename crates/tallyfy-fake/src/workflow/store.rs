@@ -251,9 +251,11 @@ impl Workflow {
         });
         for name in includes {
             let include = match *name {
-                "checklist" => json!({"data": self
-                    .template_pos(&p.checklist_id)
-                    .map(|i| self.template_json(&self.templates[i], &[]))}),
+                // Left out once the template is deleted for good.
+                "checklist" => match self.template_pos(&p.checklist_id) {
+                    Some(i) => json!({"data": self.template_json(&self.templates[i], &[])}),
+                    None => continue,
+                },
                 "tasks" => json!({"data": task_ids
                     .iter()
                     .map(|&i| self.task_json(&self.tasks[i], &[], now))

@@ -1,11 +1,13 @@
-//! An in-memory Tallyfy server with the documented behaviour of the guest and member API, for tests
-//! and demos.
+//! An in-memory Tallyfy server with the documented behaviour of the guest, member and workflow API
+//! (templates, processes, tasks and comments), for tests and demos.
 //!
 //! It is not a mock that replays canned examples: it keeps state, validates input the way Tallyfy
 //! documents (Laravel 422 bodies, seat limits, open-task rules), paginates exactly, decodes each path
 //! segment once, and can be told to fail (429, 5xx, HTML pages, truncated bodies, dropped
-//! connections, delays). Its JSON is built from the generated `tallyfy_client::types`, so a spec change
-//! that breaks it shows up at compile time. The `tallyfy-fake` binary serves the same thing from the
+//! connections, delays). Its guest and member JSON is built from the generated
+//! `tallyfy_client::types`, so a spec change that breaks it shows up at compile time; the workflow
+//! records are written with `serde_json` (every documented field present, `null` when empty) and
+//! checked against the spec by the tests. The `tallyfy-fake` binary serves the same thing from the
 //! command line.
 //!
 //! # Example
@@ -18,6 +20,8 @@
 //!     .token("secret-token")
 //!     .seed_guests(250)
 //!     .seed_members(20)
+//!     .seed_templates(5)
+//!     .seed_processes(12)
 //!     .start()
 //!     .await?;
 //! // Point the code under test at fake.base_url() ("http://127.0.0.1:PORT/api") with the token.
@@ -31,8 +35,8 @@
 //! ```
 //!
 //! # Map
-//! - [`builder`]: [`FakeTallyfyBuilder`], the configuration (org, token, seed data, latency, page cap,
-//!   seat limit) and `start`.
+//! - [`builder`]: [`FakeTallyfyBuilder`], the configuration (org, token, seed data including
+//!   templates and processes, latency, page cap, seat limit) and `start`.
 //! - [`handle`]: [`FakeTallyfy`], the running server: URL, state, faults, recorded requests,
 //!   shutdown.
 //! - [`inserts`]: [`SeedGuest`] and [`SeedMember`], for setting up state directly.
@@ -42,10 +46,12 @@
 //! - [`shapes`]: [`Shapes`], canonical JSON or every documented variant of it.
 //! - [`validation`]: the input rules (email, URL and date checks are public).
 //! - [`errors`]: the documented error bodies.
-//! - `routes` (private): routing and the 17 operations (`routes/guests.rs`, `routes/members.rs`).
-//! - `seed`, `state` and `places` (private), each importing only the ones after it: the
-//!   deterministic seed data, the stored records and their JSON, and the time zone and country
-//!   tables both read.
+//! - `routes` (private): routing and the 39 operations (`routes/guests.rs`, `routes/members.rs`,
+//!   `routes/templates.rs`, `routes/processes.rs`, `routes/tasks.rs`).
+//! - `seed`, `state`, `workflow`, `places` and `hash` (private), each importing only the ones after
+//!   it: the deterministic seed data, the stored guests and members and their JSON, the workflow
+//!   records (`workflow/`: model, form-value checks, store, operations, seed), the time zone and
+//!   country tables, and the one hash all generated data comes from.
 //!
 //! # Behaviour in brief
 //! - Paths are served under `/api/organizations/...` and `/organizations/...`.
@@ -54,7 +60,37 @@
 //!   `X-Tallyfy-Client` header: 401; another organization: 403.
 //! - Lists: `page` from 1, `per_page` defaults 999 (guests) / 9999 (members) capped at the page cap,
 //!   exact `meta.pagination` with `links.previous`/`links.next` URLs or `null`.
-//! - Ids: seeded members from 1001 (1001 is the default administrator), seeded guests from 10001.
+//! - Ids: seeded members from 1001 (1001 is the default administrator), seeded guests from 10001;
+//!   templates, steps, fields, processes, tasks and comments have 32-hex ids derived from the seed
+//!   and a counter.
+//! - Workflow lists (templates, processes, organization tasks, my tasks, a process's tasks):
+//!   `per_page` defaults to 10 (capped at the page cap), `without_pagination=true` on the process
+//!   and task lists returns everything; a query parameter outside its enum or pattern is a 422,
+//!   an unknown `sort`/`sort_by` (free strings in the spec) gives the default order.
+//! - Templates: archived ones answer 404 on get and launch and are listed with `archived=only`
+//!   (or `true`); `restore` brings them back; `delete` only removes an archived one (else 422).
+//! - Launch: an unknown or archived `checklist_id` is 404. `prerun` is checked per field type
+//!   (`workflow/forms.rs`), each required kick-off field without a value gives
+//!   `prerun.<id>: ["<label> is required"]`, unknown keys are dropped, `prerun: []` counts as
+//!   none. One task per step in position order: owners from `tasks.<step id>.owners`, else the
+//!   step's assignees, else the launcher; deadline from `tasks.<step id>.deadline`, else launch
+//!   time plus the step's offset, else 5 days; the first task `active`, the others `not-started`
+//!   (whenever no open task is active or in progress, the first not-started one becomes active).
+//!   Without `name`: `"<template title> - YYYY-MM-DD"`.
+//! - Tasks: the token's user is the default administrator (my tasks: tasks whose `owners.users`
+//!   has 1001; completer unless `override_user`). Completing needs `is_approved` on an approval,
+//!   a value in every required capture and no open problem (422 each); completing a completed
+//!   task answers 200 and changes nothing; the last one completes the process (`complete`,
+//!   `completed_at`, 100%). Reopening needs a completed task and puts a complete process back to
+//!   `active`. Updating a completed task is a 422; a present `owners` replaces all three buckets.
+//! - Processes: `PUT` empties `users`/`groups` left out of the body (Tallyfy's documented trap) and
+//!   refuses archived processes (422 `Cannot update archived processes.`); archiving writes
+//!   `status: "archived"` and keeps the status underneath for `activate`; `delete` removes only an
+//!   archived process (else 422), with its tasks and comments, and answers 200 with an empty body.
+//! - Comments: a problem sets the task's `problem` and the process's `has_open_issue` until a
+//!   resolution (`resolved-threads`) gives the problem its `resolve_id`; they are read with
+//!   `GET /tasks/{id}?with=threads`. A comment without `state` gets `hide-for-guests`.
+//! - Workflow JSON is always canonical: [`Shapes::Varied`] varies guests and members only.
 //! - Shapes ([`FakeTallyfyBuilder::shapes`], `--shapes`): [`Shapes::Canonical`] (the default)
 //!   writes one shape: integer ids, `2025-01-10T08:30:00Z` timestamps, `links` as an object,
 //!   current field names only, includes wrapped in `{"data": ...}`, lower-case roles.

@@ -10,6 +10,8 @@
 //! | reopen_task | 200 | 404, 422 on `task_id` unless completed |
 //! | create_comment, report_problem, resolve_problem | 201 | 404 unknown task, 422 (`content`, `state`, `label`, `thread_id`) |
 //!
+//! Sorts are free strings in the spec, so an unknown one gives the default order.
+//!
 //! Status filters: `active` = active or in progress; `incomplete` = not completed; `inprogress`;
 //! `not-started`; `complete`/`completed`; `hasproblem` = an open problem; `overdue` = not
 //! completed and past its deadline; `due_soon` = not completed and due within 7 days; `all`.
@@ -154,7 +156,7 @@ pub(crate) fn list(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
                 "-completed_newest",
             ],
             "deadline",
-            true,
+            false,
         )?;
         let status = enum_param(ctx, "status", ORG_STATUSES)?;
         let owners = int_list_param(ctx, "owners");
@@ -206,7 +208,7 @@ pub(crate) fn list_mine(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
             &["sort"],
             &["deadline", "-deadline", "newest", "problems"],
             "deadline",
-            true,
+            false,
         )?;
         let status = enum_param(ctx, "status", MY_STATUSES)?.unwrap_or("active");
         let (me, _) = actor_parts(st);
@@ -239,7 +241,7 @@ pub(crate) fn list_of_process(st: &mut State, ctx: &Ctx<'_>, run_id: &str) -> Re
             &["sort"],
             &["position", "-position", "deadline", "-deadline"],
             "position",
-            true,
+            false,
         )?;
         let status = enum_param(ctx, "status", RUN_STATUSES)?;
         let owners = int_list_param(ctx, "owners");

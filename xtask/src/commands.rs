@@ -322,11 +322,21 @@ pub fn generate(
                                 cli_value(f, &v, &flag)
                             })
                             .collect();
-                        // The flags override what the body file says, so they are applied after.
+                        // A required field given as a flag need not be in the body file; every
+                        // flag then overrides what the file says, so they are applied after.
+                        let given: Vec<String> = b
+                            .fields
+                            .iter()
+                            .filter(|f| f.required)
+                            .map(|f| {
+                                format!("({:?}, crate::body::given(&{}))", f.name, ident(&f.name))
+                            })
+                            .collect();
                         write!(
                             input,
-                            "                let mut input = match body {{\n                    Some(file) => crate::body::read::<tallyfy::requests::bodies::{schema}>(&file)?,\n                    None => tallyfy::requests::bodies::{schema}::new({required}),\n                }};\n",
+                            "                let mut input = match body {{\n                    Some(file) => crate::body::read::<tallyfy::requests::bodies::{schema}>(&file, &[{given}])?,\n                    None => tallyfy::requests::bodies::{schema}::new({required}),\n                }};\n",
                             schema = b.name,
+                            given = given.join(", "),
                             required = required.join(", "),
                         )?;
                         input.extend(b.fields.iter().map(apply_body));

@@ -5,8 +5,13 @@ use crate::out::Failure;
 use serde::de::DeserializeOwned;
 use std::io::Read;
 
-/// The body in `file` (`-` is stdin), as the SDK's input type `T`.
-pub fn read<T: DeserializeOwned>(file: &str) -> Result<T, Failure> {
+/// The body in `file` (`-` is stdin), as the SDK's input type `T`. `flags` are the required fields
+/// given as flags (name and value, if given): a field the file leaves out is taken from its flag, so
+/// that `--body FILE --checklist-id ID` works with a file that holds only the rest.
+pub fn read<T: DeserializeOwned>(
+    file: &str,
+    flags: &[(&str, Option<serde_json::Value>)],
+) -> Result<T, Failure> {
     let text = if file == "-" {
         let mut text = String::new();
         std::io::stdin()
@@ -16,7 +21,23 @@ pub fn read<T: DeserializeOwned>(file: &str) -> Result<T, Failure> {
     } else {
         std::fs::read_to_string(file).map_err(|e| Failure::usage(format!("--body {file}: {e}")))?
     };
-    serde_json::from_str(&text).map_err(|e| Failure::usage(format!("--body {file}: {e}")))
+    let invalid = |e: serde_json::Error| Failure::usage(format!("--body {file}: {e}"));
+    let mut body: serde_json::Value = serde_json::from_str(&text).map_err(invalid)?;
+    if let serde_json::Value::Object(fields) = &mut body {
+        for (name, value) in flags {
+            if let Some(value) = value
+                && !fields.contains_key(*name)
+            {
+                fields.insert((*name).to_string(), value.clone());
+            }
+        }
+    }
+    serde_json::from_value(body).map_err(invalid)
+}
+
+/// A flag's value as JSON, for [`read`].
+pub fn given<V: serde::Serialize>(value: &Option<V>) -> Option<serde_json::Value> {
+    value.as_ref().and_then(|v| serde_json::to_value(v).ok())
 }
 
 /// The values of an array flag (`--ids 1,2`), trimmed, without empty ones; `--ids ""` is `[]`.

@@ -1,0 +1,383 @@
+//! The workflow end to end through the real `tallyfy` binary against the fake server: list templates,
+//! read one's kick-off fields, launch with values, list the process's tasks, fill and complete every
+//! one, see the process completed; and each documented refusal on the way, with its exit code.
+
+use std::process::{Command, Output, Stdio};
+
+use serde_json::{Value, json};
+use tallyfy_fake::FakeTallyfy;
+
+const TOKEN: &str = "cli-workflow-token";
+const BIN: &str = env!("CARGO_BIN_EXE_tallyfy");
+
+async fn fake() -> FakeTallyfy {
+    let shapes = tallyfy_fake::Shapes::from_env().unwrap_or_else(|e| panic!("{e}"));
+    FakeTallyfy::builder()
+        .shapes(shapes)
+        .org_id("cli-org")
+        .token(TOKEN)
+        .seed_members(4)
+        .seed_templates(4)
+        .seed_processes(6)
+        .start()
+        .await
+        .unwrap()
+}
+
+/// Runs the binary with `args` against `fake`, with a clean environment.
+async fn run(fake: &FakeTallyfy, args: &[&str]) -> Output {
+    let mut cmd = Command::new(BIN);
+    cmd.env_clear()
+        .env("TALLYFY_BASE_URL", fake.base_url())
+        .env("TALLYFY_ACCESS_TOKEN", TOKEN)
+        .env("TALLYFY_ORG_ID", fake.org_id())
+        .stdin(Stdio::null())
+        .args(args);
+    tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// The output of a command that must exit with `code`.
+#[track_caller]
+fn exited(out: Output, code: i32) -> Output {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout: {}\nstderr: {}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    assert!(!text(&out.stderr).contains("panicked"));
+    out
+}
+
+fn json_of(out: &Output) -> Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(&out.stdout)))
+}
+
+fn ndjson_of(out: &Output) -> Vec<Value> {
+    text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn id(v: &Value) -> String {
+    match &v["id"] {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn launch_fill_and_complete_a_process_from_the_command_line() {
+    let fake = fake().await;
+    let dir = tempfile::tempdir().unwrap();
+
+    // Templates, and the kick-off fields of one.
+    let templates = ndjson_of(&exited(
+        run(&fake, &["templates", "list", "--output", "ndjson"]).await,
+        0,
+    ));
+    assert_eq!(templates.len(), 4);
+    let onboarding = templates
+        .iter()
+        .find(|t| t["title"] == "Client Onboarding")
+        .expect("the seeded onboarding template");
+    let checklist_id = id(onboarding);
+    let template = json_of(&exited(
+        run(
+            &fake,
+            &["templates", "get", &checklist_id, "--with", "steps"],
+        )
+        .await,
+        0,
+    ));
+    let field = |label: &str| -> (String, Value) {
+        let f = template["prerun"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["label"] == label)
+            .unwrap_or_else(|| panic!("no kick-off field {label}"));
+        (id(f), f.clone())
+    };
+    let steps = template["steps"]["data"].as_array().unwrap();
+    assert_eq!(steps.len(), 5, "five steps with their ids");
+
+    // A launch without the required kick-off values is refused with each field's message (exit 5).
+    let (name_id, _) = field("Client name");
+    let missing = exited(
+        run(
+            &fake,
+            &[
+                "processes",
+                "launch",
+                "--checklist-id",
+                &checklist_id,
+                "--prerun",
+                &json!({ name_id.clone(): "Acme" }).to_string(),
+            ],
+        )
+        .await,
+        5,
+    );
+    assert!(
+        text(&missing.stderr).contains("Primary contact email is required"),
+        "{}",
+        text(&missing.stderr)
+    );
+
+    // With every required value, from a body file plus flags.
+    let (region_id, region) = field("Region");
+    let europe = region["options"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["text"] == "Europe")
+        .unwrap()
+        .clone();
+    let prerun = json!({
+        name_id: "Acme Corp",
+        field("Primary contact email").0: "ops@acme.example",
+        field("Start date").0: "2026-01-05T09:00:00Z",
+        field("Contract type").0: "Fixed fee",
+        region_id: {"id": europe["id"], "text": "Europe"},
+        field("Services").0: [{"id": 1, "text": "Consulting", "selected": true}],
+    });
+    let body = dir.path().join("launch.json");
+    std::fs::write(&body, json!({ "prerun": prerun }).to_string()).unwrap();
+    let process = json_of(&exited(
+        run(
+            &fake,
+            &[
+                "processes",
+                "launch",
+                "--checklist-id",
+                &checklist_id,
+                "--name",
+                "Onboarding: Acme Corp",
+                "--body",
+                body.to_str().unwrap(),
+            ],
+        )
+        .await,
+        0,
+    ));
+    assert_eq!(process["name"], "Onboarding: Acme Corp");
+    assert_eq!(process["status"], "active");
+    let run_id = id(&process);
+
+    // Its tasks, in step order.
+    let tasks = ndjson_of(&exited(
+        run(
+            &fake,
+            &["processes", "tasks", &run_id, "--output", "ndjson"],
+        )
+        .await,
+        0,
+    ));
+    assert_eq!(tasks.len(), 5);
+    assert_eq!(tasks[0]["title"], "Schedule the kick-off call");
+
+    // The first task has a required form field: completing it empty is refused.
+    let first = id(&tasks[0]);
+    let refused = exited(
+        run(&fake, &["tasks", "complete", &run_id, "--task-id", &first]).await,
+        5,
+    );
+    assert!(text(&refused.stderr).contains("Call notes is required"));
+    let task = json_of(&exited(
+        run(&fake, &["tasks", "get", &first, "--with", "form_fields"]).await,
+        0,
+    ));
+    let notes = task["form_fields"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["label"] == "Call notes")
+        .map(id)
+        .unwrap();
+    let updated = json_of(&exited(
+        run(
+            &fake,
+            &[
+                "tasks",
+                "update",
+                &run_id,
+                &first,
+                "--taskdata",
+                &json!({ notes.clone(): "Scope agreed." }).to_string(),
+            ],
+        )
+        .await,
+        0,
+    ));
+    assert_eq!(updated["taskdata"][&notes], "Scope agreed.");
+
+    // Every task completed; the approval needs its decision.
+    for t in &tasks {
+        let task_id = id(t);
+        let mut args = vec![
+            "tasks",
+            "complete",
+            run_id.as_str(),
+            "--task-id",
+            task_id.as_str(),
+        ];
+        if t["task_type"] == "approval" {
+            let refused = exited(run(&fake, &args).await, 5);
+            assert!(text(&refused.stderr).contains("is_approved"));
+            args.extend(["--is-approved", "true"]);
+        }
+        let done = json_of(&exited(run(&fake, &args).await, 0));
+        assert_eq!(done["status"], "completed", "{}", t["title"]);
+    }
+    let finished = json_of(&exited(run(&fake, &["processes", "get", &run_id]).await, 0));
+    assert_eq!(finished["status"], "complete");
+    assert!(finished["completed_at"].is_string());
+
+    // Reopening one task reopens the process.
+    let reopened = json_of(&exited(
+        run(&fake, &["tasks", "reopen", &run_id, &first]).await,
+        0,
+    ));
+    assert_eq!(reopened["status"], "in-progress");
+    let again = json_of(&exited(run(&fake, &["processes", "get", &run_id]).await, 0));
+    assert_eq!(again["status"], "active");
+
+    // What went on the wire for the launch: the flags over the body file.
+    let launch = fake
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST" && r.target.ends_with("/runs"))
+        .last()
+        .unwrap();
+    let sent: Value = serde_json::from_slice(&launch.body).unwrap();
+    assert_eq!(sent["checklist_id"], checklist_id.as_str());
+    assert_eq!(sent["name"], "Onboarding: Acme Corp");
+    assert_eq!(
+        sent["prerun"]["".to_string() + &field("Contract type").0],
+        "Fixed fee"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn task_lists_comments_and_problems() {
+    let fake = fake().await;
+    let mine = ndjson_of(&exited(
+        run(&fake, &["tasks", "mine", "--output", "ndjson"]).await,
+        0,
+    ));
+    assert!(!mine.is_empty());
+    let admin = fake.default_admin_id();
+    for t in &mine {
+        assert_eq!(t["status"], "active");
+        assert!(
+            t["owners"]["users"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|u| u == admin),
+            "{t}"
+        );
+    }
+    let all = ndjson_of(&exited(
+        run(
+            &fake,
+            &["tasks", "list", "--output", "ndjson", "--per-page", "7"],
+        )
+        .await,
+        0,
+    ));
+    assert!(all.len() > mine.len());
+    let pages = fake
+        .requests()
+        .iter()
+        .filter(|r| r.target.contains("/tasks?") && r.target.contains("per_page=7"))
+        .count();
+    assert_eq!(pages, all.len().div_ceil(7), "one request per page");
+
+    let task = &mine[0];
+    let (task_id, run_id) = (id(task), task["run_id"].as_str().unwrap().to_string());
+    exited(
+        run(
+            &fake,
+            &[
+                "comments",
+                "create",
+                &task_id,
+                "--content",
+                "Booked for Monday",
+            ],
+        )
+        .await,
+        0,
+    );
+    let problem = json_of(&exited(
+        run(
+            &fake,
+            &[
+                "comments",
+                "report-problem",
+                &task_id,
+                "Waiting for the client",
+            ],
+        )
+        .await,
+        0,
+    ));
+    assert_eq!(problem["label"], "problem");
+    let blocked = exited(
+        run(
+            &fake,
+            &["tasks", "complete", &run_id, "--task-id", &task_id],
+        )
+        .await,
+        5,
+    );
+    assert!(!text(&blocked.stderr).is_empty());
+    exited(
+        run(
+            &fake,
+            &[
+                "comments",
+                "resolve-problem",
+                &task_id,
+                "--thread-id",
+                &id(&problem),
+                "--content",
+                "They replied",
+            ],
+        )
+        .await,
+        0,
+    );
+    let threads = json_of(&exited(
+        run(&fake, &["tasks", "get", &task_id, "--with", "threads"]).await,
+        0,
+    ));
+    let threads = threads["threads"]["data"].as_array().unwrap();
+    assert_eq!(threads.len(), 3);
+    assert!(
+        threads
+            .iter()
+            .any(|c| c["label"] == "problem" && c["resolve_id"].is_string())
+    );
+
+    // An unknown process is exit 3, a bad id is refused before sending (exit 2).
+    exited(
+        run(
+            &fake,
+            &["processes", "get", "0123456789abcdef0123456789abcdef"],
+        )
+        .await,
+        3,
+    );
+    exited(run(&fake, &["processes", "get", ".."]).await, 2);
+}

@@ -435,6 +435,15 @@ async fn every_valid_value_shape_is_stored_and_unknown_keys_dropped() {
     for (label, value) in extra.as_object().unwrap() {
         prerun[field_id(t, label)] = value.clone();
     }
+    // An unknown key is dropped, but only once its value has a form-value shape.
+    let mut bad = prerun.clone();
+    bad["not-a-field"] = json!([{"filename": 5}]);
+    let r = launch(&api, json!({"checklist_id": t["id"], "prerun": bad})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.field_errors()["prerun.not-a-field"],
+        json!(["The prerun.not-a-field is not a form value."])
+    );
     let mut sent = prerun.clone();
     sent["not-a-field"] = json!("dropped");
     let r = launch(&api, json!({"checklist_id": t["id"], "prerun": sent})).await;

@@ -85,7 +85,12 @@ async fn complete(api: &Api, run: &str, body: Value) -> Reply {
 }
 
 async fn task(api: &Api, id: &str, with: &str) -> Value {
-    let r = api.get(&api.url(&format!("/tasks/{id}?with={with}"))).await;
+    let query = if with.is_empty() {
+        String::new()
+    } else {
+        format!("?with={with}")
+    };
+    let r = api.get(&api.url(&format!("/tasks/{id}{query}"))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     r.json()["data"].clone()
 }
@@ -730,6 +735,10 @@ async fn task_list_filters() {
         "status=not-started",
         "with=tags",
         "is_oneoff=1",
+        "status=",
+        "with=",
+        "with=run,",
+        "unassigned=",
         "unassigned=maybe",
         "page=0",
     ] {

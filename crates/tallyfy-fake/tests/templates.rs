@@ -289,6 +289,9 @@ async fn list_filters_and_sorts() {
     assert_eq!(none["meta"]["pagination"]["total"], 0);
     for bad in [
         "owner_id=0",
+        "owner_id=",
+        "with=",
+        "with=steps, tags",
         "with=owners",
         "type=workflow",
         "archived=maybe",

@@ -58,7 +58,7 @@ pub(crate) fn list(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
         let archived = enum_param(ctx, "archived", &["only", "true"])?;
         let starred = bool_param(ctx, "starred")?;
         let kind = enum_param(ctx, "type", &["procedure", "form", "document"])?;
-        let owner = match nonempty(ctx, "owner_id") {
+        let owner = match ctx.param("owner_id") {
             None => None,
             Some(v) => match v.parse::<i64>() {
                 Ok(n) if n >= 1 => Some(n),

@@ -14,7 +14,8 @@
 //! | assignees_form | `{"users": [id], "guests": [email], "groups": [id]}` (each list optional; a user id may be a numeric string) |
 //! | file | a list of objects, each with `id`, `full_url` or `url` |
 //!
-//! `null`, `""` and `[]` clear a field of any type. Keys that name no field are dropped.
+//! `null`, `""` and `[]` clear a field of any type. Keys that name no field are dropped, once their
+//! value has one of the shapes the spec's `FormValue` allows (else 422, like a known field's).
 
 use serde_json::{Map, Value};
 
@@ -145,6 +146,60 @@ pub(crate) fn check_value(field: &Field, v: &Value) -> Result<Option<Value>, Str
     Ok(ok.then(|| v.clone()))
 }
 
+/// Whether `v` is an id as the spec's `FlexibleId` takes one: an integer or a string.
+fn flexible_id(v: &Value) -> bool {
+    v.as_i64().is_some() || v.is_string()
+}
+
+/// Whether `v`, if present, is a list whose every item passes `each`.
+fn list_of(v: Option<&Value>, each: impl Fn(&Value) -> bool) -> bool {
+    v.is_none_or(|v| v.as_array().is_some_and(|items| items.iter().all(each)))
+}
+
+/// Whether `v`, if present, is a string or `null`.
+fn nullable_string(v: Option<&Value>) -> bool {
+    v.is_none_or(|v| v.is_string() || v.is_null())
+}
+
+/// The spec's `ChoiceValue`: `id` and `text`, and `selected` a boolean when present.
+fn choice_shape(v: &Value) -> bool {
+    v.is_object()
+        && v.get("id").is_some_and(flexible_id)
+        && v.get("text").is_some_and(Value::is_string)
+        && v.get("selected").is_none_or(Value::is_boolean)
+}
+
+/// The spec's `Assignees`: optional lists of ids, emails and ids.
+fn assignees_shape(v: &Value) -> bool {
+    v.is_object()
+        && list_of(v.get("users"), flexible_id)
+        && list_of(v.get("guests"), Value::is_string)
+        && list_of(v.get("groups"), flexible_id)
+}
+
+/// The spec's `FileRef`: every property optional, each of its type when present.
+fn file_shape(v: &Value) -> bool {
+    v.is_object()
+        && v.get("id").is_none_or(flexible_id)
+        && v.get("version").is_none_or(flexible_id)
+        && ["filename", "url", "full_url", "uploaded_from"]
+            .iter()
+            .all(|k| nullable_string(v.get(*k)))
+}
+
+/// Whether a value has one of the shapes the spec's `FormValue` allows at all (a scalar or
+/// `null`, a choice, assignees, or a list of strings, choices and files). Checked for every key,
+/// known or not, before the field's own rules.
+pub(crate) fn form_value_shape(v: &Value) -> bool {
+    match v {
+        Value::Null | Value::String(_) | Value::Number(_) | Value::Bool(_) => true,
+        Value::Object(_) => choice_shape(v) || assignees_shape(v),
+        Value::Array(items) => items
+            .iter()
+            .all(|i| i.is_string() || choice_shape(i) || file_shape(i)),
+    }
+}
+
 /// Checks the values sent for `fields` (`prefix` is `prerun` or `taskdata`), recording each
 /// failure under `prefix.<field id>`, and returns the changes to make: `(id, Some(value))` to store,
 /// `(id, None)` to clear. Keys that name no field are left out.
@@ -156,6 +211,13 @@ pub(crate) fn check_all(
 ) -> Vec<(String, Option<Value>)> {
     let mut changes = Vec::new();
     for (key, value) in values {
+        if !form_value_shape(value) {
+            errors
+                .entry(format!("{prefix}.{key}"))
+                .or_default()
+                .push(format!("The {prefix}.{key} is not a form value."));
+            continue;
+        }
         let Some(field) = fields.iter().find(|f| &f.id == key) else {
             continue;
         };

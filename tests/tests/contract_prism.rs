@@ -18,7 +18,11 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tallyfy::{Client, Error, GuestUpdate, Invite, MemberInclude, MemberUpdate, NewGuest, Role};
+use tallyfy::{
+    Client, Completion, Error, Form, FormValue, GuestUpdate, Invite, Launch, MemberInclude,
+    MemberUpdate, NewComment, NewGuest, ProcessInclude, ProcessUpdate, Resolution, Role,
+    TaskInclude, TaskUpdate, TemplateInclude,
+};
 use tallyfy_fake::FakeTallyfy;
 
 fn root() -> PathBuf {
@@ -164,6 +168,8 @@ async fn every_operation_through_a_validating_proxy() {
         .token("contract-token")
         .seed_guests(120)
         .seed_members(6)
+        .seed_templates(4)
+        .seed_processes(6)
         .start()
         .await
         .unwrap();
@@ -329,6 +335,8 @@ async fn every_operation_through_a_validating_proxy() {
     let leaving = invited.id.unwrap();
     members.remove(leaving).reassign_to(admin).await.unwrap();
 
+    workflow(&client, &fake).await;
+
     // Auth.
     let wrong = Client::builder()
         .token("wrong")
@@ -366,4 +374,246 @@ async fn every_operation_through_a_validating_proxy() {
         "every call reached the fake through Prism"
     );
     assert!(forwarded > 30, "only {forwarded} calls");
+}
+
+/// Templates, processes, tasks and comments: every operation, each documented refusal.
+async fn workflow(client: &Client, fake: &FakeTallyfy) {
+    let templates: Vec<_> = client
+        .templates()
+        .list()
+        .with(&[TemplateInclude::Steps, TemplateInclude::Tags])
+        .per_page(3)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(templates.len(), 4);
+    let template = templates
+        .iter()
+        .find(|t| t.title.as_deref() == Some("Client Onboarding"))
+        .unwrap();
+    let template_id = template.id.as_ref().unwrap().to_string();
+    client
+        .templates()
+        .get(&template_id)
+        .with(&[TemplateInclude::Steps])
+        .await
+        .unwrap();
+    expect_fake_error(
+        fake,
+        404,
+        "GET",
+        "unknown template",
+        client.templates().get("0".repeat(32)),
+    )
+    .await;
+
+    // Launch: refused without the required kick-off values, then with them.
+    expect_fake_error(
+        fake,
+        422,
+        "POST",
+        "required kick-off values missing",
+        client.processes().launch(Launch::new(&template_id)),
+    )
+    .await;
+    let kickoff = Form::kickoff(template)
+        .set("Client name", "Acme")
+        .unwrap()
+        .set("Primary contact email", "ops@acme.example")
+        .unwrap()
+        .set("Start date", FormValue::date_str("2026-01-05T09:00:00Z"))
+        .unwrap()
+        .choose("Contract type", "Fixed fee")
+        .unwrap()
+        .choose("Region", "Europe")
+        .unwrap()
+        .choose_all("Services", &["Consulting"])
+        .unwrap()
+        .build()
+        .unwrap();
+    let process = client
+        .processes()
+        .launch(
+            Launch::new(&template_id)
+                .name("Contract run")
+                .prerun(kickoff),
+        )
+        .await
+        .unwrap();
+    let run_id = process.id.as_ref().unwrap().to_string();
+    let processes: Vec<_> = client
+        .processes()
+        .list()
+        .with(&[
+            ProcessInclude::Tasks,
+            ProcessInclude::NextTask,
+            ProcessInclude::Checklist,
+        ])
+        .per_page(4)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(processes.len() >= 7);
+    client
+        .processes()
+        .get(&run_id)
+        .with(&[ProcessInclude::FormFields, ProcessInclude::Tags])
+        .await
+        .unwrap();
+    client
+        .processes()
+        .update(
+            &run_id,
+            ProcessUpdate::new()
+                .name("Contract run (renamed)")
+                .users([fake.default_admin_id()]),
+        )
+        .await
+        .unwrap();
+
+    // Tasks.
+    let tasks: Vec<_> = client
+        .processes()
+        .tasks(&run_id)
+        .with(&[TaskInclude::Step, TaskInclude::FormFields])
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(tasks.len(), 5);
+    let mine: Vec<_> = client.tasks().mine().items().try_collect().await.unwrap();
+    assert!(!mine.is_empty());
+    let org: Vec<_> = client
+        .tasks()
+        .list()
+        .with(&[TaskInclude::Run, TaskInclude::Threads])
+        .per_page(20)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(org.len() > tasks.len());
+    let first = tasks[0].id.as_ref().unwrap().to_string();
+    expect_fake_error(
+        fake,
+        422,
+        "POST",
+        "a required form field is empty",
+        client.tasks().complete(&run_id, Completion::new(&first)),
+    )
+    .await;
+    let task = client
+        .tasks()
+        .get(&first)
+        .with(&[TaskInclude::FormFields])
+        .await
+        .unwrap();
+    let values = Form::task(&task)
+        .set("Call notes", "Agreed")
+        .unwrap()
+        .build()
+        .unwrap();
+    client
+        .tasks()
+        .update(&run_id, &first, TaskUpdate::new().taskdata(values))
+        .await
+        .unwrap();
+
+    // Comments and a problem, which blocks completion until it is resolved.
+    client
+        .comments()
+        .create(&first, NewComment::new("Booked"))
+        .await
+        .unwrap();
+    let problem = client
+        .comments()
+        .report_problem(&first, "Waiting")
+        .await
+        .unwrap();
+    expect_fake_error(
+        fake,
+        422,
+        "POST",
+        "an open problem",
+        client.tasks().complete(&run_id, Completion::new(&first)),
+    )
+    .await;
+    let problem_id = problem.id.as_ref().unwrap().to_string();
+    client
+        .comments()
+        .resolve_problem(&first, Resolution::new(&problem_id, "Done"))
+        .await
+        .unwrap();
+
+    for t in &tasks {
+        let id = t.id.as_ref().unwrap().to_string();
+        let mut completion = Completion::new(&id);
+        if t.task_type.as_deref() == Some("approval") {
+            expect_fake_error(
+                fake,
+                422,
+                "POST",
+                "an approval without its decision",
+                client.tasks().complete(&run_id, completion.clone()),
+            )
+            .await;
+            completion = completion.is_approved(true);
+        }
+        client.tasks().complete(&run_id, completion).await.unwrap();
+    }
+    let done = client.processes().get(&run_id).await.unwrap();
+    assert_eq!(done.status.as_deref(), Some("complete"));
+    client.tasks().reopen(&run_id, &first).await.unwrap();
+    expect_fake_error(
+        fake,
+        422,
+        "DELETE",
+        "reopen a task that is not complete",
+        client.tasks().reopen(&run_id, &first),
+    )
+    .await;
+
+    // Archive, activate, delete.
+    expect_fake_error(
+        fake,
+        422,
+        "DELETE",
+        "delete before archive",
+        client.processes().delete(&run_id),
+    )
+    .await;
+    client.processes().archive(&run_id).await.unwrap();
+    client.processes().activate(&run_id).await.unwrap();
+    client.processes().archive(&run_id).await.unwrap();
+    client.processes().delete(&run_id).await.unwrap();
+    expect_fake_error(
+        fake,
+        404,
+        "GET",
+        "deleted process",
+        client.processes().get(&run_id),
+    )
+    .await;
+    expect_fake_error(
+        fake,
+        422,
+        "DELETE",
+        "delete an active template",
+        client.templates().delete(&template_id),
+    )
+    .await;
+    client.templates().archive(&template_id).await.unwrap();
+    expect_fake_error(
+        fake,
+        404,
+        "GET",
+        "archived template",
+        client.templates().get(&template_id),
+    )
+    .await;
+    client.templates().restore(&template_id).await.unwrap();
+    client.templates().archive(&template_id).await.unwrap();
+    client.templates().delete(&template_id).await.unwrap();
 }

@@ -85,9 +85,13 @@ fn status_matches(wf: &Workflow, t: &Task, status: &str, now: i64) -> bool {
     }
 }
 
-fn in_archived_run(wf: &Workflow, t: &Task) -> bool {
-    wf.process_pos(&t.run_id)
-        .is_some_and(|p| wf.processes[p].archived_at.is_some())
+/// The ids of the archived processes, gathered once per list so that filtering stays linear.
+fn archived_runs(wf: &Workflow) -> std::collections::HashSet<&str> {
+    wf.processes
+        .iter()
+        .filter(|p| p.archived_at.is_some())
+        .map(|p| p.id.as_str())
+        .collect()
 }
 
 /// Sorts task positions: `deadline` (earliest first, none last), `newest` (latest created first),
@@ -166,10 +170,11 @@ pub(crate) fn list(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
         let q = nonempty(ctx, "q").map(str::to_lowercase);
         let at = now();
         let wf = &st.workflow;
+        let archived_ids = archived_runs(wf);
         let mut picked: Vec<usize> = (0..wf.tasks.len())
             .filter(|&i| {
                 let t = &wf.tasks[i];
-                let hidden = in_archived_run(wf, t);
+                let hidden = archived_ids.contains(t.run_id.as_str());
                 let archived_ok = match archived {
                     Some("only") => hidden,
                     Some("true") => true,
@@ -214,10 +219,11 @@ pub(crate) fn list_mine(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
         let (me, _) = actor_parts(st);
         let at = now();
         let wf = &st.workflow;
+        let archived_ids = archived_runs(wf);
         let mut picked: Vec<usize> = (0..wf.tasks.len())
             .filter(|&i| {
                 let t = &wf.tasks[i];
-                !in_archived_run(wf, t)
+                !archived_ids.contains(t.run_id.as_str())
                     && t.owners.users.contains(&me)
                     && status_matches(wf, t, status, at)
             })

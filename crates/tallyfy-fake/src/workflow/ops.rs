@@ -372,9 +372,9 @@ pub(crate) fn launch(
             summary: step.summary.clone(),
             step,
         };
-        wf.tasks.push(task);
+        wf.push_task(task);
     }
-    wf.processes.push(process);
+    wf.push_process(process);
     Ok(wf.processes.len() - 1)
 }
 
@@ -476,6 +476,7 @@ pub(crate) fn delete_process(wf: &mut Workflow, run_id: &str) -> Result<(), Refu
         .map(|t| t.id.clone())
         .collect();
     wf.tasks.retain(|t| t.run_id != run_id);
+    wf.reindex();
     wf.comments.retain(|c| !gone.contains(&c.task_id));
     Ok(())
 }

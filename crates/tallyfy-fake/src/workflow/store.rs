@@ -2,6 +2,8 @@
 //! records whose rendering reads other records (a process's progress reads its tasks, a task's
 //! `problem` reads its comments).
 
+use std::collections::HashMap;
+
 use serde_json::{Value, json};
 
 use super::model::{Comment, Field, Process, RunStatus, Task, TaskStatus, Template};
@@ -18,10 +20,14 @@ pub(crate) struct Workflow {
     /// How many ids have been handed out; the next id is derived from the seed and this.
     ids_issued: u64,
     pub templates: Vec<Template>,
-    /// In launch order.
+    /// In launch order. Add with `push_process`; after removing any, call `reindex`.
     pub processes: Vec<Process>,
-    /// In launch order, each process's tasks in position order.
+    /// In launch order, each process's tasks in position order. Add with `push_task`.
     pub tasks: Vec<Task>,
+    /// Process id to position in `processes`.
+    process_index: HashMap<String, usize>,
+    /// Task id to position in `tasks`.
+    task_index: HashMap<String, usize>,
     /// In creation order.
     pub comments: Vec<Comment>,
     next_template_no: i64,
@@ -79,11 +85,32 @@ impl Workflow {
     }
 
     pub fn process_pos(&self, id: &str) -> Option<usize> {
-        self.processes.iter().position(|p| p.id == id)
+        self.process_index.get(id).copied()
     }
 
     pub fn task_pos(&self, id: &str) -> Option<usize> {
-        self.tasks.iter().position(|t| t.id == id)
+        self.task_index.get(id).copied()
+    }
+
+    pub fn push_process(&mut self, p: Process) {
+        self.process_index
+            .insert(p.id.clone(), self.processes.len());
+        self.processes.push(p);
+    }
+
+    pub fn push_task(&mut self, t: Task) {
+        self.task_index.insert(t.id.clone(), self.tasks.len());
+        self.tasks.push(t);
+    }
+
+    /// Rebuilds the id indexes after processes or tasks were removed.
+    pub fn reindex(&mut self) {
+        self.process_index = (0..self.processes.len())
+            .map(|i| (self.processes[i].id.clone(), i))
+            .collect();
+        self.task_index = (0..self.tasks.len())
+            .map(|i| (self.tasks[i].id.clone(), i))
+            .collect();
     }
 
     /// The positions of a process's tasks, in position order.

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Turn every JSON sample in the shared Tallyfy reference into strict JSON, by rule.
 
-Reads the guest and member pages of the reference (``seeds/*.txt`` and
-``tallyfy-docs/{guests,members}/*.md``), finds every JSON sample in them, cleans each one with
-the rules below (never by hand), and writes one file per sample to ``tests/samples/`` plus
-``tests/samples/manifest.json``, which says where each sample came from and what it is. The
-decode tests read only those checked-in files, so they run without the reference.
+Reads the guest, member and workflow pages of the reference (``seeds/*.txt`` and
+``tallyfy-docs/{guests,members,templates,processes,tasks,tags,groups,files}/*.md``), finds every
+JSON sample in them, cleans each one with the rules below (never by hand), and writes one file per
+sample to ``tests/samples/`` plus ``tests/samples/manifest.json``, which says where each sample
+came from and what it is, which pages are not covered yet and why, and what looked like JSON but
+is not a sample. The decode tests read only those checked-in files, so they run without the
+reference.
 
 Usage (Python 3.11, standard library only)::
 
@@ -18,7 +20,12 @@ REFERENCE_DIR defaults to ``../shared/reference``, relative to the repository ro
 Where a sample is
 -----------------
 * ``.md`` pages: each fenced block tagged ``json`` holds exactly one sample and nothing else.
-  An object opener (see below) outside every fence is an error: the script has no rule for it.
+  A fence tagged with any other language (``python``, ``go``, ``javascript``, ...) holds program
+  code: its object literals build a body in that language and are not samples (the manifest's
+  ``not_samples`` counts them per page). An object opener inside an inline code span of prose
+  (`` `{ "field_id": "value" }` ``) is a fragment showing one value's shape, not a body: it is
+  not a sample and is listed in ``not_samples`` with its line. An object opener anywhere else
+  (in prose, or in an untagged fence) is an error: the script has no rule for it.
 * ``.txt`` seeds (pages flattened to text, JSON unfenced and mixed with prose and code): a
   sample starts at every *object opener* that is not inside an earlier sample, and runs to its
   matching closing brace. Whatever follows on that line is prose or code and is ignored.
@@ -35,7 +42,9 @@ Outside JSON strings, in this order, while the sample's extent is found:
    comment runs straight into the next JSON token (``"Admin", // Role ... "groups": [``). No
    comment in the reference contains those characters; one that did would leave stray text and
    fail rule 5 rather than pass unnoticed.
-2. ``...`` and ``…`` are placeholders and are removed.
+2. ``...`` and ``…`` are placeholders and are removed. So is a member whose key is just ``"..."``
+   or ``"…"`` (``{ "...": "process run details" }``), with its value: it stands for fields the
+   page does not show.
 3. A comma whose next non-blank character is ``}``, ``]`` or another comma is removed (the
    comma a removed comment or placeholder left dangling).
 4. Text after the closing brace on the same line is prose and is dropped (``.txt`` only; in a
@@ -45,15 +54,28 @@ Outside JSON strings, in this order, while the sample's extent is found:
 
 What a sample is
 ----------------
-Each page documents one operation (``PAGES`` below; a page with samples but no entry fails).
+Each page documents one operation (``PAGES`` below), or one per section when a page documents
+several (``PAGES`` maps the page's ``##`` headings to operations; a sample under any other
+section fails). A page whose operation the spec does not have yet is in ``NOT_COVERED`` with the
+reason; its samples are counted in the manifest's ``not_covered`` but not written. A page with
+samples in neither table fails, as does an entry in both or an entry for a page that is gone.
+
 A sample with a top-level ``data`` key is that operation's response; one with ``error`` or
-``errors`` (and no ``data``) is an error body; anything else is the operation's request body.
+``errors`` (and no ``data``) is an error body. Any other sample is the operation's response when
+the nearest heading above it (``.md`` only) names a response (``## Response``, ``### Example
+response``): some calls answer without a ``data`` envelope. Anything else is the operation's
+request body.
+
+A few samples show the value of one property of a body rather than a whole body (``PARTS`` below,
+by page and the nearest heading above the sample): the manifest names that property in ``part``,
+and the sample is checked against that property's schema.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,9 +102,80 @@ PAGES = {
     "tallyfy-docs/members/remove-member.md": "remove_member",
     "tallyfy-docs/members/update-member-role.md": "set_member_role",
     "tallyfy-docs/members/update-member.md": "update_member",
+    "tallyfy-docs/templates/list-templates.md": "list_templates",
+    "tallyfy-docs/templates/get-template.md": "get_template",
+    "tallyfy-docs/templates/delete-archive-template.md": {
+        "## 1. Archive a template": "archive_template",
+        "## 2. Permanently delete a template": "delete_template",
+    },
+    "tallyfy-docs/processes/launch-process.md": "launch_process",
+    "tallyfy-docs/processes/get-process.md": "get_process",
+    "tallyfy-docs/processes/list-processes.md": "list_processes",
+    "tallyfy-docs/processes/update-process.md": "update_process",
+    "tallyfy-docs/processes/archive-process.md": "archive_process",
+    "tallyfy-docs/processes/activate-process.md": "activate_process",
+    "tallyfy-docs/processes/delete-process.md": "delete_process",
+    "tallyfy-docs/tasks/get-task.md": "get_task",
+    "tallyfy-docs/tasks/list-org-tasks.md": "list_tasks",
+    "tallyfy-docs/tasks/list-process-tasks.md": "list_process_tasks",
+    "tallyfy-docs/tasks/update-task.md": "update_task",
+    "tallyfy-docs/tasks/complete-task.md": "complete_task",
+    "tallyfy-docs/tasks/reopen-task.md": "reopen_task",
+    "tallyfy-docs/tags/list-tags.md": "list_tags",
+    "tallyfy-docs/tags/create-tag.md": "create_tag",
+    "tallyfy-docs/tags/get-tag.md": "get_tag",
+    "tallyfy-docs/tags/update-tag.md": "update_tag",
+    "tallyfy-docs/tags/archive-tag.md": "delete_tag",
+    "tallyfy-docs/groups/list-groups.md": "list_groups",
+    "tallyfy-docs/groups/create-group.md": "create_group",
+    "tallyfy-docs/groups/get-group.md": "get_group",
+    "tallyfy-docs/groups/update-group.md": "update_group",
+    "tallyfy-docs/groups/delete-group.md": "delete_group",
 }
 
-SOURCES = ("seeds/*.txt", "tallyfy-docs/guests/*.md", "tallyfy-docs/members/*.md")
+# Pages whose operation openapi/tallyfy.yaml does not have yet, and why. Their samples are
+# counted in the manifest's ``not_covered``, not written; add the operation to the spec, then
+# move the page to PAGES.
+NOT_COVERED = {
+    "tallyfy-docs/templates/create-template.md": "create_template: the spec has no operation "
+    "to create a template yet",
+    "tallyfy-docs/templates/update-template.md": "update_template: the spec has no operation "
+    "to update a template yet",
+    "tallyfy-docs/processes/launch-process-without-template.md": "create_oneoff_task: the spec "
+    "has no operation for a process launched without a template (a one-off task) yet",
+    "tallyfy-docs/processes/get-process-activity.md": "get_process_activity: the spec has no "
+    "operation for a process's activity feed yet",
+    "tallyfy-docs/tasks/create-task.md": "create_oneoff_task: the spec has no operation to "
+    "create a one-off task yet",
+    "tallyfy-docs/tasks/archive-task.md": "archive_oneoff_task: the spec has no operation to "
+    "archive a one-off task yet",
+    "tallyfy-docs/tasks/delete-task.md": "delete_oneoff_task: the spec has no operation to "
+    "delete a one-off task yet",
+    "tallyfy-docs/files/upload-attach-file.md": "files: the spec has no file operations yet",
+    "tallyfy-docs/files/get-file-metadata.md": "files: the spec has no file operations yet",
+    "tallyfy-docs/files/download-file.md": "files: the spec has no file operations yet",
+    "tallyfy-docs/files/delete-file.md": "files: the spec has no file operations yet",
+}
+
+# Samples that are the value of one property of their operation's body, not a whole body: page,
+# then the nearest heading above the sample, then the property.
+PARTS = {
+    "tallyfy-docs/processes/launch-process.md": {
+        "### Overriding task properties with `tasks`": "tasks",
+    },
+}
+
+SOURCES = (
+    "seeds/*.txt",
+    "tallyfy-docs/guests/*.md",
+    "tallyfy-docs/members/*.md",
+    "tallyfy-docs/templates/*.md",
+    "tallyfy-docs/processes/*.md",
+    "tallyfy-docs/tasks/*.md",
+    "tallyfy-docs/tags/*.md",
+    "tallyfy-docs/groups/*.md",
+    "tallyfy-docs/files/*.md",
+)
 
 COMMENT_STOPS = '"{}[]\n'
 
@@ -216,10 +309,14 @@ def refuse_constant(name: str) -> object:
 
 def parse(cleaned: Cleaned, where: str) -> dict[str, object]:
     """Rule 5: strict JSON, and an object."""
+    def members(pairs: list[tuple[str, object]]) -> dict[str, object]:
+        kept = [(k, v) for k, v in pairs if k not in ("...", "\u2026")]
+        for _ in range(len(pairs) - len(kept)):
+            cleaned.count("placeholder_keys")
+        return refuse_duplicates(kept)
+
     try:
-        value = json.loads(
-            cleaned.text, object_pairs_hook=refuse_duplicates, parse_constant=refuse_constant
-        )
+        value = json.loads(cleaned.text, object_pairs_hook=members, parse_constant=refuse_constant)
     except (json.JSONDecodeError, SampleError) as err:
         raise SampleError(f"{where}: not JSON after the rules ({err}):\n{cleaned.text}") from None
     if not isinstance(value, dict):
@@ -236,6 +333,8 @@ class Sample:
     found: str
     value: dict[str, object]
     rules: dict[str, int]
+    heading: str = ""
+    section: str = ""
 
 
 def samples_in_text(source: str, text: str) -> list[Sample]:
@@ -272,16 +371,28 @@ def samples_in_text(source: str, text: str) -> list[Sample]:
     return found
 
 
-def samples_in_markdown(source: str, text: str) -> list[Sample]:
-    """Every sample in a ``.md`` page: one per fenced ``json`` block."""
+def openers(text: str) -> list[int]:
+    """The index of every object opener in ``text``."""
+    return [i for i, c in enumerate(text) if c == "{" and is_opener(text, i)]
+
+
+def samples_in_markdown(source: str, text: str) -> tuple[list[Sample], list[dict[str, object]]]:
+    """Every sample in a ``.md`` page (one per fenced ``json`` block), and what is not one."""
     found = []
-    outside: list[str] = []
+    skipped: list[dict[str, object]] = []
+    code_literals = 0
+    outside: list[tuple[int, str]] = []
+    heading = section = ""
     lines = text.split("\n")
     n = 0
     while n < len(lines):
         fence = lines[n].strip()
         if not fence.startswith("```"):
-            outside.append(lines[n])
+            if lines[n].startswith("#"):
+                heading = lines[n].strip()
+                if heading.startswith("## "):
+                    section = heading
+            outside.append((n + 1, lines[n]))
             n += 1
             continue
         tag = fence[3:].strip().lower()
@@ -293,8 +404,11 @@ def samples_in_markdown(source: str, text: str) -> list[Sample]:
             raise SampleError(f"{source}:{body_start}: a fence is never closed")
         body = "\n".join(lines[body_start:n])
         n += 1
+        if tag and tag != "json":
+            code_literals += len(openers(body))
+            continue
         if tag != "json":
-            outside.append(body)
+            outside.extend((body_start + 1 + k, line) for k, line in enumerate(body.split("\n")))
             continue
         where = f"{source}:{body_start + 1}"
         first = len(body) - len(body.lstrip())
@@ -313,64 +427,135 @@ def samples_in_markdown(source: str, text: str) -> list[Sample]:
                 found="fenced json block",
                 value=parse(cleaned, where),
                 rules=cleaned.rules,
+                heading=heading,
+                section=section,
             )
         )
-    rest = "\n".join(outside)
-    for i in range(len(rest)):
-        if rest[i] == "{" and is_opener(rest, i):
-            raise SampleError(f"{source}: JSON outside a json fence: {rest[i:i + 60]!r}")
-    return found
+    for number, line in outside:
+        plain = list(line)
+        for span in re.finditer(r"`[^`]*`", line):
+            if openers(span.group()):
+                skipped.append(
+                    {
+                        "source": source,
+                        "line": number,
+                        "why": "inline code fragment in prose, not a body",
+                        "text": span.group()[1:-1],
+                    }
+                )
+            plain[span.start() : span.end()] = " " * (span.end() - span.start())
+        rest = "".join(plain)
+        if openers(rest):
+            i = openers(rest)[0]
+            raise SampleError(f"{source}:{number}: JSON outside a json fence: {rest[i:i + 60]!r}")
+    if code_literals:
+        skipped.append(
+            {
+                "source": source,
+                "why": "object literals in program code fences, not samples",
+                "count": code_literals,
+            }
+        )
+    return found, skipped
 
 
-def kind_of(value: dict[str, object]) -> str:
+def kind_of(value: dict[str, object], heading: str = "") -> str:
     if "data" in value:
         return "response"
     if "error" in value or "errors" in value:
         return "error"
+    if "response" in heading.lower():
+        return "response"
     return "request"
+
+
+def operation_of(sample: Sample) -> str:
+    """The operation a sample documents: its page's, or its section's."""
+    page = PAGES[sample.source]
+    if isinstance(page, str):
+        return page
+    if sample.section not in page:
+        raise SampleError(
+            f"{sample.source}:{sample.line}: section {sample.section!r} has no operation in PAGES"
+        )
+    return page[sample.section]
 
 
 DESCRIBE = {"response": "response of {}", "error": "error body of {}", "request": "request body of {}"}
 
 
-def collect(reference: Path) -> tuple[dict[str, str], list[dict[str, object]]]:
+def collect(
+    reference: Path,
+) -> tuple[dict[str, str], list[dict[str, object]], list[dict[str, object]]]:
     """Every output file's name and text, and the manifest's entries."""
     if not reference.is_dir():
         raise SampleError(f"{reference} is not a directory (pass the reference directory)")
+    unused = sorted(PARTS.keys() - PAGES.keys())
+    if unused:
+        raise SampleError(f"{unused}: in PARTS but not in PAGES")
+    both = sorted(PAGES.keys() & NOT_COVERED.keys())
+    if both:
+        raise SampleError(f"{both}: both in PAGES and in NOT_COVERED")
     files: dict[str, str] = {}
+    parts_used: set[tuple[str, str]] = set()
     entries: list[dict[str, object]] = []
+    not_covered: list[dict[str, object]] = []
+    not_samples: list[dict[str, object]] = []
     sources = sorted({p for pattern in SOURCES for p in reference.glob(pattern)})
     if not sources:
         raise SampleError(f"no reference pages under {reference}")
+    seen = {path.relative_to(reference).as_posix() for path in sources}
+    gone = sorted((PAGES.keys() | NOT_COVERED.keys()) - seen)
+    if gone:
+        raise SampleError(f"{gone}: listed in PAGES or NOT_COVERED but not in the reference")
     for path in sources:
         source = path.relative_to(reference).as_posix()
         text = path.read_text(encoding="utf-8")
-        samples = (samples_in_markdown if path.suffix == ".md" else samples_in_text)(source, text)
+        if path.suffix == ".md":
+            samples, skipped = samples_in_markdown(source, text)
+            not_samples.extend(skipped)
+        else:
+            samples = samples_in_text(source, text)
+        if source in NOT_COVERED:
+            not_covered.append(
+                {"source": source, "reason": NOT_COVERED[source], "samples": len(samples)}
+            )
+            continue
         if samples and source not in PAGES:
-            raise SampleError(f"{source}: has samples but no operation in PAGES")
+            raise SampleError(f"{source}: has samples but no operation in PAGES or NOT_COVERED")
         stem = source.removesuffix(path.suffix).replace("tallyfy-docs/", "docs/").replace("/", "-")
         for n, sample in enumerate(samples, start=1):
             name = f"{stem}-{n}.json"
             files[name] = json.dumps(sample.value, indent=2, ensure_ascii=False) + "\n"
-            kind = kind_of(sample.value)
-            entries.append(
-                {
-                    "file": name,
-                    "source": source,
-                    "line": sample.line,
-                    "found": sample.found,
-                    "kind": kind,
-                    "operation": PAGES[source],
-                    "what": DESCRIBE[kind].format(PAGES[source]),
-                    "rules_applied": dict(sorted(sample.rules.items())),
-                }
-            )
+            kind = kind_of(sample.value, sample.heading)
+            operation = operation_of(sample)
+            entry: dict[str, object] = {
+                "file": name,
+                "source": source,
+                "line": sample.line,
+                "found": sample.found,
+                "kind": kind,
+                "operation": operation,
+                "what": DESCRIBE[kind].format(operation),
+                "rules_applied": dict(sorted(sample.rules.items())),
+            }
+            part = PARTS.get(source, {}).get(sample.heading)
+            if part:
+                parts_used.add((source, sample.heading))
+                entry["part"] = part
+                entry["what"] = f"the {part} property of the {entry['what']}"
+            entries.append(entry)
+    idle = sorted({(p, h) for p, hs in PARTS.items() for h in hs} - parts_used)
+    if idle:
+        raise SampleError(f"{idle}: in PARTS but no sample is under that heading")
     manifest = {
         "generated_by": "tools/extract_samples.py (do not edit; rerun the script)",
         "samples": entries,
+        "not_covered": not_covered,
+        "not_samples": not_samples,
     }
     files[MANIFEST] = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
-    return files, entries
+    return files, entries, not_covered
 
 
 def write(files: dict[str, str]) -> None:
@@ -405,6 +590,7 @@ def self_test() -> None:
         ('{ "a": 1,\n // ... other fields ...\n}', {"a": 1}),
         ('{ "u": "https://x/...", "v": [1, 2, ...] }', {"u": "https://x/...", "v": [1, 2]}),
         ('{ "a": [1, …, 3] }', {"a": [1, 3]}),
+        ('{ "r": { "data": { "...": "details" } }, "s": { "…": 1 } }', {"r": {"data": {}}, "s": {}}),
         ('{ "s": "a // b" }', {"s": "a // b"}),
         ('{ "q": "say \\"hi\\" {" }', {"q": 'say "hi" {'}),
         ('{ "data": [ ' + flat + " ] // meta?}", {"data": [{"a": "X", "b": [{"id": "g1"}]}, {"c": 1}]}),
@@ -431,8 +617,31 @@ def self_test() -> None:
     assert [s.value for s in found] == [{"email": "a@b.co"}, {"x": 1}, {"k": 2}], found
     assert found[0].rules == {"prose_after": 1} and found[2].found == "inside a line of code"
     md = "`{org_id}`\n```json\n{\n  \"a\": 1\n}\n```\n"
-    assert [s.line for s in samples_in_markdown("p.md", md)] == [3]
-    for md in ['```json\n{ "a": 1 } tail\n```\n', 'text {"a": 1}\n', '```json\n[1]\n```\n']:
+    assert [s.line for s in samples_in_markdown("p.md", md)[0]] == [3]
+    md = (
+        "Set `{ \"field\": \"v\" }` here.\n## 1. One\n```go\nx := map[string]any{\n"
+        '  "title": "t"}\n```\n### Response\n```json\n{ "message": "ok" }\n```\n'
+        '## 2. Two\n```json\n{ "title": "t" }\n```\n'
+    )
+    found, skipped = samples_in_markdown("p.md", md)
+    assert [(s.section, s.heading) for s in found] == [
+        ("## 1. One", "### Response"),
+        ("## 2. Two", "## 2. Two"),
+    ], found
+    assert [kind_of(s.value, s.heading) for s in found] == ["response", "request"]
+    assert skipped == [
+        {"source": "p.md", "line": 1, "why": "inline code fragment in prose, not a body",
+         "text": '{ "field": "v" }'},
+        {"source": "p.md", "why": "object literals in program code fences, not samples",
+         "count": 1},
+    ], skipped
+    for md in [
+        '```json\n{ "a": 1 } tail\n```\n',
+        'text {"a": 1}\n',
+        '```json\n[1]\n```\n',
+        '```\n{"a": 1}\n```\n',
+        'a `code` then {"a": 1}\n',
+    ]:
         try:
             samples_in_markdown("p.md", md)
         except SampleError:
@@ -443,6 +652,7 @@ def self_test() -> None:
         "error",
         "request",
     ]
+    assert kind_of({"errors": {}}, "## Response") == "error"
     print("self-test: ok")
 
 
@@ -459,10 +669,12 @@ def main() -> int:
     if not reference.is_absolute():
         reference = (REPO / reference).resolve()
     try:
-        files, entries = collect(reference)
+        files, entries, not_covered = collect(reference)
     except SampleError as err:
         print(f"extract_samples: {err}", file=sys.stderr)
         return 1
+    for page in not_covered:
+        print(f"not covered: {page['source']} ({page['samples']} samples): {page['reason']}")
     if args.check:
         problems = check(files)
         for p in problems:

@@ -3,8 +3,9 @@
 //! The generator does not see the spec exactly as written. [`generator_view`] derives a copy in which
 //! every operation has one success response (`2XX`, so a documented `201` that arrives as `200` still
 //! decodes) and no error responses (so every non-2xx reaches the wrapper as a raw response with its
-//! status, headers and body intact, whatever its content type). The published spec keeps documenting
-//! every error.
+//! status, headers and body intact, whatever its content type), and in which a `multipart/form-data`
+//! body is a raw body (progenitor has no multipart; [`crate::rewrites::multipart_bodies`] types it).
+//! The published spec keeps documenting every error.
 //!
 //! Nor is progenitor's output written as it comes: [`crate::rewrites`] holds the passes over it.
 
@@ -77,12 +78,13 @@ pub fn generate(spec_text: &str) -> Result<String> {
         serde_yaml::from_str(spec_text).context("parsing the spec")?;
     mark_timestamps(&mut value);
     let spec: OpenAPI = serde_yaml::from_value(value).context("reading the spec as OpenAPI 3.0")?;
-    let view = generator_view(spec)?;
+    let (view, multipart) = generator_view(spec)?;
     let tokens = Generator::new(&settings())
         .generate_tokens(&view)
         .context("progenitor could not generate the client")?;
     let mut file: syn::File = syn::parse2(tokens).context("progenitor produced invalid Rust")?;
     rewrites::drop_api_version_header(&mut file)?;
+    rewrites::multipart_bodies(&mut file, &multipart)?;
     rewrites::reexport_in_types(&mut file, REEXPORTED)?;
     let body = progenitor_impl::space_out_items(prettyplease::unparse(&file))?;
     let body = rewrites::swap_runtime_helpers(&body)?;
@@ -146,7 +148,8 @@ fn settings() -> GenerationSettings {
 }
 
 /// The copy of the spec that the generator sees (see the module docs).
-pub fn generator_view(mut spec: OpenAPI) -> Result<OpenAPI> {
+pub fn generator_view(mut spec: OpenAPI) -> Result<(OpenAPI, Vec<String>)> {
+    let mut multipart = Vec::new();
     for (path, item) in spec.paths.paths.iter_mut() {
         let ReferenceOr::Item(item) = item else {
             bail!("path {path} is a $ref; inline it");
@@ -163,6 +166,19 @@ pub fn generator_view(mut spec: OpenAPI) -> Result<OpenAPI> {
         ];
         for op in ops.into_iter().flatten() {
             let name = op.operation_id.clone().unwrap_or_else(|| path.clone());
+            // progenitor has no multipart bodies: it sees a raw body, which
+            // `rewrites::multipart_bodies` then types as `crate::Multipart`.
+            if let Some(ReferenceOr::Item(body)) = &mut op.request_body
+                && body.content.shift_remove("multipart/form-data").is_some()
+            {
+                body.content.insert(
+                    "application/octet-stream".into(),
+                    serde_json::from_value(serde_json::json!({
+                        "schema": {"type": "string", "format": "binary"}
+                    }))?,
+                );
+                multipart.push(name.clone());
+            }
             let responses = &mut op.responses;
             responses.default = None;
             let mut success = None;
@@ -190,7 +206,7 @@ pub fn generator_view(mut spec: OpenAPI) -> Result<OpenAPI> {
             responses.responses.insert(StatusCode::Range(2), response);
         }
     }
-    Ok(spec)
+    Ok((spec, multipart))
 }
 
 #[cfg(test)]
@@ -214,7 +230,7 @@ mod tests {
     #[test]
     fn generator_view_keeps_one_success_response_and_no_errors() {
         let spec: OpenAPI = serde_yaml::from_str(&files::read_spec_text().unwrap()).unwrap();
-        let view = generator_view(spec).unwrap();
+        let (view, _) = generator_view(spec).unwrap();
         for (_, _, op) in view.operations() {
             let codes: Vec<_> = op.responses.responses.keys().collect();
             assert_eq!(codes, [&StatusCode::Range(2)], "{:?}", op.operation_id);

@@ -75,23 +75,26 @@ fn flag(q: &Query) -> String {
 }
 
 /// A body field's flag.
-fn body_flag(f: &Field) -> String {
+fn body_flag(f: &Field, multipart: bool) -> String {
     let help = first_sentence(&f.doc);
     let help = if help.is_empty() {
         format!("`{}` of the body.", f.name)
     } else {
         help
     };
-    let required = if f.required {
-        ", required_unless_present = \"body\""
-    } else {
-        ""
+    // A JSON body's required fields may come from `--body` instead; a multipart body has no
+    // `--body` (a file cannot travel in JSON).
+    let required = match (f.required, multipart) {
+        (true, false) => ", required_unless_present = \"body\"",
+        (true, true) => ", required = true",
+        (false, _) => "",
     };
     let (attr, ty) = match f.kind {
         FieldKind::Text | FieldKind::Choice { .. } => {
             ("allow_hyphen_values = true", "Option<String>")
         }
         FieldKind::Value { .. } => ("value_name = \"JSON\"", "Option<String>"),
+        FieldKind::File { .. } => ("value_name = \"PATH\"", "Option<String>"),
         FieldKind::Integer => ("allow_hyphen_values = true", "Option<i64>"),
         FieldKind::Boolean => ("value_name = \"true|false\"", "Option<bool>"),
         FieldKind::Integers | FieldKind::Texts => (
@@ -119,6 +122,7 @@ fn cli_value(f: &Field, v: &str, shown: &str) -> String {
             format!("crate::body::choice({shown:?}, &{v}, &{values:?})?")
         }
         FieldKind::Value { .. } => format!("crate::body::json({shown:?}, &{v})?"),
+        FieldKind::File { .. } => format!("crate::body::file({shown:?}, &{v})?"),
         _ => v.to_string(),
     }
 }
@@ -260,8 +264,10 @@ pub fn generate(
                         writeln!(fields, "        {}: {ty},", ident(&f.name))?
                     }
                     None => {
-                        fields.push_str("        /// The whole body as JSON, from a file or `-` for stdin; flags override its fields.\n        #[arg(long, value_name = \"FILE\")]\n        body: Option<String>,\n");
-                        fields.extend(b.fields.iter().map(body_flag));
+                        if !b.multipart {
+                            fields.push_str("        /// The whole body as JSON, from a file or `-` for stdin; flags override its fields.\n        #[arg(long, value_name = \"FILE\")]\n        body: Option<String>,\n");
+                        }
+                        fields.extend(b.fields.iter().map(|f| body_flag(f, b.multipart)));
                     }
                 }
             }
@@ -306,6 +312,28 @@ pub fn generate(
                         call_args.push(cli_value(f, &n, &f.name.to_ascii_uppercase()));
                         bind.push(n);
                     }
+                    None if b.multipart => {
+                        bind.extend(b.fields.iter().map(|f| ident(&f.name)));
+                        let required: Vec<String> = b
+                            .fields
+                            .iter()
+                            .filter(|f| f.required)
+                            .map(|f| {
+                                let flag = flag_name(f);
+                                let v =
+                                    format!("crate::body::required({flag:?}, {})?", ident(&f.name));
+                                cli_value(f, &v, &flag)
+                            })
+                            .collect();
+                        write!(
+                            input,
+                            "                let mut input = tallyfy::requests::bodies::{schema}::new({required});\n",
+                            schema = b.name,
+                            required = required.join(", "),
+                        )?;
+                        input.extend(b.fields.iter().filter(|f| !f.required).map(apply_body));
+                        call_args.push("input".into());
+                    }
                     None => {
                         bind.push("body".into());
                         bind.extend(b.fields.iter().map(|f| ident(&f.name)));
@@ -348,6 +376,7 @@ pub fn generate(
                 "crate::walk::list(out, req, &walk).await".to_string()
             } else {
                 match r.returns {
+                    Returns::Bytes => "out.bytes(&req.await?)".to_string(),
                     Returns::Nothing => {
                         format!("req.await?;\n                out.done({:?})", r.summary())
                     }

@@ -129,6 +129,12 @@ pub enum FieldKind {
     /// replaced by (`replacements::REPLACEMENTS`: `FormValues` is `tallyfy_client::FormValues`),
     /// taken as it is and read from JSON by the CLI.
     Value { ty: String },
+    /// A file (a `binary` string of a multipart body): `tallyfy_client::FilePart`, checked against
+    /// its `x-tallyfy-upload` limits (size in bytes, allowed extensions) before sending.
+    File {
+        max_bytes: Option<u64>,
+        extensions: Vec<String>,
+    },
 }
 
 /// One field of a request body.
@@ -158,6 +164,8 @@ pub struct Body {
     pub doc: String,
     /// Required fields first, in the schema's `required` order, then the others in property order.
     pub fields: Vec<Field>,
+    /// Sent as `multipart/form-data` (one part per field) rather than JSON.
+    pub multipart: bool,
 }
 
 impl Body {
@@ -167,7 +175,10 @@ impl Body {
         match self.fields.as_slice() {
             [only]
                 if only.required
-                    && !matches!(only.kind, FieldKind::Integers | FieldKind::Texts) =>
+                    && !matches!(
+                        only.kind,
+                        FieldKind::Integers | FieldKind::Texts | FieldKind::File { .. }
+                    ) =>
             {
                 Some(only)
             }
@@ -185,6 +196,8 @@ pub enum Returns {
     Body(String),
     /// A page of a list: its `data` array of this item schema, and its `meta`.
     Page(String),
+    /// The raw bytes of an `application/octet-stream` body (a download).
+    Bytes,
 }
 
 /// The pagination of a list operation (`x-tallyfy-pagination`), by query field name.
@@ -329,6 +342,9 @@ fn returns(spec: &OpenAPI, id: &str, op: &Operation, list: bool) -> Result<Retur
     let Some(ReferenceOr::Item(response)) = success.first() else {
         bail!("{id}: its success response must be written inline");
     };
+    if response.content.contains_key("application/octet-stream") {
+        return Ok(Returns::Bytes);
+    }
     let Some(media) = response.content.get("application/json") else {
         if list {
             bail!("{id}: a list (x-tallyfy-pagination) must return a JSON body");
@@ -471,6 +487,31 @@ fn field_kind(
             };
             (kind, false)
         }
+        SchemaKind::Type(Type::String(s))
+            if s.format
+                == openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::StringFormat::Binary) =>
+        {
+            let upload = schema.schema_data.extensions.get("x-tallyfy-upload");
+            let max_bytes = upload
+                .and_then(|u| u.get("max-bytes"))
+                .and_then(|m| m.as_u64());
+            let extensions = upload
+                .and_then(|u| u.get("extensions"))
+                .and_then(|e| e.as_array())
+                .map(|e| {
+                    e.iter()
+                        .filter_map(|x| x.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default();
+            (
+                FieldKind::File {
+                    max_bytes,
+                    extensions,
+                },
+                false,
+            )
+        }
         SchemaKind::Type(Type::String(_)) => (FieldKind::Text, false),
         SchemaKind::Type(Type::Boolean(_)) => (FieldKind::Boolean, false),
         SchemaKind::Type(Type::Integer(i))
@@ -509,8 +550,13 @@ fn body(spec: &OpenAPI, id: &str, op: &Operation) -> Result<Option<Body>> {
     let ReferenceOr::Item(body) = body else {
         bail!("{id}: write the request body inline");
     };
-    let Some(media) = body.content.get("application/json") else {
-        bail!("{id}: only a JSON request body has a rule");
+    let (media, multipart) = match (
+        body.content.get("application/json"),
+        body.content.get("multipart/form-data"),
+    ) {
+        (Some(json), None) => (json, false),
+        (None, Some(form)) => (form, true),
+        _ => bail!("{id}: a request body must be JSON or multipart/form-data, not both or other"),
     };
     let Some(ReferenceOr::Reference { reference }) = &media.schema else {
         bail!("{id}: the request body must be a $ref to a component schema");
@@ -565,7 +611,16 @@ fn body(spec: &OpenAPI, id: &str, op: &Operation) -> Result<Option<Body>> {
         key,
         schema.schema_data.extensions.get(key),
     )?;
+    let has_file = fields
+        .iter()
+        .any(|f| matches!(f.kind, FieldKind::File { .. }));
+    if has_file != multipart {
+        bail!(
+            "{id}: a file field (format: binary) belongs in a multipart/form-data body, and only there"
+        );
+    }
     Ok(Some(Body {
+        multipart,
         name: input.unwrap_or(name).to_string(),
         schema: name.to_string(),
         doc: schema.schema_data.description.clone().unwrap_or_default(),

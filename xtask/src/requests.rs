@@ -186,13 +186,22 @@ fn call(r: &Request, s: &str, client: &str) -> String {
         .iter()
         .map(|(n, _)| n.clone())
         .chain(r.query.iter().map(|q| query_arg(q, s)))
-        .chain(r.body.as_ref().map(|_| "&body".to_string()))
+        // A multipart body is sent by value, once per attempt (its bytes are shared, not copied).
+        .chain(
+            r.body
+                .as_ref()
+                .map(|b| if b.multipart { "body.clone()" } else { "&body" }.to_string()),
+        )
         .collect();
+    let send = format!("api.{}({})", r.id, args.join(", "));
+    // A download's stream is read to the end inside the attempt, so a broken body is retried too.
+    let send = match r.returns {
+        Returns::Bytes => format!("tallyfy_client::read_bytes({send})"),
+        _ => send,
+    };
     format!(
-        "{client}.execute(ops::{}, || api.{}({})).await",
+        "{client}.execute(ops::{}, || {send}).await",
         r.id.to_ascii_uppercase(),
-        r.id,
-        args.join(", ")
     )
 }
 
@@ -249,6 +258,11 @@ fn field_types(kind: &FieldKind) -> (String, String, &'static str) {
         FieldKind::Choice { ty, .. } | FieldKind::Value { ty } => {
             return (ty.clone(), ty.clone(), "value");
         }
+        FieldKind::File { .. } => (
+            "tallyfy_client::FilePart",
+            "tallyfy_client::FilePart",
+            "value",
+        ),
     };
     (ty.to_string(), arg.to_string(), store)
 }
@@ -266,6 +280,9 @@ fn example_value(f: &crate::model::Field) -> String {
         FieldKind::Texts => "[\"Pat\"]".into(),
         FieldKind::Choice { values, .. } => format!("{:?}.parse().unwrap()", values[0]),
         FieldKind::Value { .. } => "Default::default()".into(),
+        FieldKind::File { .. } => {
+            "tallyfy::FilePart::new(\"report.pdf\", b\"%PDF-1.7\".to_vec())".into()
+        }
     }
 }
 
@@ -294,6 +311,7 @@ fn body_input(b: &Body, code: &mut String) -> Result<()> {
     let mut inits = String::new();
     let mut setters = String::new();
     let mut wire = String::new();
+    let mut files = String::new();
     for f in &b.fields {
         let n = ident(&f.name);
         let w = &f.name;
@@ -307,7 +325,12 @@ fn body_input(b: &Body, code: &mut String) -> Result<()> {
                 writeln!(inits, "            {n}: {},", store.replace("value", &n))?;
             }
         } else {
-            writeln!(fields, "    #[serde(default)]\n    {n}: Option<{ty}>,")?;
+            let serde = if b.multipart {
+                ""
+            } else {
+                "#[serde(default)]\n    "
+            };
+            writeln!(fields, "    {serde}{n}: Option<{ty}>,")?;
             writeln!(inits, "            {n}: None,")?;
         }
         let set = if f.required {
@@ -335,6 +358,19 @@ fn body_input(b: &Body, code: &mut String) -> Result<()> {
             }
             _ => (".clone()", ".clone()"),
         };
+        if let FieldKind::File {
+            max_bytes,
+            extensions,
+        } = &f.kind
+        {
+            // The checked struct's field is a placeholder: the file travels as its own part.
+            writeln!(wire, "            {n}: String::new(),")?;
+            writeln!(
+                files,
+                "            body::file({w:?}, &self.{n}, {max_bytes:?}, &{extensions:?})?,"
+            )?;
+            continue;
+        }
         let value = match (f.required, f.inline_array) {
             (true, false) => format!("{}?", convert(f, &format!("self.{n}{required_value}"))),
             (false, false) => format!("self.{n}{optional_value}.map(|v| {one}).transpose()?"),
@@ -352,20 +388,20 @@ fn body_input(b: &Body, code: &mut String) -> Result<()> {
         .filter(|f| f.required)
         .map(example_value)
         .collect();
+    // `new` without arguments comes with `Default`, as clippy asks.
+    let default = if params.is_empty() { "Default, " } else { "" };
     write!(
         code,
         "\n{doc}///\n\
          /// Built with [`new`](Self::new) (the required fields) and one setter per field. Every value is\n\
          /// checked against the spec's limits when the request is sent, or by [`validate`](Self::validate);\n\
-         /// a failure is [`Error::InvalidInput`] naming the field. It also reads from JSON with the wire's\n\
-         /// field names.\n\
+         /// a failure is [`Error::InvalidInput`] naming the field.{json}\n\
          ///\n\
          /// ```\n\
          /// let body = tallyfy::{name}::new({example});\n\
          /// assert!(body.validate().is_ok());\n\
          /// ```\n\
-         #[derive(Clone, Debug, {default}PartialEq, serde::Deserialize)]\n\
-         #[serde(deny_unknown_fields)]\n\
+         {derive}\n\
          pub struct {name} {{\n{fields}}}\n\n\
          impl {name} {{\n    \
              /// A body with its required fields.\n    \
@@ -373,11 +409,35 @@ fn body_input(b: &Body, code: &mut String) -> Result<()> {
          {setters}    \
              /// Checks every value against the spec's limits, as sending does.\n    \
              pub fn validate(&self) -> Result<(), Error> {{\n        self.to_wire().map(drop)\n    }}\n\n    \
-             pub(crate) fn to_wire(&self) -> Result<types::{wire_type}, Error> {{\n        Ok(types::{wire_type} {{\n{wire}        }})\n    }}\n\
+             pub(crate) fn to_wire(&self) -> Result<{wire_out}, Error> {{\n{wire_body}    }}\n\
          }}\n",
         doc = doc(&b.doc, ""),
-        // `new` without arguments comes with `Default`, as clippy asks.
-        default = if params.is_empty() { "Default, " } else { "" },
+        json = if b.multipart {
+            ""
+        } else {
+            " It also reads from JSON with the wire's\n/// field names."
+        },
+        derive = if b.multipart {
+            format!("#[derive(Clone, Debug, {default}PartialEq)]")
+        } else {
+            format!(
+                "#[derive(Clone, Debug, {default}PartialEq, serde::Deserialize)]\n#[serde(deny_unknown_fields)]"
+            )
+        },
+        wire_out = if b.multipart {
+            "tallyfy_client::Multipart".to_string()
+        } else {
+            format!("types::{wire_type}")
+        },
+        // A multipart body: the fields checked as the client's type, each sent as a text part, and
+        // each file as a part of its own.
+        wire_body = if b.multipart {
+            format!(
+                "        let fields = types::{wire_type} {{\n{wire}        }};\n        body::multipart(&fields, vec![\n{files}        ])\n"
+            )
+        } else {
+            format!("        Ok(types::{wire_type} {{\n{wire}        }})\n")
+        },
         example = example.join(", "),
         params = params.join(", "),
     )?;
@@ -433,6 +493,7 @@ fn request(r: &Request, code: &mut String, bodies: &mut String) -> Result<()> {
     let output = match &r.returns {
         Returns::Nothing => "()".to_string(),
         Returns::Data(t) | Returns::Body(t) | Returns::Page(t) => format!("types::{t}"),
+        Returns::Bytes => "Vec<u8>".to_string(),
     };
     let Parts {
         mut params,

@@ -4,7 +4,9 @@
 //! - [`swap_runtime_helpers`]: the strict path encoder and `decode_response` instead of
 //!   progenitor-client's;
 //! - [`reexport_in_types`]: a schema that was generated once and is now replaced by a hand-written
-//!   type keeps its `types::` name.
+//!   type keeps its `types::` name;
+//! - [`multipart_bodies`]: the raw body of a `multipart/form-data` operation becomes a
+//!   `crate::Multipart`, sent with its own `Content-Type` (and boundary).
 //!
 //! The tests that pin their effect on the generated file are in `codegen.rs`.
 
@@ -195,6 +197,87 @@ pub fn reexport_in_types(file: &mut syn::File, names: &[&str]) -> Result<()> {
             .position(|item| !matches!(item, syn::Item::Use(_)))
             .unwrap_or(items.len());
         items.insert(position, reexport);
+    }
+    Ok(())
+}
+
+/// progenitor sees a multipart operation's body as raw bytes (`body: B` with `B: Into<reqwest::Body>`,
+/// sent as `application/octet-stream`; see `codegen::generator_view`). For each operation in
+/// `operations`, make the body a `crate::Multipart` and send it with the content type it carries
+/// (`multipart/form-data; boundary=...`). Fail unless each one is found in exactly that shape.
+pub fn multipart_bodies(file: &mut syn::File, operations: &[String]) -> Result<()> {
+    use quote::ToTokens;
+    use syn::visit_mut::VisitMut;
+
+    struct Typer<'a> {
+        operations: &'a [String],
+        done: Vec<String>,
+        problem: Option<String>,
+    }
+
+    impl VisitMut for Typer<'_> {
+        fn visit_impl_item_fn_mut(&mut self, f: &mut syn::ImplItemFn) {
+            let name = f.sig.ident.to_string();
+            if !self.operations.contains(&name) {
+                return;
+            }
+            // `<'a, B: Into<reqwest::Body>>` loses `B`; `body: B` becomes `body: crate::Multipart`.
+            let before = f.sig.generics.params.len();
+            f.sig.generics.params = f
+                .sig
+                .generics
+                .params
+                .clone()
+                .into_iter()
+                .filter(|p| !matches!(p, syn::GenericParam::Type(t) if t.ident == "B"))
+                .collect();
+            let mut typed = false;
+            for input in &mut f.sig.inputs {
+                if let syn::FnArg::Typed(arg) = input
+                    && arg.pat.to_token_stream().to_string() == "body"
+                    && arg.ty.to_token_stream().to_string() == "B"
+                {
+                    *arg.ty = syn::parse_quote!(crate::Multipart);
+                    typed = true;
+                }
+            }
+            let code = f.block.to_token_stream().to_string();
+            let octet = "HeaderValue :: from_static (\"application/octet-stream\")";
+            if before == f.sig.generics.params.len() || !typed || code.matches(octet).count() != 1 {
+                self.problem = Some(format!("{name}: not the raw-body method progenitor writes"));
+                return;
+            }
+            let code = code
+                .replace(
+                    &format!(":: reqwest :: header :: {octet}"),
+                    "body . content_type ()",
+                )
+                .replace(". body (body)", ". body (body . into_body ())");
+            match syn::parse_str::<syn::Block>(&code) {
+                Ok(block) => {
+                    f.block = block;
+                    self.done.push(name);
+                }
+                Err(e) => self.problem = Some(format!("{name}: {e}")),
+            }
+        }
+    }
+
+    let mut typer = Typer {
+        operations,
+        done: Vec::new(),
+        problem: None,
+    };
+    typer.visit_file_mut(file);
+    if let Some(problem) = typer.problem {
+        bail!("multipart body pass: {problem}");
+    }
+    if typer.done.len() != operations.len() {
+        bail!(
+            "multipart body pass: found {:?} of {:?}",
+            typer.done,
+            operations
+        );
     }
     Ok(())
 }

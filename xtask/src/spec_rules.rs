@@ -66,6 +66,7 @@ const EXTENSIONS: &[(&str, Place)] = &[
     ("x-tallyfy-implies", Place::QueryParameter),
     ("x-tallyfy-comma-list", Place::QueryParameter),
     ("x-tallyfy-verb", Place::Operation),
+    ("x-tallyfy-upload", Place::Schema),
 ];
 
 /// What `node`, at this JSON pointer (split into keys), is.
@@ -155,6 +156,23 @@ fn check_extensions(node: &Value, at: &mut Vec<String>, problems: &mut Vec<Strin
                         }) => {}
                     ("x-tallyfy-columns", other) => problems.push(format!(
                         "{shown}: must be a list of {{heading: <text>, field: <path> or [<path>, ...]}}, not {other}"
+                    )),
+                    ("x-tallyfy-upload", Value::Object(fields))
+                        if fields.iter().all(|(k, v)| match k.as_str() {
+                            "max-bytes" => v.as_u64().is_some_and(|n| n > 0),
+                            "extensions" => v.as_array().is_some_and(|a| {
+                                !a.is_empty()
+                                    && a.iter().all(|e| {
+                                        e.as_str().is_some_and(|e| {
+                                            !e.is_empty()
+                                                && e.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+                                        })
+                                    })
+                            }),
+                            _ => false,
+                        }) => {}
+                    ("x-tallyfy-upload", other) => problems.push(format!(
+                        "{shown}: must be {{max-bytes: <positive integer>, extensions: [<lower-case extension>, ...]}}, not {other}"
                     )),
                     ("x-tallyfy-comma-list", Value::String(_)) => {}
                     ("x-tallyfy-comma-list", other) => problems.push(format!(
@@ -457,14 +475,17 @@ mod tests {
                 "create_group",
                 "create_guest",
                 "create_tag",
+                "delete_file",
                 "delete_group",
                 "delete_process",
                 "delete_tag",
                 "delete_template",
                 "disable_guest",
                 "disable_member",
+                "download_file",
                 "enable_guest",
                 "enable_member",
+                "get_asset",
                 "get_group",
                 "get_guest",
                 "get_member",
@@ -498,6 +519,7 @@ mod tests {
                 "update_process",
                 "update_tag",
                 "update_task",
+                "upload_file",
             ]
         );
     }

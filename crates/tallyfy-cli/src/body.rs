@@ -95,3 +95,24 @@ pub fn required<T>(flag: &str, value: Option<T>) -> Result<T, Failure> {
 pub fn json<T: DeserializeOwned>(flag: &str, value: &str) -> Result<T, Failure> {
     serde_json::from_str(value).map_err(|e| Failure::usage(format!("invalid {flag}: {e}")))
 }
+
+/// The file at `path` (`-` is stdin) as the part of an upload, named after the path's last
+/// component (stdin's is `stdin`).
+pub fn file(flag: &str, path: &str) -> Result<tallyfy::FilePart, Failure> {
+    let (name, bytes) = if path == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| Failure::usage(format!("{flag} -: reading stdin: {e}")))?;
+        ("stdin".to_string(), bytes)
+    } else {
+        let bytes =
+            std::fs::read(path).map_err(|e| Failure::usage(format!("{flag} {path}: {e}")))?;
+        let name = std::path::Path::new(path)
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| path.to_string());
+        (name, bytes)
+    };
+    Ok(tallyfy::FilePart::new(name, bytes))
+}

@@ -100,6 +100,14 @@ impl Out {
         )?)
     }
 
+    /// A download: the bytes as they are, whatever the format (redirect stdout to a file).
+    pub(crate) fn bytes(&self, bytes: &[u8]) -> Result<(), Failure> {
+        let mut stdout = std::io::stdout().lock();
+        stdout.write_all(bytes)?;
+        stdout.flush()?;
+        Ok(())
+    }
+
     pub(crate) fn done(&self, what: &str) -> Result<(), Failure> {
         let value = serde_json::json!({ "ok": true, "done": what });
         // `writeln!`, not `println!`: a closed stdout is an error to handle, not a panic.

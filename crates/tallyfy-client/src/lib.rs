@@ -16,6 +16,8 @@
 //! - [`FormValue`] and [`FormValues`]: the typed values of kick-off fields (`prerun`) and task form
 //!   fields (`taskdata`), with [`Choice`], [`Assignees`] and [`FileRef`]. Decoding goes by the
 //!   value's shape and never fails: an unrecognised one is kept in [`FormValue::Other`].
+//! - [`Multipart`] and [`FilePart`]: the bodies of the upload operations (progenitor has no
+//!   multipart), and [`read_bytes`], which reads a download's raw body.
 //! - [`Many`] and [`One`]: included records (`with=steps`, `with=run`), read whether they arrive
 //!   wrapped in `{"data": ...}` or bare.
 //! - [`encode_path_segment`]: the strict percent-encoder that every path parameter goes through.
@@ -69,6 +71,7 @@ mod forms;
 mod headers;
 mod includes;
 mod lenient;
+mod multipart;
 mod path;
 mod response;
 
@@ -81,6 +84,7 @@ pub use generated::*;
 pub use headers::RequestHeaders;
 pub use includes::{Many, One};
 pub use lenient::{GroupsInclude, MemberRole, PaginationLinks, Timestamp};
+pub use multipart::{FilePart, Multipart, read_bytes};
 pub use path::encode_path_segment;
 pub use progenitor_client;
 pub use reqwest;

@@ -409,7 +409,7 @@ pub use tallyfy_client::types::{
 };
 /// Form values (kick-off `prerun`, task `taskdata`) and included records, as the generated client
 /// reads and writes them.
-pub use tallyfy_client::{Assignees, Choice, FileRef, FormValue, FormValues, Many, One};
+pub use tallyfy_client::{Assignees, Choice, FilePart, FileRef, FormValue, FormValues, Many, One};
 
 /// The reqwest version this crate uses, so a caller's `reqwest::ClientBuilder` always fits.
 pub use tallyfy_client::reqwest;

@@ -2,7 +2,11 @@
 //! - `get_guest`: one guest lookup through the SDK vs hand-written reqwest + serde_json;
 //! - `list_10k`: listing 10,000 guests, 100 per page, with 20 ms server latency, `concurrency(4)` vs
 //!   sequential;
-//! - `decode_page`: decoding a 100-guest page into typed guests vs `serde_json::Value`.
+//! - `decode_page`: decoding a 100-guest page into typed guests vs `serde_json::Value`;
+//! - `list_tasks_10k`: listing the organization's 10,000-odd tasks, 100 per page, with 20 ms server
+//!   latency, `concurrency(4)` vs sequential;
+//! - `launch_1000`: launching 1,000 processes (with kick-off values) from one client, with 1, 4 and
+//!   16 launches in flight; divide 1,000 by the time for processes per second.
 
 use std::time::Duration;
 
@@ -174,5 +178,125 @@ fn decode_page(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, get_guest, decode_page, list_10k);
+fn list_tasks_10k(c: &mut Criterion) {
+    let rt = runtime();
+    // Seeded processes have three to five tasks each: 2,400 of them make just over 10,000 tasks.
+    let fake = rt.block_on(async {
+        FakeTallyfy::builder()
+            .seed_templates(4)
+            .seed_processes(2_400)
+            .latency(Duration::from_millis(20))
+            .start()
+            .await
+            .unwrap()
+    });
+    let client = sdk_client(&Target::of(&fake));
+    let total = rt.block_on(async {
+        let first = client.tasks().list().per_page(100).page(1).await.unwrap();
+        first.info.and_then(|i| i.total).unwrap() as usize
+    });
+    assert!(total >= 10_000, "{total} tasks");
+
+    let mut group = c.benchmark_group("list_tasks_10k");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(30));
+    for (name, k) in [("sequential", 1usize), ("concurrency_4", 4)] {
+        group.bench_function(name, |b| {
+            b.to_async(&rt).iter(|| async {
+                let n = client
+                    .tasks()
+                    .list()
+                    .per_page(100)
+                    .concurrency(k)
+                    .items()
+                    .try_fold(0usize, |n, _| async move { Ok(n + 1) })
+                    .await
+                    .unwrap();
+                assert_eq!(n, total);
+            })
+        });
+    }
+    group.finish();
+    drop(fake);
+}
+
+fn launch_1000(c: &mut Criterion) {
+    use futures::StreamExt;
+    let rt = runtime();
+    let fake = rt.block_on(async {
+        FakeTallyfy::builder()
+            .seed_templates(1)
+            .record_limit(0)
+            .start()
+            .await
+            .unwrap()
+    });
+    let client = sdk_client(&Target::of(&fake));
+    let (template_id, kickoff) = rt.block_on(async {
+        let template = client
+            .templates()
+            .list()
+            .page(1)
+            .await
+            .unwrap()
+            .items
+            .remove(0);
+        let kickoff = tallyfy::Form::kickoff(&template)
+            .set("Client name", "Acme")
+            .unwrap()
+            .set("Primary contact email", "ops@acme.example")
+            .unwrap()
+            .set(
+                "Start date",
+                tallyfy::FormValue::date_str("2026-01-05T09:00:00Z"),
+            )
+            .unwrap()
+            .choose("Contract type", "Fixed fee")
+            .unwrap()
+            .choose("Region", "Europe")
+            .unwrap()
+            .choose_all("Services", &["Consulting"])
+            .unwrap()
+            .build()
+            .unwrap();
+        (template.id.unwrap().to_string(), kickoff)
+    });
+
+    let mut group = c.benchmark_group("launch_1000");
+    group.sample_size(10);
+    group.measurement_time(Duration::from_secs(20));
+    for in_flight in [1usize, 4, 16] {
+        group.bench_function(format!("in_flight_{in_flight}"), |b| {
+            b.to_async(&rt).iter(|| async {
+                let launched = futures::stream::iter(0..1000)
+                    .map(|i| {
+                        let launch = tallyfy::Launch::new(&template_id)
+                            .name(format!("Bench {i}"))
+                            .prerun(kickoff.clone());
+                        let client = client.clone();
+                        async move { client.processes().launch(launch).await }
+                    })
+                    .buffer_unordered(in_flight)
+                    .try_fold(0usize, |n, p| async move {
+                        assert_eq!(p.status.as_deref(), Some("active"));
+                        Ok(n + 1)
+                    })
+                    .await
+                    .unwrap();
+                assert_eq!(launched, 1000);
+            })
+        });
+    }
+    group.finish();
+    drop(fake);
+}
+
+criterion_group!(
+    benches,
+    get_guest,
+    decode_page,
+    list_10k,
+    list_tasks_10k,
+    launch_1000
+);
 criterion_main!(benches);

@@ -904,6 +904,24 @@ pub struct FileRef {
     fields: Map<String, Value>,
 }
 
+/// An uploaded file's asset record (what `upload_file` answers) as a file field's value holds it,
+/// every key kept.
+///
+/// ```
+/// use tallyfy_client::{FileRef, types::Asset};
+/// let asset: Asset = serde_json::from_str(r#"{"id": "a1", "filename": "r.pdf", "version": 1}"#).unwrap();
+/// let f = FileRef::from(&asset);
+/// assert_eq!((f.id(), f.filename(), f.version()), (Some("a1"), Some("r.pdf"), Some(1)));
+/// ```
+impl From<&crate::types::Asset> for FileRef {
+    fn from(asset: &crate::types::Asset) -> Self {
+        match serde_json::to_value(asset) {
+            Ok(Value::Object(fields)) => Self { fields },
+            _ => Self::default(),
+        }
+    }
+}
+
 impl FileRef {
     /// A reference to the asset with this id (the id an upload returned).
     ///

@@ -127,6 +127,20 @@ fn cli_value(f: &Field, v: &str, shown: &str) -> String {
     }
 }
 
+/// The arguments of a body input's `new`: each required field's flag (unwrapped, `then` applied to
+/// the flag first), as the setter's argument.
+fn required_args(b: &crate::model::Body, then: &str) -> Vec<String> {
+    b.fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| {
+            let flag = flag_name(f);
+            let v = format!("crate::body::required({flag:?}, {}{then})?", ident(&f.name));
+            cli_value(f, &v, &flag)
+        })
+        .collect()
+}
+
 /// The statement that hands a body flag to the input `body`.
 fn apply_body(f: &Field) -> String {
     let n = ident(&f.name);
@@ -314,17 +328,7 @@ pub fn generate(
                     }
                     None if b.multipart => {
                         bind.extend(b.fields.iter().map(|f| ident(&f.name)));
-                        let required: Vec<String> = b
-                            .fields
-                            .iter()
-                            .filter(|f| f.required)
-                            .map(|f| {
-                                let flag = flag_name(f);
-                                let v =
-                                    format!("crate::body::required({flag:?}, {})?", ident(&f.name));
-                                cli_value(f, &v, &flag)
-                            })
-                            .collect();
+                        let required = required_args(b, "");
                         write!(
                             input,
                             "                let mut input = tallyfy::requests::bodies::{schema}::new({required});\n",
@@ -337,19 +341,8 @@ pub fn generate(
                     None => {
                         bind.push("body".into());
                         bind.extend(b.fields.iter().map(|f| ident(&f.name)));
-                        let required: Vec<String> = b
-                            .fields
-                            .iter()
-                            .filter(|f| f.required)
-                            .map(|f| {
-                                let flag = flag_name(f);
-                                let v = format!(
-                                    "crate::body::required({flag:?}, {}.clone())?",
-                                    ident(&f.name)
-                                );
-                                cli_value(f, &v, &flag)
-                            })
-                            .collect();
+                        // Cloned: the flags are applied again after the body file is read.
+                        let required = required_args(b, ".clone()");
                         // A required field given as a flag need not be in the body file; every
                         // flag then overrides what the file says, so they are applied after.
                         let given: Vec<String> = b

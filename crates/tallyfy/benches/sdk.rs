@@ -113,27 +113,38 @@ fn list_10k(c: &mut Criterion) {
     });
     let client = sdk_client(&Target::of(&fake));
 
-    let mut group = c.benchmark_group("list_10k");
+    walk(c, &rt, "list_10k", 10_000, |k| {
+        client.guests().list().per_page(100).concurrency(k).items()
+    });
+    drop(fake);
+}
+
+/// A `name` group timing a walk of `total` items, sequentially and with `concurrency(4)`: `items(k)`
+/// starts the walk with concurrency `k`; each run checks that it read every item.
+fn walk<T, S>(
+    c: &mut Criterion,
+    rt: &tokio::runtime::Runtime,
+    name: &str,
+    total: usize,
+    items: impl Fn(usize) -> S,
+) where
+    S: futures::Stream<Item = tallyfy::Result<T>>,
+{
+    let mut group = c.benchmark_group(name);
     group.sample_size(10);
-    group.measurement_time(Duration::from_secs(20));
-    for (name, k) in [("sequential", 1usize), ("concurrency_4", 4)] {
-        group.bench_function(name, |b| {
-            b.to_async(&rt).iter(|| async {
-                let n = client
-                    .guests()
-                    .list()
-                    .per_page(100)
-                    .concurrency(k)
-                    .items()
+    group.measurement_time(Duration::from_secs(30));
+    for (label, k) in [("sequential", 1usize), ("concurrency_4", 4)] {
+        group.bench_function(label, |b| {
+            b.to_async(rt).iter(|| async {
+                let n = items(k)
                     .try_fold(0usize, |n, _| async move { Ok(n + 1) })
                     .await
                     .unwrap();
-                assert_eq!(n, 10_000);
+                assert_eq!(n, total);
             })
         });
     }
     group.finish();
-    drop(fake);
 }
 
 fn decode_page(c: &mut Criterion) {
@@ -180,11 +191,12 @@ fn decode_page(c: &mut Criterion) {
 
 fn list_tasks_10k(c: &mut Criterion) {
     let rt = runtime();
-    // Seeded processes have three to five tasks each: 2,400 of them make just over 10,000 tasks.
+    // Seeded processes have three to five tasks each, some of them hidden with an archived process:
+    // 2,800 processes make just over 10,000 listed tasks.
     let fake = rt.block_on(async {
         FakeTallyfy::builder()
             .seed_templates(4)
-            .seed_processes(2_400)
+            .seed_processes(2_800)
             .latency(Duration::from_millis(20))
             .start()
             .await
@@ -197,26 +209,9 @@ fn list_tasks_10k(c: &mut Criterion) {
     });
     assert!(total >= 10_000, "{total} tasks");
 
-    let mut group = c.benchmark_group("list_tasks_10k");
-    group.sample_size(10);
-    group.measurement_time(Duration::from_secs(30));
-    for (name, k) in [("sequential", 1usize), ("concurrency_4", 4)] {
-        group.bench_function(name, |b| {
-            b.to_async(&rt).iter(|| async {
-                let n = client
-                    .tasks()
-                    .list()
-                    .per_page(100)
-                    .concurrency(k)
-                    .items()
-                    .try_fold(0usize, |n, _| async move { Ok(n + 1) })
-                    .await
-                    .unwrap();
-                assert_eq!(n, total);
-            })
-        });
-    }
-    group.finish();
+    walk(c, &rt, "list_tasks_10k", total, |k| {
+        client.tasks().list().per_page(100).concurrency(k).items()
+    });
     drop(fake);
 }
 

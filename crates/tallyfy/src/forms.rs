@@ -13,6 +13,31 @@ use tallyfy_client::{Assignees, Choice, FileRef, FormValue, FormValues};
 
 use crate::error::Error;
 
+/// A field's definition, whatever kind of record holds it (a template's kick-off field, a step's
+/// form field, a task's form field): they share what a form needs.
+trait Definition {
+    fn field(&self) -> Option<Field>;
+}
+
+macro_rules! definition {
+    ($($ty:ty),*) => {$(
+        impl Definition for $ty {
+            fn field(&self) -> Option<Field> {
+                Field::new(
+                    self.id.as_ref().map(ToString::to_string),
+                    self.label.as_deref(),
+                    self.field_type.as_deref(),
+                    self.required,
+                    &self.options,
+                    &self.columns,
+                )
+            }
+        }
+    )*};
+}
+
+definition!(KickoffField, FormField, Capture);
+
 /// One field of a form, whatever it was read from.
 #[derive(Clone, Debug)]
 struct Field {
@@ -50,39 +75,6 @@ impl Field {
                 .collect(),
             columns: columns.len(),
         })
-    }
-
-    fn from_kickoff(f: &KickoffField) -> Option<Self> {
-        Self::new(
-            f.id.as_ref().map(ToString::to_string),
-            f.label.as_deref(),
-            f.field_type.as_deref(),
-            f.required,
-            &f.options,
-            &f.columns,
-        )
-    }
-
-    fn from_form_field(f: &FormField) -> Option<Self> {
-        Self::new(
-            f.id.as_ref().map(ToString::to_string),
-            f.label.as_deref(),
-            f.field_type.as_deref(),
-            f.required,
-            &f.options,
-            &f.columns,
-        )
-    }
-
-    fn from_capture(f: &Capture) -> Option<Self> {
-        Self::new(
-            f.id.as_ref().map(ToString::to_string),
-            f.label.as_deref(),
-            f.field_type.as_deref(),
-            f.required,
-            &f.options,
-            &f.columns,
-        )
     }
 
     fn refuse(&self, rule: impl Into<String>) -> Error {
@@ -236,7 +228,7 @@ impl Form {
             fields: template
                 .prerun
                 .iter()
-                .filter_map(Field::from_kickoff)
+                .filter_map(Definition::field)
                 .collect(),
             values: FormValues::new(),
             require: true,
@@ -252,7 +244,7 @@ impl Form {
                 .form_fields
                 .iter()
                 .flat_map(|f| f.iter())
-                .filter_map(Field::from_form_field)
+                .filter_map(Definition::field)
                 .collect(),
             values: FormValues::new(),
             require: false,
@@ -262,11 +254,7 @@ impl Form {
     /// The form of a template's step (its `captures`), for the task made from it.
     pub fn step(step: &tallyfy_client::types::Step) -> Self {
         Self {
-            fields: step
-                .captures
-                .iter()
-                .filter_map(Field::from_capture)
-                .collect(),
+            fields: step.captures.iter().filter_map(Definition::field).collect(),
             values: FormValues::new(),
             require: false,
         }

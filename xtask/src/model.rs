@@ -204,6 +204,8 @@ pub enum Returns {
 #[derive(Debug, PartialEq)]
 pub struct Pagination {
     pub per_page: String,
+    /// The page-size parameter's `maximum`: the largest page the API documents.
+    pub max_per_page: Option<u64>,
     /// The boolean that asks for every item in one response.
     pub all: Option<String>,
 }
@@ -797,8 +799,24 @@ pub fn requests(spec: &OpenAPI) -> Result<Vec<Request>> {
                     }
                 };
                 found("page", QueryKind::PageNumber)?.context("page")?;
+                let wire = role("per-page").context("per-page")?;
+                let max_per_page = params.iter().find_map(|p| match p {
+                    Parameter::Query { parameter_data, .. } if parameter_data.name == wire => {
+                        match inline_schema(&id, wire, &parameter_data.format)
+                            .ok()?
+                            .schema_kind
+                        {
+                            SchemaKind::Type(Type::Integer(ref i)) => {
+                                i.maximum.and_then(|m| u64::try_from(m).ok())
+                            }
+                            _ => None,
+                        }
+                    }
+                    _ => None,
+                });
                 Some(Pagination {
                     per_page: found("per-page", QueryKind::PageSize)?.context("per-page")?,
+                    max_per_page,
                     all: found("all", QueryKind::Flag)?,
                 })
             }
@@ -1011,6 +1029,7 @@ mod tests {
             list.pagination,
             Some(Pagination {
                 per_page: "per_page".into(),
+                max_per_page: None,
                 all: Some("without_pagination".into())
             })
         );
@@ -1053,6 +1072,8 @@ mod tests {
             "with_reassignment is implied by `to`"
         );
         assert_eq!(remove.query[1].implied_by.as_deref(), Some("reassign_to"));
+        let groups = get("list_groups").pagination.as_ref().unwrap();
+        assert_eq!(groups.max_per_page, Some(100), "GroupPerPage's maximum");
     }
 
     #[test]

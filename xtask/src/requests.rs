@@ -610,7 +610,7 @@ fn list(r: &Request, code: &mut String) -> Result<()> {
          impl Sealed for {name}Params {{}}\n\n\
          impl ListParams for {name}Params {{\n    \
              type Item = types::{item};\n\n    \
-             fn per_page(&self) -> Option<u64> {{\n        self.{per_page}\n    }}\n{single}\n    \
+             fn per_page(&self) -> Option<u64> {{\n        self.{per_page}\n    }}\n{most}{single}\n    \
              async fn fetch(&self, client: &Client, page: Option<u64>) -> Result<Page<types::{item}>, Error> {{\n{checks}{prep}        let api = client.raw();\n        let list = {call}?;\n        Ok(Page {{\n            items: list.data,\n            number: page.unwrap_or(1),\n            info: PageInfo::from_meta(list.meta),\n        }})\n    }}\n\
          }}\n",
         doc = method_doc(r, &example),
@@ -618,6 +618,12 @@ fn list(r: &Request, code: &mut String) -> Result<()> {
         verb = r.verb,
         id = r.id,
         per_page = pagination.per_page,
+        most = match pagination.max_per_page {
+            Some(n) => format!(
+                "\n    fn max_per_page(&self) -> Option<u64> {{\n        Some({n})\n    }}\n"
+            ),
+            None => String::new(),
+        },
         checks = segment_checks(r, "self", "client"),
         prep = query_prep(r, "self"),
         call = call(r, "self", "client"),

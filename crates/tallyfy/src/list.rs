@@ -53,6 +53,11 @@ pub trait ListParams: Sealed + Clone + std::fmt::Debug + Send + Sync + 'static {
     /// The page size asked for, which [`List`] checks before any request.
     fn per_page(&self) -> Option<u64>;
 
+    /// The largest page size the API documents for this list, if it documents one.
+    fn max_per_page(&self) -> Option<u64> {
+        None
+    }
+
     /// Whether the request asks for the whole list in one response (`without_pagination`): the walk
     /// then stops after the first response and sends no page number.
     fn single_page(&self) -> bool {
@@ -150,8 +155,12 @@ impl<P: ListParams> List<P> {
         self
     }
 
+    fn page_size(&self) -> (Option<u64>, Option<u64>) {
+        (self.params.per_page(), self.params.max_per_page())
+    }
+
     fn walk(&self) -> Walk<P::Item> {
-        let invalid = check_options(self.params.per_page(), self.concurrency, self.max_pages).err();
+        let invalid = check_options(self.page_size(), self.concurrency, self.max_pages).err();
         let client = self.client.clone();
         let params = self.params.clone();
         let single = params.single_page();
@@ -214,7 +223,7 @@ impl<P: ListParams> List<P> {
     /// # Ok(()) }
     /// ```
     pub async fn page(&self, n: u64) -> Result<Page<P::Item>, Error> {
-        check_options(self.params.per_page(), 1, None)?;
+        check_options(self.page_size(), 1, None)?;
         if n == 0 {
             return Err(Error::invalid_input("page", "must be at least 1"));
         }
@@ -238,12 +247,20 @@ impl<P: ListParams> List<P> {
 
 /// The checks every list makes before its first request.
 fn check_options(
-    per_page: Option<u64>,
+    (per_page, most): (Option<u64>, Option<u64>),
     concurrency: usize,
     max_pages: Option<u64>,
 ) -> Result<(), Error> {
     if per_page == Some(0) {
         return Err(Error::invalid_input("per_page", "must be at least 1"));
+    }
+    if let (Some(p), Some(most)) = (per_page, most)
+        && p > most
+    {
+        return Err(Error::invalid_input(
+            "per_page",
+            format!("must be at most {most} (the largest page this list serves)"),
+        ));
     }
     if per_page.is_some_and(|p| p > i64::MAX as u64) {
         return Err(Error::invalid_input("per_page", "is too large"));
@@ -271,23 +288,31 @@ mod tests {
 
     #[test]
     fn every_option_is_checked() {
-        assert_eq!(field(check_options(None, 1, None)), None);
-        assert_eq!(field(check_options(Some(1), 32, Some(1))), None);
-        assert_eq!(field(check_options(Some(i64::MAX as u64), 1, None)), None);
+        assert_eq!(field(check_options((None, None), 1, None)), None);
+        assert_eq!(field(check_options((Some(100), Some(100)), 1, None)), None);
         assert_eq!(
-            field(check_options(Some(0), 1, None)).as_deref(),
+            field(check_options((Some(101), Some(100)), 1, None)).as_deref(),
+            Some("per_page")
+        );
+        assert_eq!(field(check_options((Some(1), None), 32, Some(1))), None);
+        assert_eq!(
+            field(check_options((Some(i64::MAX as u64), None), 1, None)),
+            None
+        );
+        assert_eq!(
+            field(check_options((Some(0), None), 1, None)).as_deref(),
             Some("per_page")
         );
         assert_eq!(
-            field(check_options(Some(i64::MAX as u64 + 1), 1, None)).as_deref(),
+            field(check_options((Some(i64::MAX as u64 + 1), None), 1, None)).as_deref(),
             Some("per_page")
         );
         assert_eq!(
-            field(check_options(None, 0, None)).as_deref(),
+            field(check_options((None, None), 0, None)).as_deref(),
             Some("concurrency")
         );
         assert_eq!(
-            field(check_options(None, 1, Some(0))).as_deref(),
+            field(check_options((None, None), 1, Some(0))).as_deref(),
             Some("max_pages")
         );
     }

@@ -1237,6 +1237,14 @@ async fn workflow_inputs_are_checked_before_sending() {
             .await
             .map(drop)
             .unwrap_err(),
+        w.client
+            .groups()
+            .list()
+            .per_page(101)
+            .page(1)
+            .await
+            .map(drop)
+            .unwrap_err(),
     ];
     let fields: Vec<String> = refused
         .iter()
@@ -1257,7 +1265,8 @@ async fn workflow_inputs_are_checked_before_sending() {
             "content",
             "color",
             "title",
-            "owner_id"
+            "owner_id",
+            "per_page"
         ]
     );
     assert_eq!(w.server.count(), before, "nothing was sent");

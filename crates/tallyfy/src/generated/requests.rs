@@ -3674,6 +3674,10 @@ impl ListParams for ListGroupsParams {
         self.per_page
     }
 
+    fn max_per_page(&self) -> Option<u64> {
+        Some(100)
+    }
+
     async fn fetch(&self, client: &Client, page: Option<u64>) -> Result<Page<types::Group>, Error> {
         let org_id = client.org_id();
         let with = self

@@ -1,28 +1,83 @@
-//! Every JSON sample on the reference's guest and member pages decodes through the SDK.
+//! Every JSON sample on the reference's guest, member and workflow pages decodes through the SDK.
 //!
 //! `tools/extract_samples.py` turned each sample into strict JSON in `tests/samples/` (comments,
 //! placeholders and prose stripped by rule) and listed it in `tests/samples/manifest.json` with its
 //! source, line and operation. These tests read only those checked-in files:
 //! - each response sample decodes, whole, as its operation's response type, and every key in it is
 //!   one the spec declares at that place, so no field is dropped without anyone noticing;
-//! - what was understood (ids, names from the old and new places, roles, timestamps parsed,
-//!   includes) is pinned in `snapshots/documented_samples__<file>.snap`, beside the decoded body;
+//! - what was understood (ids, names from the old and new places, roles, statuses, owners,
+//!   timestamps parsed, includes) is pinned in `snapshots/documented_samples__<file>.snap`, beside
+//!   the decoded body;
 //! - the SDK client returns exactly those records when a loopback server answers with the sample;
-//! - each request sample decodes as its operation's request type and serializes back to exactly
-//!   the sample.
+//! - each request sample decodes as its operation's request type (or, for a sample of one
+//!   property, that property's type) and serializes back to exactly the sample; the few samples
+//!   whose placeholders contradict the spec are listed in `CONTRADICTIONS`, and must fail exactly
+//!   there.
 //!
 //! The same samples go through the `tallyfy` binary in `crates/tallyfy-cli/tests/documented_samples.rs`.
 
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
-use tallyfy::{Client, GuestUpdate, Invite, MemberUpdate, NewGuest, Role, Timestamp, types};
+use tallyfy::{
+    Client, Completion, GroupUpdate, GuestUpdate, Invite, MemberUpdate, NewGroup, NewGuest,
+    ProcessUpdate, Role, TagFields, TaskUpdate, Timestamp, types,
+};
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const SAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/samples");
 const SPEC: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../openapi/tallyfy.yaml");
 const ORG: &str = "org-1";
+/// A path id for calls whose sample has none the SDK would take.
+const HEX: &str = "0123456789abcdef0123456789abcdef";
+
+/// Request samples whose values contradict the spec, each with the problems it must have and why
+/// the spec keeps its type (reference section 14: widen where the server would accept it).
+const CONTRADICTIONS: &[(&str, &[&str], &str)] = &[(
+    "docs-processes-update-process-1.json",
+    &[
+        "$.users[0]: \"user_id_1\" is not of type integer",
+        "$.users[1]: \"user_id_2\" is not of type integer",
+    ],
+    "member ids are integers and the server refuses others; the page shows placeholders \
+     (ProcessUpdate.users says so)",
+)];
+
+/// Request samples the SDK's form values rewrite on the way back, by its documented rules
+/// (`tallyfy_client::forms`): a choice keeps its `id` and `text` (a multiselect entry adds
+/// `"selected": true`), and a multiselect option with `"selected": false` was not chosen and is
+/// left out. Each entry names the sample's pointers that must be exactly what goes, deepest first.
+const NORMALISED: &[(&str, &[&str])] = &[(
+    "docs-tasks-update-task-1.json",
+    &[
+        "/taskdata/0e4b280880cc4407a06478a2faa8052b/value",
+        "/taskdata/fe316c2ac44a421cafbf128c9462b8e9/1",
+        "/taskdata/fe316c2ac44a421cafbf128c9462b8e9/0/value",
+        "/taskdata/fe316c2ac44a421cafbf128c9462b8e9/0/required",
+    ],
+)];
+
+/// `value` without what the pointers name (each must name something).
+fn without(value: &Value, pointers: &[&str]) -> Value {
+    let mut v = value.clone();
+    for pointer in pointers {
+        let (parent, last) = pointer.rsplit_once('/').unwrap();
+        let removed = match v.pointer_mut(parent) {
+            Some(Value::Object(m)) => m.remove(last).is_some(),
+            Some(Value::Array(a)) => {
+                let i: usize = last.parse().unwrap();
+                i < a.len() && {
+                    a.remove(i);
+                    true
+                }
+            }
+            _ => false,
+        };
+        assert!(removed, "{pointer} names nothing");
+    }
+    v
+}
 
 #[derive(Deserialize)]
 struct Manifest {
@@ -38,6 +93,9 @@ struct Entry {
     kind: String,
     operation: String,
     what: String,
+    /// The body property the sample is the value of, when it is not a whole body.
+    #[serde(default)]
+    part: Option<String>,
 }
 
 impl Entry {
@@ -115,6 +173,19 @@ fn schema_for(spec: &Value, entry: &Entry) -> String {
             "{}: no decode rule for a sample of kind {other}",
             entry.file
         ),
+    }
+}
+
+/// The schema a sample is checked against: its operation's, or that schema's property `part`.
+fn root_for(spec: &Value, entry: &Entry) -> Value {
+    let schema = schema_for(spec, entry);
+    let root = json!({"$ref": format!("#/components/schemas/{schema}")});
+    match &entry.part {
+        None => root,
+        Some(part) => resolve(spec, &root)
+            .pointer(&format!("/properties/{part}"))
+            .unwrap_or_else(|| panic!("{}: {schema} has no property {part}", entry.file))
+            .clone(),
     }
 }
 
@@ -196,15 +267,73 @@ fn decode<T: DeserializeOwned>(entry: &Entry, value: &Value) -> T {
 }
 
 /// A response body decoded: its records and the body as the SDK serializes it back.
-#[derive(Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 struct Decoded {
     guests: Vec<types::Guest>,
     members: Vec<types::Member>,
+    templates: Vec<types::Template>,
+    removals: Vec<types::TemplateRemoval>,
+    processes: Vec<types::Process>,
+    tasks: Vec<types::Task>,
+    task_states: Vec<types::TaskState>,
+    tags: Vec<types::Tag>,
+    groups: Vec<types::Group>,
     meta: Option<types::ListMeta>,
     body: Value,
 }
 
+impl Decoded {
+    /// Every record, as what the SDK understood of it.
+    fn understood(&self) -> Vec<Value> {
+        let mut out: Vec<Value> = self.guests.iter().map(guest_view).collect();
+        out.extend(self.members.iter().map(member_view));
+        out.extend(self.templates.iter().map(template_view));
+        out.extend(
+            self.removals
+                .iter()
+                .map(|r| json!({"message": r.message, "deleted_references": r.deleted_references})),
+        );
+        out.extend(self.processes.iter().map(process_view));
+        out.extend(self.tasks.iter().map(task_view));
+        out.extend(self.task_states.iter().map(task_state_view));
+        out.extend(self.tags.iter().map(tag_view));
+        out.extend(self.groups.iter().map(group_view));
+        out
+    }
+
+    /// The records without the body and meta: what an SDK call returns.
+    fn records(&self) -> Decoded {
+        Decoded {
+            body: Value::Null,
+            meta: None,
+            ..self.clone()
+        }
+    }
+}
+
 fn decode_response(entry: &Entry, schema: &str, value: &Value) -> Decoded {
+    // An envelope of one record, or a list with its meta, into the `Decoded` field given.
+    macro_rules! one {
+        ($ty:ident, $field:ident) => {{
+            let t: types::$ty = decode(entry, value);
+            Decoded {
+                body: serde_json::to_value(&t).unwrap(),
+                $field: vec![t.data],
+                ..Decoded::default()
+            }
+        }};
+    }
+    macro_rules! list {
+        ($ty:ident, $field:ident) => {{
+            let t: types::$ty = decode(entry, value);
+            Decoded {
+                body: serde_json::to_value(&t).unwrap(),
+                $field: t.data,
+                meta: t.meta,
+                ..Decoded::default()
+            }
+        }};
+    }
     match schema {
         "GuestEnvelope" => {
             let t: types::GuestEnvelope = decode(entry, value);
@@ -240,6 +369,25 @@ fn decode_response(entry: &Entry, schema: &str, value: &Value) -> Decoded {
                 ..Decoded::default()
             }
         }
+        "TemplateEnvelope" => one!(TemplateEnvelope, templates),
+        "TemplateList" => list!(TemplateList, templates),
+        "TemplateRemoval" => {
+            let t: types::TemplateRemoval = decode(entry, value);
+            Decoded {
+                body: serde_json::to_value(&t).unwrap(),
+                removals: vec![t],
+                ..Decoded::default()
+            }
+        }
+        "ProcessEnvelope" => one!(ProcessEnvelope, processes),
+        "ProcessList" => list!(ProcessList, processes),
+        "TaskEnvelope" => one!(TaskEnvelope, tasks),
+        "TaskList" => list!(TaskList, tasks),
+        "TaskStateEnvelope" => one!(TaskStateEnvelope, task_states),
+        "TagEnvelope" => one!(TagEnvelope, tags),
+        "TagList" => list!(TagList, tags),
+        "GroupEnvelope" => one!(GroupEnvelope, groups),
+        "GroupList" => list!(GroupList, groups),
         other => panic!("{}: no response type is mapped for {other}", entry.file),
     }
 }
@@ -249,12 +397,25 @@ fn round_trip_request(entry: &Entry, schema: &str, value: &Value) -> Value {
     fn via<T: DeserializeOwned + serde::Serialize>(entry: &Entry, value: &Value) -> Value {
         serde_json::to_value(decode::<T>(entry, value)).unwrap()
     }
+    if let Some(part) = &entry.part {
+        return match (schema, part.as_str()) {
+            ("ProcessLaunch", "tasks") => via::<types::StepOverrides>(entry, value),
+            (schema, part) => panic!("{}: no type is mapped for {schema}.{part}", entry.file),
+        };
+    }
     match schema {
         "GuestCreate" => via::<types::GuestCreate>(entry, value),
         "GuestUpdate" => via::<types::GuestUpdate>(entry, value),
         "MemberInvite" => via::<types::MemberInvite>(entry, value),
         "MemberUpdate" => via::<types::MemberUpdate>(entry, value),
         "MemberRoleChange" => via::<types::MemberRoleChange>(entry, value),
+        "ProcessLaunch" => via::<types::ProcessLaunch>(entry, value),
+        "ProcessUpdate" => via::<types::ProcessUpdate>(entry, value),
+        "TaskUpdate" => via::<types::TaskUpdate>(entry, value),
+        "TaskCompletion" => via::<types::TaskCompletion>(entry, value),
+        "TagInput" => via::<types::TagInput>(entry, value),
+        "GroupCreate" => via::<types::GroupCreate>(entry, value),
+        "GroupUpdate" => via::<types::GroupUpdate>(entry, value),
         other => panic!("{}: no request type is mapped for {other}", entry.file),
     }
 }
@@ -388,6 +549,163 @@ fn member_view(m: &types::Member) -> Value {
     })
 }
 
+/// The timestamps among `fields` that are present, each with what it parsed to.
+fn times(fields: &[(&str, &Option<Timestamp>)]) -> serde_json::Map<String, Value> {
+    fields
+        .iter()
+        .filter(|(_, t)| t.is_some())
+        .map(|(name, t)| (name.to_string(), timestamp(t)))
+        .collect()
+}
+
+fn ids(ids: &[types::FlexibleId]) -> Vec<Value> {
+    ids.iter().map(|i| id(Some(i))).collect()
+}
+
+/// What the SDK understood of a tag.
+fn tag_view(t: &types::Tag) -> Value {
+    json!({
+        "id": id(t.id.as_ref()),
+        "title": t.title,
+        "color": t.color,
+        "type": t.type_,
+        "timestamps": times(&[("created_at", &t.created_at), ("deleted_at", &t.deleted_at)]),
+        "statistics": t.statistics.as_ref().map(|s| serde_json::to_value(&s.0).unwrap()),
+    })
+}
+
+/// What the SDK understood of a template step.
+fn step_view(s: &types::Step) -> Value {
+    json!({
+        "id": id(s.id.as_ref()),
+        "title": s.title,
+        "step_type": s.step_type,
+        "position": s.position,
+        "assignees": ids(&s.assignees),
+        "deadline": s.deadline,
+        "captures": s.captures.len(),
+    })
+}
+
+/// What the SDK understood of a template.
+fn template_view(t: &types::Template) -> Value {
+    json!({
+        "id": id(t.id.as_ref()),
+        "title": t.title,
+        "type": t.type_,
+        "status": t.status,
+        "owner_id": id(t.owner_id.as_ref()),
+        "created_by": id(t.created_by.as_ref()),
+        "counts": {"steps": t.steps_count, "started_processes": t.started_processes},
+        "timestamps": times(&[
+            ("created_at", &t.created_at),
+            ("last_updated", &t.last_updated),
+            ("archived_at", &t.archived_at),
+        ]),
+        "kickoff_fields": t.prerun.iter().map(|f| json!({
+            "id": id(f.id.as_ref()),
+            "label": f.label,
+            "field_type": f.field_type,
+            "required": f.required,
+            "options": f.options.len(),
+            "columns": f.columns.len(),
+        })).collect::<Vec<_>>(),
+        "steps": t.steps.as_ref().map(|s| s.iter().map(step_view).collect::<Vec<_>>()),
+        "tags": t.tags.as_ref().map(|s| s.iter().map(tag_view).collect::<Vec<_>>()),
+    })
+}
+
+/// What the SDK understood of a process.
+fn process_view(p: &types::Process) -> Value {
+    json!({
+        "id": id(p.id.as_ref()),
+        "name": p.name,
+        "checklist": [p.checklist_id, p.checklist_title],
+        "status": p.status,
+        "progress": p.progress,
+        "whole_progress": p.whole_progress,
+        "started_by": id(p.started_by.as_ref()),
+        "owner_id": id(p.owner_id.as_ref()),
+        "users": ids(&p.users),
+        "groups": ids(&p.groups),
+        "prerun": p.prerun,
+        "timestamps": times(&[
+            ("created_at", &p.created_at),
+            ("started_at", &p.started_at),
+            ("last_updated", &p.last_updated),
+            ("archived_at", &p.archived_at),
+            ("completed_at", &p.completed_at),
+            ("due_date", &p.due_date),
+        ]),
+        "checklist_include": p.checklist.as_ref().map(|t| template_view(&t.0)),
+        "tasks": p.tasks.as_ref().map(|t| t.iter().map(task_view).collect::<Vec<_>>()),
+        "next_task": p.next_task.as_ref().map(|t| t.iter().map(task_view).collect::<Vec<_>>()),
+        "tags": p.tags.as_ref().map(|t| t.iter().map(tag_view).collect::<Vec<_>>()),
+    })
+}
+
+/// What the SDK understood of a task.
+fn task_view(t: &types::Task) -> Value {
+    json!({
+        "id": id(t.id.as_ref()),
+        "title": t.title,
+        "run_id": t.run_id,
+        "step_id": t.step_id,
+        "status": t.status,
+        "task_type": t.task_type,
+        "is_oneoff_task": t.is_oneoff_task,
+        "is_approved": t.is_approved,
+        "owners": t.owners.as_ref().map(|o| json!({
+            "users": o.users.iter().map(|u| serde_json::to_value(u).unwrap()).collect::<Vec<_>>(),
+            "guests": o.guests,
+            "groups": ids(&o.groups),
+        })),
+        "taskdata": t.taskdata,
+        "timestamps": times(&[
+            ("started_at", &t.started_at),
+            ("deadline", &t.deadline),
+            ("created_at", &t.created_at),
+            ("last_updated", &t.last_updated),
+            ("completed_at", &t.completed_at),
+            ("archived_at", &t.archived_at),
+        ]),
+        "run": t.run.as_ref().map(|r| process_view(&r.0)),
+        "step": t.step.as_ref().map(|s| step_view(&s.0)),
+        "form_fields": t.form_fields.as_ref().map(|f| f.len()),
+        "threads": t.threads.as_ref().map(|c| c.len()),
+    })
+}
+
+/// What the SDK understood of a task's state after completing or reopening it.
+fn task_state_view(t: &types::TaskState) -> Value {
+    json!({
+        "id": id(t.id.as_ref()),
+        "title": t.title,
+        "status": t.status,
+        "is_approved": t.is_approved,
+        "completer_id": t.completer_id,
+        "timestamps": times(&[("completed_at", &t.completed_at)]),
+        "tasks_changed_by_rules": t.tasks_changed_by_rules,
+    })
+}
+
+/// What the SDK understood of a group.
+fn group_view(g: &types::Group) -> Value {
+    json!({
+        "id": id(g.id.as_ref()),
+        "name": g.name,
+        "description": g.description,
+        "members": ids(&g.members),
+        "guests": ids(&g.guests),
+        "timestamps": times(&[
+            ("created_at", &g.created_at),
+            ("updated_at", &g.updated_at),
+            ("last_updated", &g.last_updated),
+            ("deleted_at", &g.deleted_at),
+        ]),
+    })
+}
+
 #[test]
 fn the_manifest_lists_every_sample_file_and_each_is_a_request_or_a_response() {
     let listed = manifest();
@@ -408,9 +726,21 @@ fn the_manifest_lists_every_sample_file_and_each_is_a_request_or_a_response() {
         assert!(!schema.is_empty(), "{entry:?}");
         assert!(entry.what.contains(&entry.operation), "{entry:?}");
     }
+    for file in CONTRADICTIONS
+        .iter()
+        .map(|c| c.0)
+        .chain(NORMALISED.iter().map(|n| n.0))
+    {
+        assert!(
+            listed
+                .iter()
+                .any(|e| e.file == *file && e.kind == "request"),
+            "{file}: a known contradiction that is no longer a request sample"
+        );
+    }
     // The reference's samples today; a page that loses its samples should be noticed.
-    assert_eq!(entries("response").len(), 15);
-    assert_eq!(entries("request").len(), 9);
+    assert_eq!(entries("response").len(), 38);
+    assert_eq!(entries("request").len(), 19);
 }
 
 /// No key of any response sample is one the spec does not declare there: the generated types
@@ -420,8 +750,7 @@ fn every_key_of_every_response_sample_is_declared_by_the_spec() {
     let spec = spec();
     let mut problems = Vec::new();
     for entry in entries("response") {
-        let schema = schema_for(&spec, &entry);
-        let root = json!({"$ref": format!("#/components/schemas/{schema}")});
+        let root = root_for(&spec, &entry);
         for p in undeclared(&spec, &root, &entry.value(), "$") {
             problems.push(format!(
                 "{} ({}:{}): {p}",
@@ -438,12 +767,7 @@ fn every_response_sample_decodes_whole() {
     for entry in entries("response") {
         let value = entry.value();
         let decoded = decode_response(&entry, &schema_for(&spec, &entry), &value);
-        let understood: Vec<Value> = decoded
-            .guests
-            .iter()
-            .map(guest_view)
-            .chain(decoded.members.iter().map(member_view))
-            .collect();
+        let understood = decoded.understood();
         let pagination = decoded
             .meta
             .as_ref()
@@ -496,12 +820,26 @@ fn every_request_sample_is_a_valid_request_body_that_survives_the_types() {
     for entry in entries("request") {
         let value = entry.value();
         let schema = schema_for(&spec, &entry);
-        let root = json!({"$ref": format!("#/components/schemas/{schema}")});
+        let root = root_for(&spec, &entry);
         let problems = undeclared(&spec, &root, &value, "$");
+        if let Some((_, want, why)) = CONTRADICTIONS.iter().find(|(f, ..)| *f == entry.file) {
+            // Known, and it must stay exactly as known: the type refuses the sample.
+            assert_eq!(problems, *want, "{}: {why}", entry.file);
+            assert!(
+                std::panic::catch_unwind(|| round_trip_request(&entry, &schema, &value)).is_err(),
+                "{}: the request type took the contradicting sample ({why})",
+                entry.file
+            );
+            continue;
+        }
         assert!(problems.is_empty(), "{}: {problems:?}", entry.file);
+        let gone = NORMALISED
+            .iter()
+            .find(|(f, _)| *f == entry.file)
+            .map_or(&[][..], |(_, p)| *p);
         assert_eq!(
             round_trip_request(&entry, &schema, &value),
-            value,
+            without(&value, gone),
             "{} ({}:{}): the request type changed the sample",
             entry.file,
             entry.source,
@@ -523,6 +861,10 @@ async fn call_sdk(client: &Client, entry: &Entry, sample: &Value) -> tallyfy::Re
         .pointer("/data/id")
         .and_then(Value::as_i64)
         .unwrap_or(1);
+    // A workflow id from the sample when it has one (list pages use the first record's).
+    let hex = text(sample, "/data/id")
+        .or_else(|| text(sample, "/data/0/id"))
+        .unwrap_or_else(|| HEX.into());
     let guests = client.guests();
     let members = client.members();
     let one_guest = |g| Decoded {
@@ -575,6 +917,95 @@ async fn call_sdk(client: &Client, entry: &Entry, sample: &Value) -> tallyfy::Re
         ),
         "set_member_role" => one_member(members.set_role(user_id, Role::Light).await?),
         "remove_member" => one_member(members.remove(user_id).await?),
+        "list_templates" => Decoded {
+            templates: client.templates().list().page(1).await?.items,
+            ..Decoded::default()
+        },
+        "get_template" => Decoded {
+            templates: vec![client.templates().get(&hex).await?],
+            ..Decoded::default()
+        },
+        "archive_template" => Decoded {
+            removals: vec![client.templates().archive(&hex).await?],
+            ..Decoded::default()
+        },
+        "delete_template" => Decoded {
+            removals: vec![client.templates().delete(&hex).await?],
+            ..Decoded::default()
+        },
+        "list_processes" => Decoded {
+            processes: client.processes().list().page(1).await?.items,
+            ..Decoded::default()
+        },
+        "get_process" | "update_process" | "archive_process" | "activate_process" => {
+            let p = client.processes();
+            let process = match entry.operation.as_str() {
+                "get_process" => p.get(&hex).await?,
+                "update_process" => p.update(&hex, ProcessUpdate::new()).await?,
+                "archive_process" => p.archive(&hex).await?,
+                _ => p.activate(&hex).await?,
+            };
+            Decoded {
+                processes: vec![process],
+                ..Decoded::default()
+            }
+        }
+        "list_tasks" => Decoded {
+            tasks: client.tasks().list().page(1).await?.items,
+            ..Decoded::default()
+        },
+        "list_process_tasks" => Decoded {
+            tasks: client.processes().tasks(HEX).page(1).await?.items,
+            ..Decoded::default()
+        },
+        "get_task" => Decoded {
+            tasks: vec![client.tasks().get(&hex).await?],
+            ..Decoded::default()
+        },
+        "update_task" => Decoded {
+            tasks: vec![client.tasks().update(HEX, &hex, TaskUpdate::new()).await?],
+            ..Decoded::default()
+        },
+        "complete_task" => Decoded {
+            task_states: vec![client.tasks().complete(HEX, Completion::new(&hex)).await?],
+            ..Decoded::default()
+        },
+        "reopen_task" => Decoded {
+            task_states: vec![client.tasks().reopen(HEX, &hex).await?],
+            ..Decoded::default()
+        },
+        "list_tags" => Decoded {
+            tags: client.tags().list().page(1).await?.items,
+            ..Decoded::default()
+        },
+        "get_tag" | "create_tag" | "update_tag" => {
+            let t = client.tags();
+            let tag = match entry.operation.as_str() {
+                "get_tag" => t.get(&hex).await?,
+                "create_tag" => t.create(TagFields::new("Tag")).await?,
+                _ => t.update(&hex, TagFields::new("Tag")).await?,
+            };
+            Decoded {
+                tags: vec![tag],
+                ..Decoded::default()
+            }
+        }
+        "list_groups" => Decoded {
+            groups: client.groups().list().page(1).await?.items,
+            ..Decoded::default()
+        },
+        "get_group" | "create_group" | "update_group" => {
+            let g = client.groups();
+            let group = match entry.operation.as_str() {
+                "get_group" => g.get(&hex).await?,
+                "create_group" => g.create(NewGroup::new("Group", "")).await?,
+                _ => g.update(&hex, GroupUpdate::new()).await?,
+            };
+            Decoded {
+                groups: vec![group],
+                ..Decoded::default()
+            }
+        }
         other => panic!("{}: no SDK call is mapped for {other}", entry.file),
     })
 }
@@ -611,13 +1042,9 @@ async fn the_sdk_returns_every_response_sample_from_a_loopback_server() {
             .await
             .unwrap_or_else(|e| panic!("{} ({}:{}): {e}", entry.file, entry.source, entry.line));
         let want = decode_response(&entry, &schema_for(&spec, &entry), &value);
-        assert_eq!(got.guests, want.guests, "{}", entry.file);
-        assert_eq!(got.members, want.members, "{}", entry.file);
-        assert!(
-            !got.guests.is_empty() || !got.members.is_empty(),
-            "{}: no records",
-            entry.file
-        );
+        let want = want.records();
+        assert_eq!(got.records(), want, "{}", entry.file);
+        assert!(!want.understood().is_empty(), "{}: no records", entry.file);
         server.verify().await;
     }
 }

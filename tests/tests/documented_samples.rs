@@ -1,4 +1,5 @@
-//! Every JSON sample on the reference's guest, member and workflow pages decodes through the SDK.
+//! Every JSON sample on the reference's guest, member, workflow and file pages decodes through the
+//! SDK.
 //!
 //! `tools/extract_samples.py` turned each sample into strict JSON in `tests/samples/` (comments,
 //! placeholders and prose stripped by rule) and listed it in `tests/samples/manifest.json` with its
@@ -278,6 +279,7 @@ struct Decoded {
     task_states: Vec<types::TaskState>,
     tags: Vec<types::Tag>,
     groups: Vec<types::Group>,
+    assets: Vec<types::Asset>,
     meta: Option<types::ListMeta>,
     body: Value,
 }
@@ -298,6 +300,7 @@ impl Decoded {
         out.extend(self.task_states.iter().map(task_state_view));
         out.extend(self.tags.iter().map(tag_view));
         out.extend(self.groups.iter().map(group_view));
+        out.extend(self.assets.iter().map(asset_view));
         out
     }
 
@@ -388,6 +391,7 @@ fn decode_response(entry: &Entry, schema: &str, value: &Value) -> Decoded {
         "TagList" => list!(TagList, tags),
         "GroupEnvelope" => one!(GroupEnvelope, groups),
         "GroupList" => list!(GroupList, groups),
+        "AssetEnvelope" => one!(AssetEnvelope, assets),
         other => panic!("{}: no response type is mapped for {other}", entry.file),
     }
 }
@@ -706,6 +710,19 @@ fn group_view(g: &types::Group) -> Value {
     })
 }
 
+/// What the SDK understood of an uploaded file's asset record.
+fn asset_view(a: &types::Asset) -> Value {
+    json!({
+        "id": id(a.id.as_ref()),
+        "filename": a.filename,
+        "version": id(a.version.as_ref()),
+        "uploaded_from": a.uploaded_from,
+        "step_id": a.step_id,
+        "subject": a.subject,
+        "timestamps": times(&[("uploaded_at", &a.uploaded_at)]),
+    })
+}
+
 #[test]
 fn the_manifest_lists_every_sample_file_and_each_is_a_request_or_a_response() {
     let listed = manifest();
@@ -739,7 +756,7 @@ fn the_manifest_lists_every_sample_file_and_each_is_a_request_or_a_response() {
         );
     }
     // The reference's samples today; a page that loses its samples should be noticed.
-    assert_eq!(entries("response").len(), 38);
+    assert_eq!(entries("response").len(), 39);
     assert_eq!(entries("request").len(), 19);
 }
 
@@ -1006,6 +1023,10 @@ async fn call_sdk(client: &Client, entry: &Entry, sample: &Value) -> tallyfy::Re
                 ..Decoded::default()
             }
         }
+        "get_asset" => Decoded {
+            assets: vec![client.files().get(&hex).await?],
+            ..Decoded::default()
+        },
         other => panic!("{}: no SDK call is mapped for {other}", entry.file),
     })
 }

@@ -144,6 +144,7 @@ fn route(operation: &str) -> (&'static str, &'static str) {
         "create_group" => ("POST", "^/api/organizations/org-1/groups$"),
         "get_group" => ("GET", "^/api/organizations/org-1/groups/[^/]+$"),
         "update_group" => ("PUT", "^/api/organizations/org-1/groups/[^/]+$"),
+        "get_asset" => ("GET", "^/api/organizations/org-1/assets/[^/]+$"),
         other => panic!("no route for {other}; add it"),
     }
 }
@@ -223,6 +224,7 @@ fn command_for_response(operation: &str, sample: &Value) -> Vec<String> {
         "create_group" => vec!["groups", "create", "--name", "Group", "--description", ""],
         "get_group" => vec!["groups", "get", &hex],
         "update_group" => vec!["groups", "update", &hex, "--name", "Group"],
+        "get_asset" => vec!["files", "get", &hex],
         other => panic!("no command for {other}; add it"),
     };
     args.into_iter().map(String::from).collect()
@@ -321,6 +323,7 @@ fn decoded(entry: &Entry) -> Value {
             _ if op.contains("process") => via::<types::Process>(entry, v),
             _ if op.contains("tag") => via::<types::Tag>(entry, v),
             _ if op.contains("group") => via::<types::Group>(entry, v),
+            "get_asset" => via::<types::Asset>(entry, v),
             other => panic!("{}: no record type for {other}; add it", entry.file),
         }
     };
@@ -422,7 +425,7 @@ async fn every_response_sample_arrives_through_the_binary() {
         server.verify().await;
         seen += 1;
     }
-    assert_eq!(seen, 38, "response samples in tests/samples/manifest.json");
+    assert_eq!(seen, 39, "response samples in tests/samples/manifest.json");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -46,8 +46,9 @@
 //! - [`shapes`]: [`Shapes`], canonical JSON or every documented variant of it.
 //! - [`validation`]: the input rules (email, URL and date checks are public).
 //! - [`errors`]: the documented error bodies.
-//! - `routes` (private): routing and the 39 operations (`routes/guests.rs`, `routes/members.rs`,
-//!   `routes/templates.rs`, `routes/processes.rs`, `routes/tasks.rs`).
+//! - `routes` (private): routing and the 53 operations (`routes/guests.rs`, `routes/members.rs`,
+//!   `routes/templates.rs`, `routes/processes.rs`, `routes/tasks.rs`, `routes/tags.rs`,
+//!   `routes/groups.rs`, `routes/files.rs`).
 //! - `seed`, `state`, `workflow`, `places` and `hash` (private), each importing only the ones after
 //!   it: the deterministic seed data, the stored guests and members and their JSON, the workflow
 //!   records (`workflow/`: model, form-value checks, store, operations, seed), the time zone and
@@ -90,6 +91,13 @@
 //! - Comments: a problem sets the task's `problem` and the process's `has_open_issue` until a
 //!   resolution (`resolved-threads`) gives the problem its `resolve_id`; they are read with
 //!   `GET /tasks/{id}?with=threads`. A comment without `state` gets `hide-for-guests`.
+//! - Tags (`routes/tags.rs`): seeded ones sit on templates and processes (`with=tags`,
+//!   `with=statistics` counts them); launch's `tags[]` must name existing tags; titles are unique;
+//!   deleting answers 204 even for an unknown id. Groups (`routes/groups.rs`) are the same groups
+//!   members' `with=groups` shows; `per_page` above 100 is a 422; update answers 201.
+//! - Files (`routes/files.rs`): `POST /file` or `/assets` with a `multipart/form-data` body (parsed
+//!   by the fake; anything else is a 415), the asset record, the download of the exact bytes, and
+//!   delete (200, empty). Bytes are kept in memory, at most 1 GiB together.
 //! - Workflow JSON is always canonical: [`Shapes::Varied`] varies guests and members only.
 //! - Shapes ([`FakeTallyfyBuilder::shapes`], `--shapes`): [`Shapes::Canonical`] (the default)
 //!   writes one shape: integer ids, `2025-01-10T08:30:00Z` timestamps, `links` as an object,

@@ -89,7 +89,14 @@ const JOBS: &[&str] = &[
     "Designer",
 ];
 const TEAMS: &[&str] = &["Operations", "Finance", "Support", "Sales", "Engineering"];
-const GROUP_NAMES: &[&str] = &["Sales Team", "Onboarding", "Finance Approvers"];
+const GROUP_NAMES: &[(&str, &str)] = &[
+    ("Sales Team", "Everyone who sells to clients"),
+    ("Onboarding", "Runs new client onboarding"),
+    ("Finance Approvers", ""),
+];
+
+/// When the seeded groups were made (2024-01-01T00:00:00Z).
+const GROUP_EPOCH: i64 = 1_704_067_200;
 
 /// A small deterministic stream of numbers for one record.
 struct Dice(u64);
@@ -309,9 +316,12 @@ pub(crate) fn build(
     let groups = GROUP_NAMES
         .iter()
         .enumerate()
-        .map(|(k, name)| GroupRecord {
+        .map(|(k, &(name, description))| GroupRecord {
             id: format!("group_{}", k + 1),
-            name,
+            name: Text::Borrowed(name),
+            description: Text::Borrowed(description),
+            created_at: GROUP_EPOCH + k as i64 * 86_400,
+            last_updated: GROUP_EPOCH + k as i64 * 86_400 + 3_600,
             members: member_ids.iter().copied().skip(k).step_by(3).collect(),
             guests: guests
                 .iter()
@@ -329,6 +339,7 @@ pub(crate) fn build(
         guest_ids,
         next_member_id: FIRST_MEMBER_ID + members.len() as i64,
         members,
+        next_group_no: GROUP_NAMES.len() + 1,
         groups,
         seat_limit,
         page_cap,

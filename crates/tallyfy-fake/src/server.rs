@@ -90,8 +90,10 @@ impl std::fmt::Display for DropConnection {
 
 impl std::error::Error for DropConnection {}
 
-/// The largest request body the fake reads.
-const BODY_LIMIT: usize = 8 * 1024 * 1024;
+/// The largest request body the fake reads: a 100 MB upload (the largest file Tallyfy takes) and
+/// room for its multipart framing, so that a file just over 100 MB still reaches the upload's own
+/// 422. A larger body is read as empty.
+const BODY_LIMIT: usize = crate::routes::files::MAX_FILE_BYTES + 4 * 1024 * 1024;
 
 async fn handle(
     shared: Arc<Shared>,

@@ -463,22 +463,43 @@ pub(crate) fn canonical_role(role: MemberRole) -> MemberRole {
     }
 }
 
-/// A group of members and guests (shown with `with=groups`).
+/// A group of members and guests: served by the groups API and shown in members' `with=groups`.
+///
+/// Seeded groups have the ids `group_1`, `group_2`, ...; groups made through the API continue the
+/// sequence (the spec treats group ids as opaque strings).
 #[derive(Clone, Debug)]
 pub(crate) struct GroupRecord {
     pub id: String,
-    pub name: &'static str,
+    pub name: Text,
+    pub description: Text,
     pub members: Vec<i64>,
     pub guests: Vec<String>,
+    pub created_at: i64,
+    pub last_updated: i64,
 }
 
+const GROUP_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "description",
+    "logo",
+    "created_at",
+    "last_updated",
+    "updated_at",
+    "deleted_at",
+];
+
 impl GroupRecord {
-    #[allow(clippy::needless_update)]
-    fn to_group(&self) -> Group {
+    pub(crate) fn to_group(&self) -> Group {
         Group {
             id: Some(FlexibleId::String(self.id.clone())),
             name: Some(self.name.to_string()),
+            description: Some(self.description.to_string()),
             logo: None,
+            created_at: Some(ts(self.created_at)),
+            last_updated: Some(ts(self.last_updated)),
+            updated_at: Some(ts(self.last_updated)),
+            deleted_at: None,
             members: self
                 .members
                 .iter()
@@ -489,9 +510,20 @@ impl GroupRecord {
                 .iter()
                 .map(|e| FlexibleId::String(e.clone()))
                 .collect(),
-            // Fields the spec may add later (dates, description) stay unset.
-            ..Group::default()
         }
+    }
+
+    /// The group as the groups API writes it: every field of the spec's `Group`, `null` when it
+    /// has no value, `members` and `guests` always lists. `updated_at` (the older pages' name)
+    /// carries `last_updated`.
+    pub(crate) fn to_json(&self) -> Value {
+        let mut v = serde_json::to_value(self.to_group()).expect("a group always serializes");
+        fill_nulls(&mut v, GROUP_KEYS);
+        if let Value::Object(map) = &mut v {
+            map.entry("members").or_insert(Value::Array(Vec::new()));
+            map.entry("guests").or_insert(Value::Array(Vec::new()));
+        }
+        v
     }
 }
 
@@ -510,6 +542,8 @@ pub(crate) struct State {
     pub members: Vec<MemberRecord>,
     pub next_member_id: i64,
     pub groups: Vec<GroupRecord>,
+    /// The number of the next group made through the API (`group_N`).
+    pub next_group_no: usize,
     pub seat_limit: Option<u32>,
     pub page_cap: u64,
     /// Which response shapes to write.

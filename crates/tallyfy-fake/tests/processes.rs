@@ -163,6 +163,8 @@ async fn launch_applies_overrides_and_names() {
         steps[0]["id"].as_str().unwrap(),
         steps[1]["id"].as_str().unwrap(),
     );
+    let tags = api.get(&api.url("/tags?q=urgent")).await.json();
+    let urgent = tags["data"][0]["id"].as_str().unwrap().to_string();
     let r = launch(
         &api,
         json!({
@@ -174,7 +176,7 @@ async fn launch_applies_overrides_and_names() {
             "is_public": true,
             "users": [1004],
             "groups": ["group_1"],
-            "tags": ["0123456789abcdef0123456789abcdef"],
+            "tags": [urgent],
             "tasks": {
                 s1: {"deadline": "2030-01-02T03:04:05Z", "owners": {"users": [1005], "guests": ["g@x.io"]}},
                 s2: {"deadline": "2030-02-01 10:00:00"},
@@ -217,10 +219,19 @@ async fn launch_applies_overrides_and_names() {
     let got = api
         .get(&api.url(&format!("/runs/{}?with=tags", p["id"].as_str().unwrap())))
         .await;
+    let tag = &got.json()["data"]["tags"]["data"][0];
     assert_eq!(
-        got.json()["data"]["tags"]["data"][0]["id"],
-        "0123456789abcdef0123456789abcdef"
+        (&tag["id"], &tag["title"]),
+        (&json!(urgent), &json!("Urgent"))
     );
+    // A tag that does not exist is refused.
+    let r = launch(
+        &api,
+        json!({"checklist_id": blog["id"], "tags": ["0123456789abcdef0123456789abcdef"]}),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.field_errors().contains_key("tags.0"), "{}", r.text);
     // `prerun: []` is no kick-off form at all.
     let r = launch(&api, json!({"checklist_id": blog["id"], "prerun": []})).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
@@ -632,7 +643,9 @@ async fn get_with_includes_and_next_task() {
     assert_eq!(tasks[1]["status"], "active");
     assert_eq!(p["next_task"]["data"].as_array().unwrap().len(), 1);
     assert_eq!(p["next_task"]["data"][0]["id"], tasks[1]["id"]);
-    assert_eq!(p["tags"], json!({"data": []}));
+    // Seeded process 1 carries the seeded tag "Finance".
+    assert_eq!(p["tags"]["data"].as_array().unwrap().len(), 1);
+    assert_eq!(p["tags"]["data"][0]["title"], "Finance");
     assert_eq!(p["progress"]["complete"], 1);
     assert!(p["form_fields"]["data"].is_array());
     // A complete process has no next task.

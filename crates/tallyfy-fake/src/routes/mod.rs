@@ -1,5 +1,6 @@
-//! Routing: from a raw request target to one of the 39 operations (17 for guests and members, 22
-//! for templates, processes, tasks and comments), and the checks every call passes.
+//! Routing: from a raw request target to one of the 53 operations (17 for guests and members, 22
+//! for templates, processes, tasks and comments, 5 for tags, 5 for groups, 4 for files), and the
+//! checks every call passes.
 //!
 //! The order of checks, for every request that a queued fault did not answer:
 //! 1. the path, with or without the `/api` prefix, must be one of the API's paths, else 404
@@ -19,10 +20,13 @@
 // built once per request, so boxing it to shrink the `Err` variant would buy nothing.
 #![allow(clippy::result_large_err)]
 
+pub(crate) mod files;
+pub(crate) mod groups;
 pub(crate) mod guests;
 pub(crate) mod members;
 pub(crate) mod processes;
 mod request;
+pub(crate) mod tags;
 pub(crate) mod tasks;
 pub(crate) mod templates;
 
@@ -68,6 +72,15 @@ enum Route {
     TaskComment(String),
     TaskProblem(String),
     TaskResolve(String),
+    Tags,
+    Tag(String),
+    Groups,
+    Group(String),
+    FileUpload,
+    Assets,
+    Asset(String),
+    File(String),
+    FileDownload(String),
 }
 
 impl Route {
@@ -100,6 +113,11 @@ impl Route {
             Route::Tasks | Route::MyTasks => &["GET"],
             Route::Task(_) => &["GET"],
             Route::TaskComment(_) | Route::TaskProblem(_) | Route::TaskResolve(_) => &["POST"],
+            Route::Tags | Route::Groups => &["GET", "POST"],
+            Route::Tag(_) | Route::Group(_) => &["GET", "PUT", "DELETE"],
+            Route::FileUpload | Route::Assets => &["POST"],
+            Route::Asset(_) | Route::FileDownload(_) => &["GET"],
+            Route::File(_) => &["DELETE"],
         }
     }
 }
@@ -152,6 +170,15 @@ fn match_route(raw_path: &str) -> Option<(String, Route)> {
         ("tasks", [t, "comment"]) => Route::TaskComment(decode(t)?),
         ("tasks", [t, "problem"]) => Route::TaskProblem(decode(t)?),
         ("tasks", [t, "resolved-threads"]) => Route::TaskResolve(decode(t)?),
+        ("tags", []) => Route::Tags,
+        ("tags", [t]) => Route::Tag(decode(t)?),
+        ("groups", []) => Route::Groups,
+        ("groups", [g]) => Route::Group(decode(g)?),
+        ("file", []) => Route::FileUpload,
+        ("file", [f]) => Route::File(decode(f)?),
+        ("file", [f, "dl"]) => Route::FileDownload(decode(f)?),
+        ("assets", []) => Route::Assets,
+        ("assets", [a]) => Route::Asset(decode(a)?),
         _ => return None,
     };
     Some((org, route))
@@ -221,6 +248,10 @@ pub(crate) fn dispatch(
             .unwrap_or_default(),
         body,
         self_url: format!("http://{host}{raw_path}"),
+        content_type: headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
     };
     let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
     let st = &mut *st;
@@ -272,6 +303,20 @@ pub(crate) fn dispatch(
             tasks::comment(st, &ctx, &id, crate::workflow::ops::CommentKind::Problem)
         }
         (Route::TaskResolve(id), _) => tasks::resolve(st, &ctx, &id),
+        (Route::Tags, "GET") => tags::list(st, &ctx),
+        (Route::Tags, _) => tags::create(st, &ctx),
+        (Route::Tag(id), "GET") => tags::get(st, &ctx, &id),
+        (Route::Tag(id), "PUT") => tags::update(st, &ctx, &id),
+        (Route::Tag(id), _) => tags::delete(st, &id),
+        (Route::Groups, "GET") => groups::list(st, &ctx),
+        (Route::Groups, _) => groups::create(st, &ctx),
+        (Route::Group(id), "GET") => groups::get(st, &ctx, &id),
+        (Route::Group(id), "PUT") => groups::update(st, &ctx, &id),
+        (Route::Group(id), _) => groups::delete(st, &id),
+        (Route::FileUpload | Route::Assets, _) => files::upload(st, &ctx),
+        (Route::Asset(id), _) => files::get(st, &ctx, &id),
+        (Route::FileDownload(id), _) => files::download(st, &id),
+        (Route::File(id), _) => files::delete(st, &id),
     }
 }
 

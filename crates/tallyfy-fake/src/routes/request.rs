@@ -19,9 +19,19 @@ pub(crate) struct Ctx<'a> {
     pub body: &'a Bytes,
     /// `http://host/raw/path`: the base of pagination links.
     pub self_url: String,
+    /// The request's `Content-Type`, if any.
+    pub content_type: Option<String>,
 }
 
 impl Ctx<'_> {
+    /// `http://host` plus the `/api` prefix when the request used it: what comes before
+    /// `/organizations/...` (the base of an asset's `full_url`).
+    pub fn api_base(&self) -> &str {
+        self.self_url
+            .split_once("/organizations/")
+            .map_or(self.self_url.as_str(), |(base, _)| base)
+    }
+
     /// The last value of a query parameter (PHP keeps the last one too).
     pub fn param(&self, name: &str) -> Option<&str> {
         self.query
@@ -243,4 +253,16 @@ pub(crate) fn sort_param<'a>(
         Some(f) => (f, true),
         None => (raw, false),
     })
+}
+
+/// An empty response with this status (`204`, or `200` for the deletes that answer so).
+pub(crate) fn empty(status: http::StatusCode) -> Response<Body> {
+    let mut res = Response::new(Body::empty());
+    *res.status_mut() = status;
+    res
+}
+
+/// `204 No Content`.
+pub(crate) fn no_content() -> Response<Body> {
+    empty(http::StatusCode::NO_CONTENT)
 }

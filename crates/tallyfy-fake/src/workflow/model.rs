@@ -319,6 +319,8 @@ pub(crate) struct Template {
     pub groups: Vec<String>,
     /// In position order.
     pub steps: Vec<Step>,
+    /// Ids of the tags on the template.
+    pub tags: Vec<String>,
 }
 
 /// Whether a process is still running. Archiving is kept apart (`Process::archived_at`), so that
@@ -451,6 +453,100 @@ impl Comment {
             "updated_at": ts(self.created_at),
             "archived_at": ts_json(None),
             "resolve_id": self.resolve_id,
+        })
+    }
+}
+
+/// A tag of the organization. `auto_generated` ones are made by Tallyfy for processes and are
+/// listed only with `all=true`.
+#[derive(Clone, Debug)]
+pub(crate) struct Tag {
+    pub id: String,
+    pub title: String,
+    pub color: Option<String>,
+    pub auto_generated: bool,
+    pub created_at: i64,
+}
+
+impl Tag {
+    /// The tag without `statistics`.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "title": self.title,
+            "color": self.color,
+            "type": if self.auto_generated { "auto" } else { "private" },
+            "auto_generated": self.auto_generated,
+            "created_at": ts(self.created_at),
+            "deleted_at": ts_json(None),
+        })
+    }
+}
+
+/// What a file was uploaded for: the `subject` of an asset.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum SubjectType {
+    /// A task form field of a process (`subject_id` is the process).
+    Run,
+    /// A kick-off field of a template (`subject_id` is the template).
+    Checklist,
+    /// A one-off task (`subject_id` is the task).
+    Task,
+}
+
+impl SubjectType {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "Run" => Some(Self::Run),
+            "Checklist" => Some(Self::Checklist),
+            "Task" => Some(Self::Task),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Run => "Run",
+            Self::Checklist => "Checklist",
+            Self::Task => "Task",
+        }
+    }
+}
+
+/// An uploaded file and its record.
+#[derive(Clone, Debug)]
+pub(crate) struct Asset {
+    pub id: String,
+    pub filename: String,
+    pub uploaded_from: String,
+    pub uploaded_at: i64,
+    pub step_id: Option<String>,
+    pub source: String,
+    pub system: Option<String>,
+    pub subject_id: String,
+    pub subject_type: SubjectType,
+    /// The file's bytes, as uploaded.
+    pub bytes: bytes::Bytes,
+}
+
+impl Asset {
+    /// The asset's JSON; `base` is `http://host` (with the `/api` prefix when the request had it)
+    /// for `full_url`.
+    pub fn to_json(&self, org_id: &str, base: &str) -> Value {
+        let url = format!("organizations/{org_id}/file/{}/dl", self.id);
+        json!({
+            "id": self.id,
+            "filename": self.filename,
+            "version": 1,
+            "uploaded_from": self.uploaded_from,
+            "uploaded_at": ts(self.uploaded_at),
+            "step_id": self.step_id,
+            "source": self.source,
+            "system": self.system,
+            "uploaded_to_s3": true,
+            "url": url,
+            "full_url": format!("{base}/{url}"),
+            "subject": {"id": self.subject_id, "type": self.subject_type.as_str()},
         })
     }
 }

@@ -252,6 +252,15 @@ pub(crate) fn launch(
             None
         }
     };
+    for (i, tag) in tags.iter().flatten().enumerate() {
+        if wf.tag_pos(tag).is_none() {
+            fail(
+                &mut errors,
+                &format!("tags.{i}"),
+                format!("The selected tags.{i} is invalid."),
+            );
+        }
+    }
     invalid_unless_ok(errors)?;
     let tpl_pos = wf
         .live_template_pos(checklist_id.unwrap_or_default())

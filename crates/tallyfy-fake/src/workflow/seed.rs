@@ -24,7 +24,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::model::{Deadline, Field, FieldType, Owners, Step, StepType, Template, Unit};
+use super::model::{Deadline, Field, FieldType, Owners, Step, StepType, Tag, Template, Unit};
 use super::ops::{self, Actor, CommentKind};
 use super::store::Workflow;
 use super::time::ts;
@@ -462,6 +462,7 @@ fn template(wf: &mut Workflow, i: usize, count: usize, members: &[i64]) -> Templ
         users: Vec::new(),
         groups: Vec::new(),
         steps,
+        tags: Vec::new(),
     }
 }
 
@@ -538,7 +539,52 @@ pub(crate) fn build(seed: u64, templates: usize, processes: usize, members: &[i6
     for j in 0..processes {
         launch_seeded(&mut wf, j, actor);
     }
+    seed_tags(&mut wf);
     wf
+}
+
+/// The seeded tags: title, colour, whether Tallyfy made it.
+const TAGS: &[(&str, Option<&str>, bool)] = &[
+    ("Urgent", Some("#e74c3c"), false),
+    ("Finance", Some("#2ecc71"), false),
+    ("Client", Some("#3498db"), false),
+    ("Q4", None, false),
+    ("Launched via API", Some("#95a5a6"), true),
+];
+
+/// Makes the seeded tags (after everything else, so that the other seeded ids do not depend on
+/// them) and puts them on templates and processes: template `i` carries tag `i % 3` (and
+/// `Urgent` too when `i % 4 == 1`), process `j` carries tag `j % 4` and, when `j` is even, the
+/// auto-generated one.
+fn seed_tags(wf: &mut Workflow) {
+    let at = PROCESS_EPOCH - 30 * 86_400;
+    let ids: Vec<String> = TAGS
+        .iter()
+        .enumerate()
+        .map(|(k, &(title, color, auto_generated))| {
+            let id = wf.new_id();
+            wf.tags.push(Tag {
+                id: id.clone(),
+                title: title.to_string(),
+                color: color.map(str::to_string),
+                auto_generated,
+                created_at: at + k as i64 * 3_600,
+            });
+            id
+        })
+        .collect();
+    for (i, t) in wf.templates.iter_mut().enumerate() {
+        t.tags.push(ids[i % 3].clone());
+        if i % 4 == 1 && i % 3 != 0 {
+            t.tags.push(ids[0].clone());
+        }
+    }
+    for (j, p) in wf.processes.iter_mut().enumerate() {
+        p.tags.push(ids[j % 4].clone());
+        if j.is_multiple_of(2) {
+            p.tags.push(ids[4].clone());
+        }
+    }
 }
 
 fn launch_seeded(wf: &mut Workflow, j: usize, actor: Actor<'_>) {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use super::model::{Comment, Field, Process, RunStatus, Task, TaskStatus, Template};
+use super::model::{Asset, Comment, Field, Process, RunStatus, Tag, Task, TaskStatus, Template};
 use super::time::{ts, ts_json};
 use crate::hash::mix;
 
@@ -30,10 +30,20 @@ pub(crate) struct Workflow {
     task_index: HashMap<String, usize>,
     /// In creation order.
     pub comments: Vec<Comment>,
+    /// In creation order.
+    pub tags: Vec<Tag>,
+    /// Uploaded files, in upload order.
+    pub assets: Vec<Asset>,
+    /// Bytes held by `assets`, kept under [`ASSET_BYTES_LIMIT`].
+    pub asset_bytes: usize,
     next_template_no: i64,
     next_process_no: i64,
     next_task_no: i64,
 }
+
+/// The most bytes the uploaded files may hold together (1 GiB); an upload past it is a 422 on
+/// `name`, so a long-running demo cannot be made to eat the machine's memory.
+pub(crate) const ASSET_BYTES_LIMIT: usize = 1 << 30;
 
 /// A serial number counter's first value.
 const FIRST_INCREMENT: i64 = 1;
@@ -70,6 +80,54 @@ impl Workflow {
     pub fn next_task_no(&mut self) -> i64 {
         self.next_task_no += 1;
         self.next_task_no - 1
+    }
+
+    /// The tag with this id.
+    pub fn tag_pos(&self, id: &str) -> Option<usize> {
+        self.tags.iter().position(|t| t.id == id)
+    }
+
+    /// The asset with this id.
+    pub fn asset_pos(&self, id: &str) -> Option<usize> {
+        self.assets.iter().position(|a| a.id == id)
+    }
+
+    /// A tag's JSON, with `statistics` (live and archived templates and processes carrying it)
+    /// when asked.
+    pub fn tag_json(&self, t: &Tag, with_statistics: bool) -> Value {
+        let mut v = t.to_json();
+        if with_statistics {
+            let count = |archived: bool, tpl: bool| -> usize {
+                if tpl {
+                    self.templates
+                        .iter()
+                        .filter(|x| x.archived_at.is_some() == archived && x.tags.contains(&t.id))
+                        .count()
+                } else {
+                    self.processes
+                        .iter()
+                        .filter(|x| x.archived_at.is_some() == archived && x.tags.contains(&t.id))
+                        .count()
+                }
+            };
+            v["statistics"] = json!({"data": {
+                "active_template": count(false, true),
+                "archived_template": count(true, true),
+                "active_process": count(false, false),
+                "archived_process": count(true, false),
+            }});
+        }
+        v
+    }
+
+    /// The JSON of the tags with these ids (unknown ids are left out).
+    fn tags_json(&self, ids: &[String]) -> Value {
+        let tags: Vec<Value> = ids
+            .iter()
+            .filter_map(|id| self.tag_pos(id))
+            .map(|i| self.tags[i].to_json())
+            .collect();
+        json!({ "data": tags })
     }
 
     /// The template with this id, archived or not.
@@ -186,7 +244,7 @@ impl Workflow {
         for name in includes {
             let include = match *name {
                 "steps" => json!({"data": t.steps.iter().map(|s| s.to_json()).collect::<Vec<_>>()}),
-                "tags" => json!({"data": []}),
+                "tags" => self.tags_json(&t.tags),
                 "folder" => json!({"data": null}),
                 _ => continue,
             };
@@ -287,11 +345,7 @@ impl Workflow {
                     .iter()
                     .map(|&i| self.task_json(&self.tasks[i], &[], now))
                     .collect::<Vec<_>>()}),
-                "tags" => json!({"data": p
-                    .tags
-                    .iter()
-                    .map(|id| json!({"id": id, "title": null, "color": null}))
-                    .collect::<Vec<_>>()}),
+                "tags" => self.tags_json(&p.tags),
                 "next_task" => json!({"data": self
                     .next_task(&p.id)
                     .map(|i| self.task_json(&self.tasks[i], &[], now))

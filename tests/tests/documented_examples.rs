@@ -37,6 +37,7 @@ fn round_trip(schema: &str, value: &Value) -> Value {
         "TaskUpdate" => via::<types::TaskUpdate>(value),
         "TagInput" => via::<types::TagInput>(value),
         "GroupCreate" => via::<types::GroupCreate>(value),
+        "AssetEnvelope" => via::<types::AssetEnvelope>(value),
         other => panic!("no generated type is mapped for schema {other}; add it to round_trip()"),
     }
 }

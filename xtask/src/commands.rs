@@ -329,9 +329,9 @@ pub fn generate(
                     None if b.multipart => {
                         bind.extend(b.fields.iter().map(|f| ident(&f.name)));
                         let required = required_args(b, "");
-                        write!(
+                        writeln!(
                             input,
-                            "                let mut input = tallyfy::requests::bodies::{schema}::new({required});\n",
+                            "                let mut input = tallyfy::requests::bodies::{schema}::new({required});",
                             schema = b.name,
                             required = required.join(", "),
                         )?;

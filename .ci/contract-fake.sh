@@ -50,9 +50,10 @@ cleanup() {
 trap cleanup EXIT
 
 step "start tallyfy-fake"
-# A few hundred guests and members, no seat limit (so that a valid invite is accepted), loopback only.
+# A few hundred guests and members, no seat limit (so that a valid invite is accepted), some
+# templates and processes (so that the workflow operations have records to find), loopback only.
 "${BIN}" --listen 127.0.0.1:0 --org "${ORG}" --token "${TOKEN}" \
-    --seed-guests 300 --seed-members 12 >"${WORK}/server.out" 2>"${WORK}/server.err" &
+    --seed-guests 300 --seed-members 12 --seed-templates 6 --seed-processes 20 >"${WORK}/server.out" 2>"${WORK}/server.err" &
 SERVER_PID=$!
 ADDR=
 for _ in $(seq 1 100); do
@@ -153,6 +154,44 @@ checks.positive_data_acceptance.enabled = false
 # lists; the fake gives it for every change to the default administrator).
 [[operations]]
 include-operation-id = ["set_member_role", "disable_member"]
+checks.positive_data_acceptance.enabled = false
+
+# delete_template, delete_process: only an archived template or process can be deleted, else 422
+# (tallyfy-workflow-api.md section 11; /tmp/coord/workflow-wire.md). launch_process: the kick-off
+# form's required fields and per-type values are checked against the template (422 prerun.<id>),
+# and tags[] must name existing tags. complete_task: an approval needs is_approved, required
+# captures need values and an open problem blocks completion (422). resolve_problem: thread_id
+# must name an open problem of the task (422). update_process: archived processes are refused, 422
+# "Cannot update archived processes.". update_task: a completed task cannot be changed (422), and
+# taskdata is checked per field type. reopen_task: only a completed task can be reopened (422).
+# Each is asserted in crates/tallyfy-fake/tests/{templates,processes,tasks}.rs.
+[[operations]]
+include-operation-id = ["delete_template", "delete_process", "launch_process", "complete_task", "resolve_problem", "update_process", "update_task", "reopen_task"]
+checks.positive_data_acceptance.enabled = false
+
+# use_after_free for the process operations: DELETE /runs/{run_id} archives the process (200, status
+# "archived"); it does not delete it, and an archived process stays readable and can be activated
+# (Tallyfy's archive/activate pair, tallyfy-workflow-api.md section 4). Asserted in
+# tests/processes.rs.
+[[operations]]
+include-operation-id = ["get_process", "activate_process", "update_process", "archive_process", "list_process_tasks"]
+checks.use_after_free.enabled = false
+
+# create_tag and update_tag: a title another tag has (case-insensitive) is refused with 422 (titles
+# are unique in the organization, tallyfy-docs/tags/create-tag.md); schemathesis replays the spec's
+# example title, which a seeded tag has. create_group and update_group: a name another group has is
+# a 422, and members[] must name members of the organization, 422 members.<i>
+# (tallyfy-docs/groups/create-group.md). Asserted in tests/tags_groups.rs.
+[[operations]]
+include-operation-id = ["create_tag", "update_tag", "create_group", "update_group"]
+checks.positive_data_acceptance.enabled = false
+
+# upload_file: subject_id must name an existing process, template or task ("Subject not found",
+# 422), and uploaded_from must be a capture of the process's template (Run) or ko_field
+# (Checklist) (tallyfy-docs/files/upload-attach-file.md); random ids are schema-valid. Asserted in
+# tests/files.rs.
+[[operations]]
+include-operation-id = "upload_file"
 checks.positive_data_acceptance.enabled = false
 EOF
 

@@ -266,11 +266,12 @@ async fn refusals() {
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.field_errors().contains_key("name"));
-    // Not multipart: 415.
+    // Not multipart: 422 on `name`, as the spec documents.
     let r = upload(&api, "/file", b"{}".to_vec(), "application/json").await;
-    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{}", r.text);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    assert!(r.field_errors().contains_key("name"));
     let r = upload(&api, "/file", b"garbage".to_vec(), &ct()).await;
-    assert_eq!(r.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
         api.get(&api.url("/file/nope/dl")).await.status,
         StatusCode::NOT_FOUND

@@ -3,7 +3,7 @@
 //!
 //! | operation | success | refusals |
 //! |---|---|---|
-//! | upload | 200 `{"data": Asset}`, a new asset every call | 415 body not `multipart/form-data`; 422 a part missing or empty, `subject_type` not `Run`/`Checklist`/`Task`, subject not found, file over 100 MB, extension not allowed, store full |
+//! | upload | 200 `{"data": Asset}`, a new asset every call | 422: body not `multipart/form-data` (on `name`), a part missing or empty, `subject_type` not `Run`/`Checklist`/`Task`, subject not found, file over 100 MB, extension not allowed, store full |
 //! | get_asset | 200 | 404 |
 //! | download | 200 the bytes, `application/octet-stream`, `Content-Disposition: attachment` | 404 |
 //! | delete | 200, empty body | 404 |
@@ -12,7 +12,8 @@
 //! `Content-Type`. The file part is `name` (`file` is accepted too, as the Postman guide sends it).
 //!
 //! Gaps the fake fills: a body that is not multipart (wrong or missing `Content-Type`, no boundary,
-//! or parts that do not parse) is `415 Unsupported Media Type` with the `{"error": true, ...}` body;
+//! or parts that do not parse) is the 422 validation body on `name` (the spec documents 422, not
+//! 415, for the upload);
 //! `uploaded_from` must be a capture id of the process's template for `Run` and `ko_field` for
 //! `Checklist` (any non-empty text for `Task`); `subject_id` names a process (archived too), a live
 //! template or a task. Uploaded bytes stay in memory, at most 1 GiB together
@@ -126,11 +127,12 @@ pub(crate) fn parse_multipart(body: &Bytes, boundary: &str) -> Option<Vec<Part>>
     }
 }
 
+/// A body that is not `multipart/form-data`: a 422 on `name` (the file part is missing), the
+/// status the spec documents for the upload's refusals.
 fn unsupported() -> Response<Body> {
-    errors::simple(
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "The request body must be multipart/form-data.",
-        Some("UNSUPPORTED_MEDIA_TYPE"),
+    errors::validation_one(
+        "name",
+        "The name field is required: send the file as multipart/form-data.",
     )
 }
 

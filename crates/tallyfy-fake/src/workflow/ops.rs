@@ -102,8 +102,9 @@ fn parse_owners(value: &Value, field: &str, errors: &mut FieldErrors) -> Option<
     let before = errors.len();
     let mut owners = Owners::default();
     let mut bucket = |key: &str, ok: &dyn Fn(&Value) -> bool, what: &str| -> Vec<Value> {
+        // A bucket left out is emptied; `null` is not a list (the spec declares an array).
         match map.get(key) {
-            None | Some(Value::Null) => Vec::new(),
+            None => Vec::new(),
             Some(Value::Array(items)) => {
                 for (i, item) in items.iter().enumerate() {
                     if !ok(item) {

@@ -96,9 +96,11 @@
 //!   deleting answers 204 even for an unknown id. Groups (`routes/groups.rs`) are the same groups
 //!   members' `with=groups` shows; `per_page` above 100 is a 422; update answers 201.
 //! - Files (`routes/files.rs`): `POST /file` or `/assets` with a `multipart/form-data` body (parsed
-//!   by the fake; anything else is a 415), the asset record, the download of the exact bytes, and
+//!   by the fake; anything else is a 422 on `name`), the asset record, the download of the exact bytes, and
 //!   delete (200, empty). Bytes are kept in memory, at most 1 GiB together.
-//! - Workflow JSON is always canonical: [`Shapes::Varied`] varies guests and members only.
+//! - [`Shapes::Varied`] also varies templates, processes and tasks (timestamps, bare or wrapped
+//!   includes, `progress` as a number, `value`/`field_value`, owner objects, `next_task` and PHP's
+//!   `[]`; see [`shapes`]).
 //! - Shapes ([`FakeTallyfyBuilder::shapes`], `--shapes`): [`Shapes::Canonical`] (the default)
 //!   writes one shape: integer ids, `2025-01-10T08:30:00Z` timestamps, `links` as an object,
 //!   current field names only, includes wrapped in `{"data": ...}`, lower-case roles.

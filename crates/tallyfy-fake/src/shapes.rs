@@ -47,6 +47,18 @@
 //! `[]`, `{}`, `null`, absent, and the object with `previous` and `next`. Every other pagination
 //! field keeps its value.
 //!
+//! Workflow records (`k` = the record's `increment_id` mod 4; nested records use their own):
+//!
+//! | record | variants |
+//! |---|---|
+//! | all | timestamps (`created_at`, `last_updated`, `deadline`, ...) in the four spellings above, by `k`; steps, fields, comments and tags inside a record follow its form |
+//! | template | `steps` and `tags` bare arrays when `k` is odd, `{"data": [...]}` when even |
+//! | process | `progress` a bare integer percent when `k` is odd; `started_by`, `owner_id`, `users`, `collaborators` as numeric strings when `k` = 2 (the spec declares them `FlexibleId`); an empty `prerun` as `[]` when `k` >= 2; a finished process's `next_task` as `{"data": []}`, `[]` or `{}` by `increment_id` mod 3 |
+//! | task | `step` bare when `k` is odd; an empty `taskdata` as `[]` when `k` >= 2; form fields' answer in `value` and `field_value` (`k` 0, 3), `value` only (1) or `field_value` only (2); in lists, `owners.users` as `{id, full_name, profile_pic}` objects when `k` >= 2 |
+//!
+//! `increment_id`, `completer_id` and `position` stay integers (the spec declares them
+//! `integer`); a template's `prerun` stays the list of kick-off fields.
+//!
 //! Every variant carries the same data: the same ids, emails and instants, so anything that decodes
 //! them tolerantly reads the same records in both settings. What is not varied: request validation,
 //! error bodies, and the typed views of [`FakeTallyfy`](crate::FakeTallyfy) (`guests()`,
@@ -338,6 +350,233 @@ pub(crate) fn meta(v: &mut Value, shapes: Shapes, page: u64) {
             pagination.remove("links");
         }
         _ => {}
+    }
+}
+
+/// Timestamp keys of the workflow records (templates, steps, fields, processes, tasks, comments,
+/// tags, assets).
+const WORKFLOW_TIMES: &[&str] = &[
+    "created_at",
+    "last_updated",
+    "updated_at",
+    "archived_at",
+    "completed_at",
+    "started_at",
+    "deadline",
+    "due_date",
+    "deleted_at",
+    "uploaded_at",
+];
+
+/// Keys whose values are form values keyed by field id: their text is data, never retimed.
+const FORM_VALUE_KEYS: &[&str] = &["prerun", "taskdata", "value", "field_value"];
+
+/// The variant number of a workflow record: its `increment_id` mod 4.
+fn workflow_k(obj: &Map<String, Value>) -> Option<i64> {
+    obj.get("increment_id")
+        .and_then(Value::as_i64)
+        .map(|n| n.rem_euclid(4))
+}
+
+/// Retimes every workflow timestamp in `v` and below it. A nested record with its own
+/// `increment_id` (a task inside a process, ...) uses its own form; anything else, its parent's.
+fn retime_tree(v: &mut Value, form: TimeForm) {
+    match v {
+        Value::Object(obj) => {
+            let form = workflow_k(obj).map_or(form, TimeForm::for_record);
+            retime(obj, WORKFLOW_TIMES, form);
+            for (key, child) in obj.iter_mut() {
+                if !FORM_VALUE_KEYS.contains(&key.as_str()) {
+                    retime_tree(child, form);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|i| retime_tree(i, form)),
+        _ => {}
+    }
+}
+
+/// Unwraps `obj[key]` from `{"data": x}` to `x`.
+fn unwrap_include(obj: &mut Map<String, Value>, key: &str) {
+    if let Some(Value::Object(inc)) = obj.get_mut(key)
+        && let Some(inner) = inc.remove("data")
+    {
+        obj.insert(key.into(), inner);
+    }
+}
+
+/// The records included as `obj[key].data` (a list or one record), for rewriting them too.
+fn included<'a>(obj: &'a mut Map<String, Value>, key: &str) -> Vec<&'a mut Value> {
+    match obj.get_mut(key).and_then(|i| i.get_mut("data")) {
+        Some(Value::Array(items)) => items.iter_mut().collect(),
+        Some(one @ Value::Object(_)) => vec![one],
+        _ => Vec::new(),
+    }
+}
+
+/// An empty form-value object written as PHP's `[]`.
+fn php_empty(obj: &mut Map<String, Value>, key: &str) {
+    if obj
+        .get(key)
+        .and_then(Value::as_object)
+        .is_some_and(Map::is_empty)
+    {
+        obj.insert(key.into(), Value::Array(Vec::new()));
+    }
+}
+
+/// A member id written as its numeric string.
+fn id_as_text(v: &mut Value) {
+    if let Some(n) = v.as_i64() {
+        *v = Value::String(n.to_string());
+    }
+}
+
+/// What a task's `owners.users` object needs about a member: full name and picture.
+pub(crate) type MemberCard<'a> = &'a dyn Fn(i64) -> Option<(String, Option<String>)>;
+
+/// Rewrites a canonically rendered template (and its includes) into its variant.
+///
+/// `k` = `increment_id` mod 4: timestamps in form `k`; `steps` and `tags` bare arrays when `k` is
+/// odd (wrapped in `{"data": ...}` when even).
+pub(crate) fn template(v: &mut Value, shapes: Shapes) {
+    if shapes == Shapes::Canonical {
+        return;
+    }
+    let Some(k) = v.as_object().and_then(workflow_k) else {
+        return;
+    };
+    retime_tree(v, TimeForm::for_record(k));
+    template_rest(v, k);
+}
+
+fn template_rest(v: &mut Value, k: i64) {
+    let Some(obj) = v.as_object_mut() else { return };
+    if k % 2 == 1 {
+        unwrap_include(obj, "steps");
+        unwrap_include(obj, "tags");
+    }
+}
+
+/// Rewrites a canonically rendered process (and its includes) into its variant.
+///
+/// `k` = `increment_id` mod 4: timestamps in form `k`; `progress` a bare percentage when `k` is
+/// odd; member ids (`started_by`, `owner_id`, `users`, `collaborators`, all `FlexibleId` in the
+/// spec) as numeric strings when `k` is 2; an empty `prerun` as `[]` when `k` is 2 or 3.
+/// `next_task` of a finished process is, by `increment_id` mod 3: `{"data": []}`, `[]`, `{}`.
+/// Included tasks and the template follow their own variants.
+pub(crate) fn process(v: &mut Value, shapes: Shapes, cards: MemberCard<'_>) {
+    if shapes == Shapes::Canonical {
+        return;
+    }
+    let Some(k) = v.as_object().and_then(workflow_k) else {
+        return;
+    };
+    retime_tree(v, TimeForm::for_record(k));
+    process_rest(v, k, cards);
+}
+
+fn process_rest(v: &mut Value, k: i64, cards: MemberCard<'_>) {
+    let Some(obj) = v.as_object_mut() else { return };
+    let n = obj.get("increment_id").and_then(Value::as_i64).unwrap_or(0);
+    if k % 2 == 1
+        && let Some(p) = obj.get("progress").and_then(|p| p.get("percent")).cloned()
+    {
+        obj.insert("progress".into(), p);
+    }
+    if k == 2 {
+        for key in ["started_by", "owner_id"] {
+            if let Some(id) = obj.get_mut(key) {
+                id_as_text(id);
+            }
+        }
+        for key in ["users", "collaborators"] {
+            if let Some(Value::Array(ids)) = obj.get_mut(key) {
+                ids.iter_mut().for_each(id_as_text);
+            }
+        }
+    }
+    if k >= 2 {
+        php_empty(obj, "prerun");
+    }
+    for t in included(obj, "tasks") {
+        task_rest(t, false, cards);
+    }
+    for t in included(obj, "next_task") {
+        task_rest(t, false, cards);
+    }
+    for t in included(obj, "checklist") {
+        let tk = t.as_object().and_then(workflow_k).unwrap_or(0);
+        template_rest(t, tk);
+    }
+    let finished = obj
+        .get("next_task")
+        .and_then(|x| x.get("data"))
+        .and_then(Value::as_array)
+        .is_some_and(Vec::is_empty);
+    if finished {
+        let empty = match n.rem_euclid(3) {
+            0 => serde_json::json!({"data": []}),
+            1 => Value::Array(Vec::new()),
+            _ => Value::Object(Map::new()),
+        };
+        obj.insert("next_task".into(), empty);
+    }
+}
+
+/// Rewrites a canonically rendered task (and its includes) into its variant.
+///
+/// `k` = `increment_id` mod 4: timestamps in form `k`; `step` bare when `k` is odd; an empty
+/// `taskdata` as `[]` when `k` is 2 or 3; each form field's answer as `value` and `field_value`
+/// (`k` 0 and 3), `value` only (1) or `field_value` only (2); in a list (`in_list`), `owners.users`
+/// as `{id, full_name, profile_pic}` objects when `k` is 2 or 3 (integers otherwise).
+pub(crate) fn task(v: &mut Value, shapes: Shapes, in_list: bool, cards: MemberCard<'_>) {
+    if shapes == Shapes::Canonical {
+        return;
+    }
+    let Some(k) = v.as_object().and_then(workflow_k) else {
+        return;
+    };
+    retime_tree(v, TimeForm::for_record(k));
+    task_rest(v, in_list, cards);
+}
+
+fn task_rest(v: &mut Value, in_list: bool, cards: MemberCard<'_>) {
+    let Some(obj) = v.as_object_mut() else { return };
+    let Some(k) = workflow_k(obj) else { return };
+    if k >= 2 {
+        php_empty(obj, "taskdata");
+    }
+    for f in included(obj, "form_fields") {
+        if let Some(f) = f.as_object_mut() {
+            match k {
+                1 => {
+                    f.remove("field_value");
+                }
+                2 => {
+                    f.remove("value");
+                }
+                _ => {}
+            }
+        }
+    }
+    if in_list
+        && k >= 2
+        && let Some(Value::Array(users)) = obj.get_mut("owners").and_then(|o| o.get_mut("users"))
+    {
+        for u in users.iter_mut() {
+            if let Some(id) = u.as_i64() {
+                let (full_name, pic) = cards(id).unwrap_or_default();
+                *u = serde_json::json!({"id": id, "full_name": full_name, "profile_pic": pic});
+            }
+        }
+    }
+    for r in included(obj, "run") {
+        let rk = r.as_object().and_then(workflow_k).unwrap_or(0);
+        process_rest(r, rk, cards);
+    }
+    if k % 2 == 1 {
+        unwrap_include(obj, "step");
     }
 }
 

@@ -675,3 +675,38 @@ impl State {
             .is_none_or(|limit| self.seats_used() < limit)
     }
 }
+
+impl State {
+    /// A member's full name and picture, for a task's `owners.users` objects.
+    fn member_card(&self, id: i64) -> Option<(String, Option<String>)> {
+        let m = &self.members[self.member_pos(id)?];
+        Some((
+            format!("{} {}", m.first_name, m.last_name),
+            text(&m.profile_pic),
+        ))
+    }
+
+    /// The template at `pos` as JSON, in the variant the state's [`Shapes`] picks for it.
+    pub fn template_out(&self, pos: usize, with: &[&str]) -> Value {
+        let wf = &self.workflow;
+        let mut v = wf.template_json(&wf.templates[pos], with);
+        crate::shapes::template(&mut v, self.shapes);
+        v
+    }
+
+    /// The process at `pos` as JSON, in its variant.
+    pub fn process_out(&self, pos: usize, with: &[&str], at: i64) -> Value {
+        let wf = &self.workflow;
+        let mut v = wf.process_json(&wf.processes[pos], with, at);
+        crate::shapes::process(&mut v, self.shapes, &|id| self.member_card(id));
+        v
+    }
+
+    /// The task at `pos` as JSON, in its variant (`in_list`: as an item of a list).
+    pub fn task_out(&self, pos: usize, with: &[&str], at: i64, in_list: bool) -> Value {
+        let wf = &self.workflow;
+        let mut v = wf.task_json(&wf.tasks[pos], with, at);
+        crate::shapes::task(&mut v, self.shapes, in_list, &|id| self.member_card(id));
+        v
+    }
+}

@@ -127,7 +127,7 @@ pub(crate) fn list(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
         let window = paging.window(picked.len());
         let items = picked[window.start..window.start + window.count]
             .iter()
-            .map(|&i| wf.process_json(&wf.processes[i], &with, at))
+            .map(|&i| st.process_out(i, &with, at))
             .collect();
         Ok(list_response(ctx, &window, items))
     };
@@ -147,13 +147,7 @@ pub(crate) fn launch(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
     };
     let at = now();
     match ops::launch(&mut st.workflow, &body, actor, at) {
-        Ok(i) => {
-            let wf = &st.workflow;
-            data(
-                StatusCode::CREATED,
-                wf.process_json(&wf.processes[i], &[], at),
-            )
-        }
+        Ok(i) => data(StatusCode::CREATED, st.process_out(i, &[], at)),
         Err(r) => refused(r),
     }
 }
@@ -166,23 +160,14 @@ pub(crate) fn get(st: &mut State, ctx: &Ctx<'_>, id: &str) -> Response<Body> {
     };
     let wf = &st.workflow;
     match wf.process_pos(id) {
-        Some(i) => data(
-            StatusCode::OK,
-            wf.process_json(&wf.processes[i], &with, now()),
-        ),
+        Some(i) => data(StatusCode::OK, st.process_out(i, &with, now())),
         None => errors::resource_not_found(),
     }
 }
 
 fn answer(st: &State, r: Result<usize, ops::Refusal>) -> Response<Body> {
     match r {
-        Ok(i) => {
-            let wf = &st.workflow;
-            data(
-                StatusCode::OK,
-                wf.process_json(&wf.processes[i], &[], now()),
-            )
-        }
+        Ok(i) => data(StatusCode::OK, st.process_out(i, &[], now())),
         Err(r) => refused(r),
     }
 }

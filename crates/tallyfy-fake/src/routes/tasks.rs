@@ -132,11 +132,10 @@ fn page_of(
     with: &[&str],
     at: i64,
 ) -> Response<Body> {
-    let wf = &st.workflow;
     let window = paging.window(picked.len());
     let items: Vec<Value> = picked[window.start..window.start + window.count]
         .iter()
-        .map(|&i| wf.task_json(&wf.tasks[i], with, at))
+        .map(|&i| st.task_out(i, with, at, true))
         .collect();
     list_response(ctx, &window, items)
 }
@@ -280,7 +279,7 @@ pub(crate) fn get(st: &mut State, ctx: &Ctx<'_>, id: &str) -> Response<Body> {
     };
     let wf = &st.workflow;
     match wf.task_pos(id) {
-        Some(i) => data(StatusCode::OK, wf.task_json(&wf.tasks[i], &with, now())),
+        Some(i) => data(StatusCode::OK, st.task_out(i, &with, now(), false)),
         None => crate::errors::resource_not_found(),
     }
 }
@@ -301,10 +300,7 @@ pub(crate) fn update(st: &mut State, ctx: &Ctx<'_>, run_id: &str, task_id: &str)
     };
     let at = now();
     match ops::update_task(&mut st.workflow, run_id, task_id, &body, at) {
-        Ok(i) => {
-            let wf = &st.workflow;
-            data(StatusCode::OK, wf.task_json(&wf.tasks[i], &[], at))
-        }
+        Ok(i) => data(StatusCode::OK, st.task_out(i, &[], at, false)),
         Err(r) => refused(r),
     }
 }

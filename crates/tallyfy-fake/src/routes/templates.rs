@@ -110,7 +110,7 @@ pub(crate) fn list(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
         let window = paging.window(picked.len());
         let items = picked[window.start..window.start + window.count]
             .iter()
-            .map(|&i| wf.template_json(&wf.templates[i], &with))
+            .map(|&i| st.template_out(i, &with))
             .collect();
         Ok(list_response(ctx, &window, items))
     };
@@ -125,7 +125,7 @@ pub(crate) fn get(st: &mut State, ctx: &Ctx<'_>, id: &str) -> Response<Body> {
     };
     let wf = &st.workflow;
     match wf.live_template_pos(id) {
-        Some(i) => data(StatusCode::OK, wf.template_json(&wf.templates[i], &with)),
+        Some(i) => data(StatusCode::OK, st.template_out(i, &with)),
         None => errors::resource_not_found(),
     }
 }
@@ -141,10 +141,7 @@ pub(crate) fn archive(st: &mut State, id: &str) -> Response<Body> {
 /// `PUT /organizations/{org}/checklists/{id}/restore`
 pub(crate) fn restore(st: &mut State, id: &str) -> Response<Body> {
     match ops::restore_template(&mut st.workflow, id, now()) {
-        Ok(i) => {
-            let wf = &st.workflow;
-            data(StatusCode::OK, wf.template_json(&wf.templates[i], &[]))
-        }
+        Ok(i) => data(StatusCode::OK, st.template_out(i, &[])),
         Err(r) => refused(r),
     }
 }

@@ -11,7 +11,8 @@
 //! - `model`: the records and the JSON of the ones that need no lookups (fields, steps, comments);
 //! - `time`: timestamps as written and as read.
 //!
-//! Everything renders canonically (the `Shapes::Varied` variants cover guests and members only).
+//! Everything renders canonically here; `State::{template,process,task}_out` apply the
+//! `Shapes::Varied` rewrites (`shapes.rs`) on top.
 
 pub(crate) mod forms;
 pub(crate) mod model;

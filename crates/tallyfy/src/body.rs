@@ -66,6 +66,70 @@ where
         })
 }
 
+/// A file for an upload, checked against its field's limits (`x-tallyfy-upload`): at most
+/// `max_bytes`, and an extension from `extensions` (in any letter case).
+pub(crate) fn file(
+    field: &str,
+    part: &tallyfy_client::FilePart,
+    max_bytes: Option<u64>,
+    extensions: &[&str],
+) -> Result<(String, tallyfy_client::FilePart), Error> {
+    if let Some(max) = max_bytes
+        && part.len() as u64 > max
+    {
+        return Err(Error::invalid_input(
+            field,
+            format!(
+                "is {} bytes; the server takes at most {max} ({} MiB)",
+                part.len(),
+                max / (1024 * 1024)
+            ),
+        ));
+    }
+    if !extensions.is_empty() {
+        let ext = part.extension().unwrap_or_default();
+        if !extensions.iter().any(|e| e.eq_ignore_ascii_case(ext)) {
+            return Err(Error::invalid_input(
+                field,
+                format!(
+                    "is named {:?}; the server takes only files ending in .{}",
+                    part.filename(),
+                    extensions.join(", .")
+                ),
+            ));
+        }
+    }
+    Ok((field.to_string(), part.clone()))
+}
+
+/// A multipart body: the checked `fields` (the generated client's type, whose file fields are
+/// empty placeholders) as text parts, in their wire names, then the `files`.
+pub(crate) fn multipart<T: serde::Serialize>(
+    fields: &T,
+    files: Vec<(String, tallyfy_client::FilePart)>,
+) -> Result<tallyfy_client::Multipart, Error> {
+    let value = serde_json::to_value(fields)
+        .map_err(|e| Error::invalid_input("body", format!("cannot be encoded: {e}")))?;
+    let mut form = tallyfy_client::Multipart::new();
+    if let serde_json::Value::Object(map) = value {
+        for (name, value) in map {
+            if files.iter().any(|(f, _)| *f == name) {
+                continue;
+            }
+            let text = match value {
+                serde_json::Value::Null => continue,
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            form = form.text(name, text);
+        }
+    }
+    for (name, part) in files {
+        form = form.file(name, part);
+    }
+    Ok(form)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -133,68 +197,4 @@ mod tests {
         assert_eq!(json["date_format"], "mm/dd/yyyy");
         assert_eq!(json["step_preferences"], true);
     }
-}
-
-/// A file for an upload, checked against its field's limits (`x-tallyfy-upload`): at most
-/// `max_bytes`, and an extension from `extensions` (in any letter case).
-pub(crate) fn file(
-    field: &str,
-    part: &tallyfy_client::FilePart,
-    max_bytes: Option<u64>,
-    extensions: &[&str],
-) -> Result<(String, tallyfy_client::FilePart), Error> {
-    if let Some(max) = max_bytes
-        && part.len() as u64 > max
-    {
-        return Err(Error::invalid_input(
-            field,
-            format!(
-                "is {} bytes; the server takes at most {max} ({} MiB)",
-                part.len(),
-                max / (1024 * 1024)
-            ),
-        ));
-    }
-    if !extensions.is_empty() {
-        let ext = part.extension().unwrap_or_default();
-        if !extensions.iter().any(|e| e.eq_ignore_ascii_case(ext)) {
-            return Err(Error::invalid_input(
-                field,
-                format!(
-                    "is named {:?}; the server takes only files ending in .{}",
-                    part.filename(),
-                    extensions.join(", .")
-                ),
-            ));
-        }
-    }
-    Ok((field.to_string(), part.clone()))
-}
-
-/// A multipart body: the checked `fields` (the generated client's type, whose file fields are
-/// empty placeholders) as text parts, in their wire names, then the `files`.
-pub(crate) fn multipart<T: serde::Serialize>(
-    fields: &T,
-    files: Vec<(String, tallyfy_client::FilePart)>,
-) -> Result<tallyfy_client::Multipart, Error> {
-    let value = serde_json::to_value(fields)
-        .map_err(|e| Error::invalid_input("body", format!("cannot be encoded: {e}")))?;
-    let mut form = tallyfy_client::Multipart::new();
-    if let serde_json::Value::Object(map) = value {
-        for (name, value) in map {
-            if files.iter().any(|(f, _)| *f == name) {
-                continue;
-            }
-            let text = match value {
-                serde_json::Value::Null => continue,
-                serde_json::Value::String(s) => s,
-                other => other.to_string(),
-            };
-            form = form.text(name, text);
-        }
-    }
-    for (name, part) in files {
-        form = form.file(name, part);
-    }
-    Ok(form)
 }

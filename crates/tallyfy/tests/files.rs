@@ -7,12 +7,12 @@ mod support;
 use support::{Reply, Scripted, Seen};
 use tallyfy::{Error, FilePart, Upload};
 
-/// The parts of a multipart body: (name, filename, content type, bytes), split by the boundary in
-/// `content_type`, written here from RFC 7578 rather than with the SDK's encoder.
-fn parts(
-    content_type: &str,
-    body: &[u8],
-) -> Vec<(String, Option<String>, Option<String>, Vec<u8>)> {
+/// One part of a multipart body: its name, file name, content type and bytes.
+type Part = (String, Option<String>, Option<String>, Vec<u8>);
+
+/// The parts of a multipart body, split by the boundary in `content_type`, written here from RFC
+/// 7578 rather than with the SDK's encoder.
+fn parts(content_type: &str, body: &[u8]) -> Vec<Part> {
     let boundary = content_type
         .strip_prefix("multipart/form-data; boundary=")
         .expect("a multipart content type");

@@ -381,3 +381,76 @@ async fn task_lists_comments_and_problems() {
     );
     exited(run(&fake, &["processes", "get", ".."]).await, 2);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn upload_download_and_delete_a_file() {
+    let fake = fake().await;
+    let dir = tempfile::tempdir().unwrap();
+    let templates = ndjson_of(&exited(
+        run(&fake, &["templates", "list", "--output", "ndjson"]).await,
+        0,
+    ));
+    let checklist_id = id(&templates[0]);
+    // Every byte value, and a line that looks like a multipart boundary.
+    let bytes: Vec<u8> = b"--boundary\r\n".iter().copied().chain(0..=255u8).collect();
+    let path = dir.path().join("signed contract.pdf");
+    std::fs::write(&path, &bytes).unwrap();
+    let asset = json_of(&exited(
+        run(
+            &fake,
+            &[
+                "files",
+                "upload",
+                "--name",
+                path.to_str().unwrap(),
+                "--subject-id",
+                &checklist_id,
+                "--subject-type",
+                "Checklist",
+                "--uploaded-from",
+                "ko_field",
+            ],
+        )
+        .await,
+        0,
+    ));
+    assert_eq!(asset["filename"], "signed contract.pdf");
+    let file_id = id(&asset);
+    let record = json_of(&exited(run(&fake, &["files", "get", &file_id]).await, 0));
+    assert_eq!(record["filename"], "signed contract.pdf");
+    let download = exited(run(&fake, &["files", "download", &file_id]).await, 0);
+    assert_eq!(
+        download.stdout, bytes,
+        "the exact bytes, written as they are"
+    );
+
+    // Refused before sending (exit 2): an extension the API does not take; a missing file.
+    let exe = dir.path().join("tool.exe");
+    std::fs::write(&exe, b"MZ").unwrap();
+    let before = fake.requests().len();
+    for file in [exe.to_str().unwrap(), "/nonexistent/x.pdf"] {
+        exited(
+            run(
+                &fake,
+                &[
+                    "files",
+                    "upload",
+                    "--name",
+                    file,
+                    "--subject-id",
+                    &checklist_id,
+                    "--subject-type",
+                    "Checklist",
+                    "--uploaded-from",
+                    "ko_field",
+                ],
+            )
+            .await,
+            2,
+        );
+    }
+    assert_eq!(fake.requests().len(), before, "nothing was sent");
+
+    exited(run(&fake, &["files", "delete", &file_id]).await, 0);
+    exited(run(&fake, &["files", "download", &file_id]).await, 3);
+}

@@ -77,6 +77,15 @@ async fn tags_list_filters_and_statistics() {
     let processes =
         stats["active_process"].as_i64().unwrap() + stats["archived_process"].as_i64().unwrap();
     assert_eq!(processes, 2, "{stats}");
+    // get_tag gives the same statistics.
+    let id = s["data"][0]["id"].as_str().unwrap();
+    let one = api
+        .get(&api.url(&format!("/tags/{id}?with=statistics")))
+        .await
+        .json();
+    assert_eq!(one["data"]["statistics"], s["data"][0]["statistics"]);
+    let plain = api.get(&api.url(&format!("/tags/{id}"))).await.json();
+    assert!(plain["data"].get("statistics").is_none());
     assert_eq!(
         api.get(&api.url("/tags?with=nope")).await.status,
         StatusCode::UNPROCESSABLE_ENTITY

@@ -53,11 +53,11 @@ fn status_matches(wf: &Workflow, p: &Process, status: &str, now: i64) -> bool {
         "complete" => live && p.status == RunStatus::Complete,
         "problem" | "issue" => live && wf.has_open_issue(&p.id),
         "delayed" => {
-            live && wf.tasks.iter().any(|t| {
-                t.run_id == p.id
-                    && t.status != TaskStatus::Completed
-                    && t.deadline.is_some_and(|d| d < now)
-            })
+            live && wf
+                .run_tasks(&p.id)
+                .iter()
+                .map(|&i| &wf.tasks[i])
+                .any(|t| t.status != TaskStatus::Completed && t.deadline.is_some_and(|d| d < now))
         }
         "archived" => !live,
         "starred" => live && p.starred,
@@ -96,9 +96,10 @@ pub(crate) fn list(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
                 };
                 let owner_ok = owners.as_ref().is_none_or(|ids| {
                     ids.contains(&p.owner_id)
-                        || wf.tasks.iter().any(|t| {
-                            t.run_id == p.id && t.owners.users.iter().any(|u| ids.contains(u))
-                        })
+                        || wf
+                            .run_tasks(&p.id)
+                            .iter()
+                            .any(|&i| wf.tasks[i].owners.users.iter().any(|u| ids.contains(u)))
                 });
                 archived_ok
                     && owner_ok

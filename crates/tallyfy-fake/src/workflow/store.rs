@@ -28,6 +28,9 @@ pub(crate) struct Workflow {
     process_index: HashMap<String, usize>,
     /// Task id to position in `tasks`.
     task_index: HashMap<String, usize>,
+    /// Each process's tasks (positions in `tasks`), so that what a process shows costs its own
+    /// tasks, not every task of the organization.
+    run_tasks: HashMap<String, Vec<usize>>,
     /// In creation order.
     pub comments: Vec<Comment>,
     /// In creation order.
@@ -158,6 +161,10 @@ impl Workflow {
 
     pub fn push_task(&mut self, t: Task) {
         self.task_index.insert(t.id.clone(), self.tasks.len());
+        self.run_tasks
+            .entry(t.run_id.clone())
+            .or_default()
+            .push(self.tasks.len());
         self.tasks.push(t);
     }
 
@@ -169,13 +176,20 @@ impl Workflow {
         self.task_index = (0..self.tasks.len())
             .map(|i| (self.tasks[i].id.clone(), i))
             .collect();
+        self.run_tasks.clear();
+        for (i, t) in self.tasks.iter().enumerate() {
+            self.run_tasks.entry(t.run_id.clone()).or_default().push(i);
+        }
+    }
+
+    /// The positions of a process's tasks, in the order they were made.
+    pub fn run_tasks(&self, run_id: &str) -> &[usize] {
+        self.run_tasks.get(run_id).map_or(&[], Vec::as_slice)
     }
 
     /// The positions of a process's tasks, in position order.
     pub fn tasks_of(&self, run_id: &str) -> Vec<usize> {
-        let mut out: Vec<usize> = (0..self.tasks.len())
-            .filter(|&i| self.tasks[i].run_id == run_id)
-            .collect();
+        let mut out = self.run_tasks(run_id).to_vec();
         out.sort_by_key(|&i| (self.tasks[i].position, self.tasks[i].increment_id));
         out
     }
@@ -189,9 +203,9 @@ impl Workflow {
 
     /// Whether any task of the process has an open problem.
     pub fn has_open_issue(&self, run_id: &str) -> bool {
-        self.tasks
+        self.run_tasks(run_id)
             .iter()
-            .any(|t| t.run_id == run_id && self.task_problem(&t.id))
+            .any(|&i| self.task_problem(&self.tasks[i].id))
     }
 
     /// The process's status as written: `archived` while archived, else `active` or `complete`.
@@ -255,7 +269,7 @@ impl Workflow {
 
     /// Progress of a process: `(complete, total)` tasks.
     pub fn progress(&self, run_id: &str) -> (usize, usize) {
-        let mine = self.tasks.iter().filter(|t| t.run_id == run_id);
+        let mine = self.run_tasks(run_id).iter().map(|&i| &self.tasks[i]);
         let (mut done, mut total) = (0, 0);
         for t in mine {
             total += 1;

@@ -283,7 +283,8 @@ async fn task_lists_comments_and_problems() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .any(|u| u == admin),
+                // An id, or (in list responses, under the varied shapes) an object with an id.
+                .any(|u| u == admin || u["id"] == admin),
             "{t}"
         );
     }

@@ -244,6 +244,48 @@
 //! # Ok(()) }
 //! ```
 //!
+//! ## Upload a file into a task's file field
+//!
+//! Uploading gives an asset record; setting it as the file field's value attaches it.
+//! [`Files::upload`] checks the documented limits (100 MB, the allowed extensions) before sending,
+//! and sends the file as `multipart/form-data`.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+//! # let fake = tallyfy_fake::FakeTallyfy::builder().seed_members(3).seed_templates(1).seed_processes(1).start().await.unwrap();
+//! # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
+//! use futures::TryStreamExt;
+//! use tallyfy::{FilePart, FileRef, Form, TaskInclude, TaskUpdate, Upload};
+//!
+//! let process = client.processes().list().page(1).await?.items.remove(0);
+//! let run_id = process.id.as_ref().unwrap().to_string();
+//! let tasks: Vec<_> = client.processes().tasks(&run_id).with(&[TaskInclude::FormFields]).items().try_collect().await?;
+//! // The task with a file field, and that field.
+//! let (task, field) = tasks
+//!     .iter()
+//!     .find_map(|t| {
+//!         let field = t.form_fields.as_ref()?.iter().find(|f| f.field_type.as_deref() == Some("file"))?;
+//!         Some((t, field))
+//!     })
+//!     .expect("a task with a file field");
+//! let (task_id, field_id) = (task.id.as_ref().unwrap().to_string(), field.id.as_ref().unwrap().to_string());
+//!
+//! let pdf = b"%PDF-1.7 signed".to_vec();
+//! let upload = Upload::new(FilePart::new("contract.pdf", pdf.clone()), &run_id, "Run".parse().unwrap(), &field_id)
+//!     .step_id(task.step_id.clone().unwrap_or_default())
+//!     .checklist_id(process.checklist_id.clone().unwrap_or_default());
+//! let asset = client.files().upload(upload).await?;
+//! let values = Form::task(task).files(&field_id, [FileRef::from(&asset)])?.build()?;
+//! client.tasks().update(&run_id, &task_id, TaskUpdate::new().taskdata(values)).await?;
+//!
+//! let asset_id = asset.id.as_ref().unwrap().to_string();
+//! assert_eq!(client.files().download(&asset_id).await?, pdf);
+//! // Refused before sending: an extension the API does not take.
+//! let exe = Upload::new(FilePart::new("tool.exe", vec![0]), &run_id, "Run".parse().unwrap(), &field_id);
+//! assert!(client.files().upload(exe).await.is_err());
+//! # Ok(()) }
+//! ```
+//!
 //! ## Archive, restore, delete
 //!
 //! Archiving hides a process or template and can be undone; deleting is for good, and only for

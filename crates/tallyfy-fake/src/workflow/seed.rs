@@ -176,7 +176,10 @@ const DESIGNS: &[Design] = &[
                 deadline: Some((3, Unit::Weeks)),
                 assign: Assign::Group("group_2"),
                 summary: None,
-                captures: &[field("Support ticket", FieldType::Text, false)],
+                captures: &[
+                    field("Support ticket", FieldType::Text, false),
+                    field("Hand-over document", FieldType::File, false),
+                ],
             },
         ],
     },

@@ -19,9 +19,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tallyfy::{
-    Client, Completion, Error, Form, FormValue, GuestUpdate, Invite, Launch, MemberInclude,
-    MemberUpdate, NewComment, NewGuest, ProcessInclude, ProcessUpdate, Resolution, Role,
-    TaskInclude, TaskUpdate, TemplateInclude,
+    Client, Completion, Error, FilePart, Form, FormValue, GuestUpdate, Invite, Launch,
+    MemberInclude, MemberUpdate, NewComment, NewGroup, NewGuest, ProcessInclude, ProcessUpdate,
+    Resolution, Role, TagFields, TaskInclude, TaskUpdate, TemplateInclude, Upload,
 };
 use tallyfy_fake::FakeTallyfy;
 
@@ -616,4 +616,102 @@ async fn workflow(client: &Client, fake: &FakeTallyfy) {
     client.templates().restore(&template_id).await.unwrap();
     client.templates().archive(&template_id).await.unwrap();
     client.templates().delete(&template_id).await.unwrap();
+
+    // Tags and groups.
+    let tags: Vec<_> = client
+        .tags()
+        .list()
+        .with_statistics()
+        .include_generated()
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert!(!tags.is_empty());
+    let tag = client
+        .tags()
+        .create(TagFields::new("Contract").color("#123abc"))
+        .await
+        .unwrap();
+    let tag_id = tag.id.as_ref().unwrap().to_string();
+    expect_fake_error(
+        fake,
+        422,
+        "POST",
+        "a duplicate tag title",
+        client.tags().create(TagFields::new("Contract")),
+    )
+    .await;
+    client.tags().get(&tag_id).with_statistics().await.unwrap();
+    client
+        .tags()
+        .update(&tag_id, TagFields::new("Contract 2"))
+        .await
+        .unwrap();
+    client.tags().delete(&tag_id).await.unwrap();
+    client.tags().delete(&tag_id).await.unwrap();
+    let groups: Vec<_> = client.groups().list().items().try_collect().await.unwrap();
+    assert!(!groups.is_empty());
+    let group = client
+        .groups()
+        .create(NewGroup::new("Contract group", "").members([fake.default_admin_id()]))
+        .await
+        .unwrap();
+    let group_id = group.id.as_ref().unwrap().to_string();
+    client
+        .groups()
+        .get(&group_id)
+        .with(&[tallyfy::GroupInclude::Users])
+        .await
+        .unwrap();
+    client
+        .groups()
+        .update(
+            &group_id,
+            tallyfy::GroupUpdate::new().description("Signers"),
+        )
+        .await
+        .unwrap();
+    client.groups().delete(&group_id).await.unwrap();
+    expect_fake_error(
+        fake,
+        404,
+        "GET",
+        "a deleted group",
+        client.groups().get(&group_id),
+    )
+    .await;
+
+    // Files: a kick-off upload, its record, the bytes back, deletion.
+    let live = client
+        .templates()
+        .list()
+        .page(1)
+        .await
+        .unwrap()
+        .items
+        .remove(0);
+    let live_id = live.id.as_ref().unwrap().to_string();
+    let upload = Upload::new(
+        FilePart::new("contract.pdf", b"%PDF-1.7 contract".to_vec()),
+        &live_id,
+        "Checklist".parse().unwrap(),
+        "ko_field",
+    );
+    let asset = client.files().upload(upload).await.unwrap();
+    let file_id = asset.id.as_ref().unwrap().to_string();
+    client.files().get(&file_id).await.unwrap();
+    assert_eq!(
+        client.files().download(&file_id).await.unwrap(),
+        b"%PDF-1.7 contract"
+    );
+    client.files().delete(&file_id).await.unwrap();
+    expect_fake_error(
+        fake,
+        404,
+        "GET",
+        "a deleted file",
+        client.files().get(&file_id),
+    )
+    .await;
 }

@@ -25,7 +25,7 @@ report=$work/report
   echo "| processes | tasks | peak RSS (KiB) | wall (s) |"
   echo "|---|---|---|---|"
 } > "$report"
-for processes in 240 23600; do
+for processes in 275 27400; do
   "$work/tallyfy-fake" --listen 127.0.0.1:0 --org bench-org --token bench-token --seed-members 5 \
     --seed-templates 4 --seed-processes "$processes" --page-cap 100 > "$work/fake.out" 2> "$work/fake.err" &
   fake_pid=$!

@@ -348,6 +348,16 @@ pub(crate) fn build(
         version: 0,
         render_cache: HashMap::new(),
         cache_version: 0,
-        workflow: crate::workflow::seed::build(seed, templates, processes, &member_ids),
+        // With no seeded member, the workflow's people are the default administrator's id.
+        workflow: crate::workflow::seed::build(
+            seed,
+            templates,
+            processes,
+            if member_ids.is_empty() {
+                &[FIRST_MEMBER_ID]
+            } else {
+                &member_ids
+            },
+        ),
     }
 }

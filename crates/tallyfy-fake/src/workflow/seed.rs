@@ -517,15 +517,9 @@ fn values(fields: &[Field], j: usize, at: i64, members: &[i64]) -> Map<String, V
 
 /// Builds the seeded workflow: `templates` templates and `processes` processes launched from them
 /// (at least one template is made when processes are asked for). `members` are the seeded member
-/// ids; the first is the default administrator.
+/// ids (at least one); the first is the default administrator.
 pub(crate) fn build(seed: u64, templates: usize, processes: usize, members: &[i64]) -> Workflow {
     let mut wf = Workflow::new(seed);
-    let fallback = [crate::seed::FIRST_MEMBER_ID];
-    let members = if members.is_empty() {
-        &fallback[..]
-    } else {
-        members
-    };
     let templates = if processes > 0 {
         templates.max(1)
     } else {

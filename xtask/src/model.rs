@@ -196,7 +196,7 @@ pub enum Returns {
     Body(String),
     /// A page of a list: its `data` array of this item schema, and its `meta`.
     Page(String),
-    /// The raw bytes of an `application/octet-stream` body (a download).
+    /// The raw bytes of an `application/octet-stream` or `*/*` body (a download or an inline view).
     Bytes,
 }
 
@@ -344,7 +344,11 @@ fn returns(spec: &OpenAPI, id: &str, op: &Operation, list: bool) -> Result<Retur
     let Some(ReferenceOr::Item(response)) = success.first() else {
         bail!("{id}: its success response must be written inline");
     };
-    if response.content.contains_key("application/octet-stream") {
+    // A download in a fixed binary type, or in the file's own type (`*/*`): raw bytes either way.
+    if ["application/octet-stream", "*/*"]
+        .iter()
+        .any(|media| response.content.contains_key(*media))
+    {
         return Ok(Returns::Bytes);
     }
     let Some(media) = response.content.get("application/json") else {

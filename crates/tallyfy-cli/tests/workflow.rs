@@ -424,6 +424,8 @@ async fn upload_download_and_delete_a_file() {
         download.stdout, bytes,
         "the exact bytes, written as they are"
     );
+    let view = exited(run(&fake, &["files", "view", &file_id]).await, 0);
+    assert_eq!(view.stdout, bytes, "viewed inline: the same bytes");
 
     // Refused before sending (exit 2): an extension the API does not take; a missing file.
     let exe = dir.path().join("tool.exe");

@@ -131,6 +131,21 @@ async fn upload_get_download_delete() {
     );
     assert_eq!(h["content-length"], bytes.len().to_string().as_str());
     assert_eq!(res.bytes().await.unwrap().to_vec(), bytes);
+    // view_file: the same bytes inline, in the media type of the extension (case ignored).
+    let res = api
+        .http
+        .get(api.url(&format!("/file/{id}")))
+        .bearer_auth(api.fake.token())
+        .header("X-Tallyfy-Client", "APIClient")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let h = res.headers().clone();
+    assert_eq!(h["content-type"], "application/pdf");
+    assert!(h.get("content-disposition").is_none(), "inline: {h:?}");
+    assert_eq!(h["content-length"], bytes.len().to_string().as_str());
+    assert_eq!(res.bytes().await.unwrap().to_vec(), bytes);
     // Delete: 200 empty, then 404 everywhere.
     let r = api.delete(&api.url(&format!("/file/{id}"))).await;
     assert_eq!((r.status, r.text.as_str()), (StatusCode::OK, ""));
@@ -140,6 +155,10 @@ async fn upload_get_download_delete() {
     );
     assert_eq!(
         api.get(&api.url(&format!("/file/{id}/dl"))).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        api.get(&api.url(&format!("/file/{id}"))).await.status,
         StatusCode::NOT_FOUND
     );
     assert_eq!(

@@ -1,6 +1,7 @@
 //! Files on the wire: an upload is one `multipart/form-data` body with every field as its own part
 //! and the file's exact bytes, checked against the documented limits before anything is sent; a
-//! download gives back the body's exact bytes, and a failed one is retried like any GET.
+//! download (or an inline view, in any media type) gives back the body's exact bytes, and a failed
+//! one is retried like any GET.
 
 mod support;
 
@@ -213,4 +214,22 @@ async fn a_download_gives_the_exact_bytes_and_a_broken_one_is_retried() {
         sent.iter()
             .all(|s| s.path() == "/api/organizations/org-1/file/asset%2F1/dl")
     );
+}
+
+#[tokio::test]
+async fn a_view_gives_the_exact_bytes_whatever_their_media_type() {
+    let server = Scripted::start(|_req: &Seen, _i: usize| Reply {
+        status: 200,
+        headers: vec![("content-type", "image/png".into())],
+        body: b"\x89PNG\r\n\x1a\n\0\xff".to_vec(),
+        delay: std::time::Duration::ZERO,
+    })
+    .await;
+    let client = support::client_for(&server.base_url);
+    let bytes = client.files().view("asset/1").await.unwrap();
+    assert_eq!(bytes, b"\x89PNG\r\n\x1a\n\0\xff");
+    let sent = server.requests();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].method, "GET");
+    assert_eq!(sent[0].path(), "/api/organizations/org-1/file/asset%2F1");
 }

@@ -1,11 +1,12 @@
-//! The four file (asset) operations: upload (`POST /file` and `POST /assets`, one handler), get the
-//! record, download the bytes, delete.
+//! The five file (asset) operations: upload (`POST /file` and `POST /assets`, one handler), get the
+//! record, download the bytes, view them inline, delete.
 //!
 //! | operation | success | refusals |
 //! |---|---|---|
 //! | upload | 200 `{"data": Asset}`, a new asset every call | 422: body not `multipart/form-data` (on `name`), a part missing or empty, `subject_type` not `Run`/`Checklist`/`Task`, subject not found, file over 100 MB, extension not allowed, store full |
 //! | get_asset | 200 | 404 |
 //! | download | 200 the bytes, `application/octet-stream`, `Content-Disposition: attachment` | 404 |
+//! | view | 200 the bytes in the media type of the file's extension, no `Content-Disposition` | 404 |
 //! | delete | 200, empty body | 404 |
 //!
 //! The multipart body is parsed here (`parse_multipart`) from the raw bytes and the boundary of
@@ -283,18 +284,22 @@ pub(crate) fn get(st: &mut State, ctx: &Ctx<'_>, id: &str) -> Response<Body> {
     }
 }
 
-/// `GET /organizations/{org}/file/{id}/dl`: the bytes as uploaded.
+/// An asset's stored bytes as a response in `content_type`, with their length.
+fn bytes_response(a: &Asset, content_type: &'static str) -> Response<Body> {
+    let mut res = Response::new(Body::from(a.bytes.clone()));
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(a.bytes.len()));
+    res
+}
+
+/// `GET /organizations/{org}/file/{id}/dl`: the bytes as uploaded, as an attachment.
 pub(crate) fn download(st: &mut State, id: &str) -> Response<Body> {
     let Some(i) = st.workflow.asset_pos(id) else {
         return errors::resource_not_found();
     };
     let a = &st.workflow.assets[i];
-    let mut res = Response::new(Body::from(a.bytes.clone()));
-    let h = res.headers_mut();
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/octet-stream"),
-    );
+    let mut res = bytes_response(a, "application/octet-stream");
     let safe: String = a
         .filename
         .chars()
@@ -307,10 +312,55 @@ pub(crate) fn download(st: &mut State, id: &str) -> Response<Body> {
         })
         .collect();
     if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{safe}\"")) {
-        h.insert(header::CONTENT_DISPOSITION, v);
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
     }
-    h.insert(header::CONTENT_LENGTH, HeaderValue::from(a.bytes.len()));
     res
+}
+
+/// `GET /organizations/{org}/file/{id}`: the bytes as uploaded, in the file's own media type.
+pub(crate) fn view(st: &mut State, id: &str) -> Response<Body> {
+    let Some(i) = st.workflow.asset_pos(id) else {
+        return errors::resource_not_found();
+    };
+    let a = &st.workflow.assets[i];
+    bytes_response(a, media_type(&a.filename))
+}
+
+/// The media type of a file name's extension, for the extensions an upload allows;
+/// `application/octet-stream` for any other.
+fn media_type(filename: &str) -> &'static str {
+    let ext = filename
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "pdf" => "application/pdf",
+        "txt" => "text/plain",
+        "csv" => "text/csv",
+        "xml" => "application/xml",
+        "rtf" => "application/rtf",
+        "zip" => "application/zip",
+        "jpg" | "jpeg" => "image/jpeg",
+        "png" => "image/png",
+        "gif" => "image/gif",
+        "bmp" => "image/bmp",
+        "tif" => "image/tiff",
+        "psd" => "image/vnd.adobe.photoshop",
+        "mp4" => "video/mp4",
+        "mov" | "qt" => "video/quicktime",
+        "webm" => "video/webm",
+        "mpga" => "audio/mpeg",
+        "doc" => "application/msword",
+        "docx" => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "xls" => "application/vnd.ms-excel",
+        "xlsx" => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "ppt" => "application/vnd.ms-powerpoint",
+        "pptx" => "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "ai" => "application/postscript",
+        "xps" => "application/vnd.ms-xpsdocument",
+        "dwg" => "image/vnd.dwg",
+        _ => "application/octet-stream",
+    }
 }
 
 /// `DELETE /organizations/{org}/file/{id}`: 200 with an empty body.

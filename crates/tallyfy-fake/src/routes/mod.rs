@@ -117,7 +117,7 @@ impl Route {
             Route::Tag(_) | Route::Group(_) => &["GET", "PUT", "DELETE"],
             Route::FileUpload | Route::Assets => &["POST"],
             Route::Asset(_) | Route::FileDownload(_) => &["GET"],
-            Route::File(_) => &["DELETE"],
+            Route::File(_) => &["GET", "DELETE"],
         }
     }
 }
@@ -316,6 +316,7 @@ pub(crate) fn dispatch(
         (Route::FileUpload | Route::Assets, _) => files::upload(st, &ctx),
         (Route::Asset(id), _) => files::get(st, &ctx, &id),
         (Route::FileDownload(id), _) => files::download(st, &id),
+        (Route::File(id), "GET") => files::view(st, &id),
         (Route::File(id), _) => files::delete(st, &id),
     }
 }

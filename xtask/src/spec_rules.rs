@@ -520,6 +520,7 @@ mod tests {
                 "update_tag",
                 "update_task",
                 "upload_file",
+                "view_file",
             ]
         );
     }

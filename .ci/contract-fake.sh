@@ -169,6 +169,26 @@ checks.positive_data_acceptance.enabled = false
 include-operation-id = ["delete_template", "delete_process", "launch_process", "complete_task", "resolve_problem", "update_process", "update_task", "reopen_task"]
 checks.positive_data_acceptance.enabled = false
 
+# The one-off task operations: owners must be members and groups of the organization, tags and
+# run_id must exist, deadline and started_at must be dates the server can read, and a form field's
+# type must be one a one-off form can hold (create_oneoff_task, 422 on the field); title, deadline
+# and owners are required on every update, which is refused for a completed or archived task
+# (update_oneoff_task); only a completed task can be reopened, and completion needs an approval's
+# decision and the required form values (reopen_oneoff_task, complete_oneoff_task); and every
+# one-off route refuses a process's task with 422 on task_id, naming the process (schemathesis
+# takes task ids from list responses, most of them process tasks). Asserted in
+# crates/tallyfy-fake/tests/oneoff.rs.
+[[operations]]
+include-operation-id = ["create_oneoff_task", "update_oneoff_task", "complete_oneoff_task", "reopen_oneoff_task", "archive_oneoff_task", "restore_oneoff_task", "delete_oneoff_task"]
+checks.positive_data_acceptance.enabled = false
+
+# use_after_free for archive_oneoff_task: DELETE /tasks/{task_id} archives the task (204); it stays
+# readable with archived_at set, as Tallyfy's archive page says, until restore_oneoff_task or
+# delete_oneoff_task. Asserted in crates/tallyfy-fake/tests/oneoff.rs.
+[[operations]]
+include-operation-id = ["archive_oneoff_task", "get_task", "restore_oneoff_task", "update_oneoff_task", "create_comment", "report_problem", "resolve_problem"]
+checks.use_after_free.enabled = false
+
 # use_after_free for the process operations: DELETE /runs/{run_id} archives the process (200, status
 # "archived"); it does not delete it, and an archived process stays readable and can be activated
 # (Tallyfy's archive/activate pair, tallyfy-workflow-api.md section 4). Asserted in

@@ -121,6 +121,10 @@ PAGES = {
     "tallyfy-docs/tasks/update-task.md": "update_task",
     "tallyfy-docs/tasks/complete-task.md": "complete_task",
     "tallyfy-docs/tasks/reopen-task.md": "reopen_task",
+    "tallyfy-docs/tasks/create-task.md": "create_oneoff_task",
+    "tallyfy-docs/tasks/archive-task.md": "archive_oneoff_task",
+    "tallyfy-docs/tasks/delete-task.md": "delete_oneoff_task",
+    "tallyfy-docs/processes/launch-process-without-template.md": "create_oneoff_task",
     "tallyfy-docs/tags/list-tags.md": "list_tags",
     "tallyfy-docs/tags/create-tag.md": "create_tag",
     "tallyfy-docs/tags/get-tag.md": "get_tag",
@@ -144,16 +148,8 @@ NOT_COVERED = {
     "to create a template yet",
     "tallyfy-docs/templates/update-template.md": "update_template: the spec has no operation "
     "to update a template yet",
-    "tallyfy-docs/processes/launch-process-without-template.md": "create_oneoff_task: the spec "
-    "has no operation for a process launched without a template (a one-off task) yet",
     "tallyfy-docs/processes/get-process-activity.md": "get_process_activity: the spec has no "
     "operation for a process's activity feed yet",
-    "tallyfy-docs/tasks/create-task.md": "create_oneoff_task: the spec has no operation to "
-    "create a one-off task yet",
-    "tallyfy-docs/tasks/archive-task.md": "archive_oneoff_task: the spec has no operation to "
-    "archive a one-off task yet",
-    "tallyfy-docs/tasks/delete-task.md": "delete_oneoff_task: the spec has no operation to "
-    "delete a one-off task yet",
     "tallyfy-docs/files/upload-attach-file.md": "upload_file, update_task and update_template: "
     "one section holds a task body (update_task) and a kick-off body whose operation "
     "(update_template) the spec does not have yet, and PAGES maps sections, not single samples; "

@@ -35,6 +35,7 @@ fn round_trip(schema: &str, value: &Value) -> Value {
         "TemplateRemoval" => via::<types::TemplateRemoval>(value),
         "ProcessLaunch" => via::<types::ProcessLaunch>(value),
         "TaskUpdate" => via::<types::TaskUpdate>(value),
+        "OneoffTaskCreate" => via::<types::OneoffTaskCreate>(value),
         "TagInput" => via::<types::TagInput>(value),
         "GroupCreate" => via::<types::GroupCreate>(value),
         "AssetEnvelope" => via::<types::AssetEnvelope>(value),

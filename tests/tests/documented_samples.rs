@@ -21,8 +21,8 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use tallyfy::{
-    Client, Completion, GroupUpdate, GuestUpdate, Invite, MemberUpdate, NewGroup, NewGuest,
-    ProcessUpdate, Role, TagFields, TaskUpdate, Timestamp, types,
+    Assignees, Client, Completion, GroupUpdate, GuestUpdate, Invite, MemberUpdate, NewGroup,
+    NewGuest, NewTask, ProcessUpdate, Role, TagFields, TaskUpdate, Timestamp, types,
 };
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -35,15 +35,27 @@ const HEX: &str = "0123456789abcdef0123456789abcdef";
 
 /// Request samples whose values contradict the spec, each with the problems it must have and why
 /// the spec keeps its type (reference section 14: widen where the server would accept it).
-const CONTRADICTIONS: &[(&str, &[&str], &str)] = &[(
-    "docs-processes-update-process-1.json",
-    &[
-        "$.users[0]: \"user_id_1\" is not of type integer",
-        "$.users[1]: \"user_id_2\" is not of type integer",
-    ],
-    "member ids are integers and the server refuses others; the page shows placeholders \
+const CONTRADICTIONS: &[(&str, &[&str], &str)] = &[
+    (
+        "docs-processes-update-process-1.json",
+        &[
+            "$.users[0]: \"user_id_1\" is not of type integer",
+            "$.users[1]: \"user_id_2\" is not of type integer",
+        ],
+        "member ids are integers and the server refuses others; the page shows placeholders \
      (ProcessUpdate.users says so)",
-)];
+    ),
+    (
+        "docs-processes-launch-process-without-template-1.json",
+        &[
+            "$.owners.users[0]: \"userId1\" does not match ^[0-9]+$",
+            "$.owners.users[1]: \"userId2\" does not match ^[0-9]+$",
+            "$.owners.users[2]: \"userId3\" does not match ^[0-9]+$",
+        ],
+        "member ids are numbers (integers, or digits as a string) and the server refuses others; \
+     the page shows placeholders (Assignees.users says so)",
+    ),
+];
 
 /// Request samples the SDK's form values rewrite on the way back, by its documented rules
 /// (`tallyfy_client::forms`): a choice keeps its `id` and `text` (a multiselect entry adds
@@ -190,8 +202,9 @@ fn root_for(spec: &Value, entry: &Entry) -> Value {
     }
 }
 
-/// Every place in `value` that the spec's `schema` does not declare: an undeclared key, or a
-/// value of a type the schema does not allow. Empty means nothing in the sample is ignored.
+/// Every place in `value` that the spec's `schema` does not declare: an undeclared key, a value
+/// of a type the schema does not allow, or a string its `pattern` refuses. Empty means nothing in
+/// the sample is ignored.
 fn undeclared(spec: &Value, schema: &Value, value: &Value, at: &str) -> Vec<String> {
     let schema = resolve(spec, schema);
     if let Some(options) = schema.get("oneOf").and_then(Value::as_array) {
@@ -233,7 +246,19 @@ fn undeclared(spec: &Value, schema: &Value, value: &Value, at: &str) -> Vec<Stri
             .enumerate()
             .flat_map(|(i, item)| undeclared(spec, &schema["items"], item, &format!("{at}[{i}]")))
             .collect(),
-        ("string", Value::String(_)) | ("boolean", Value::Bool(_)) => Vec::new(),
+        ("string", Value::String(s)) => match schema.get("pattern").and_then(Value::as_str) {
+            // The spec's patterns are ECMAScript regular expressions, as OpenAPI says.
+            Some(p)
+                if regress::Regex::new(p)
+                    .expect("a valid pattern")
+                    .find(s)
+                    .is_none() =>
+            {
+                vec![format!("{at}: {value} does not match {p}")]
+            }
+            _ => Vec::new(),
+        },
+        ("boolean", Value::Bool(_)) => Vec::new(),
         ("integer", Value::Number(n)) if n.is_i64() || n.is_u64() => Vec::new(),
         ("number", Value::Number(_)) => Vec::new(),
         _ => vec![format!("{at}: {value} is not of type {ty}")],
@@ -416,6 +441,7 @@ fn round_trip_request(entry: &Entry, schema: &str, value: &Value) -> Value {
         "ProcessLaunch" => via::<types::ProcessLaunch>(entry, value),
         "ProcessUpdate" => via::<types::ProcessUpdate>(entry, value),
         "TaskUpdate" => via::<types::TaskUpdate>(entry, value),
+        "OneoffTaskCreate" => via::<types::OneoffTaskCreate>(entry, value),
         "TaskCompletion" => via::<types::TaskCompletion>(entry, value),
         "TagInput" => via::<types::TagInput>(entry, value),
         "GroupCreate" => via::<types::GroupCreate>(entry, value),
@@ -756,8 +782,8 @@ fn the_manifest_lists_every_sample_file_and_each_is_a_request_or_a_response() {
         );
     }
     // The reference's samples today; a page that loses its samples should be noticed.
-    assert_eq!(entries("response").len(), 39);
-    assert_eq!(entries("request").len(), 19);
+    assert_eq!(entries("response").len(), 41);
+    assert_eq!(entries("request").len(), 21);
 }
 
 /// No key of any response sample is one the spec does not declare there: the generated types
@@ -981,6 +1007,20 @@ async fn call_sdk(client: &Client, entry: &Entry, sample: &Value) -> tallyfy::Re
         },
         "update_task" => Decoded {
             tasks: vec![client.tasks().update(HEX, &hex, TaskUpdate::new()).await?],
+            ..Decoded::default()
+        },
+        "create_oneoff_task" => Decoded {
+            tasks: vec![
+                client
+                    .tasks()
+                    .create_oneoff(NewTask::new(
+                        "Call the bank",
+                        types::TaskType::Task,
+                        Assignees::default(),
+                        "2025-07-15T17:00:00Z",
+                    ))
+                    .await?,
+            ],
             ..Decoded::default()
         },
         "complete_task" => Decoded {

@@ -95,7 +95,7 @@ fn body_flag(f: &Field, multipart: bool) -> String {
         }
         FieldKind::Value { .. } => ("value_name = \"JSON\"", "Option<String>"),
         FieldKind::File { .. } => ("value_name = \"PATH\"", "Option<String>"),
-        FieldKind::Integer => ("allow_hyphen_values = true", "Option<i64>"),
+        FieldKind::Integer { .. } => ("allow_hyphen_values = true", "Option<i64>"),
         FieldKind::Boolean => ("value_name = \"true|false\"", "Option<bool>"),
         FieldKind::Integers | FieldKind::Texts => (
             "value_delimiter = ',', num_args = 0..",
@@ -271,7 +271,7 @@ pub fn generate(
                     // A body of one field is that field's value, a positional argument.
                     Some(f) => {
                         let ty = match f.kind {
-                            FieldKind::Integer => "i64",
+                            FieldKind::Integer { .. } => "i64",
                             FieldKind::Boolean => "bool",
                             _ => "String",
                         };

@@ -116,8 +116,9 @@ pub enum FieldKind {
     },
     /// Any string schema, inline or a `$ref`, with or without constraints or an enum: `String`.
     Text,
-    /// `int64`: `i64`.
-    Integer,
+    /// `int64`: `i64`; with a `minimum`, checked before sending (the generated client's type is
+    /// a plain `i64`, which would take any value).
+    Integer { minimum: Option<i64> },
     /// `boolean`: `bool`.
     Boolean,
     /// An array of `int64`: `Vec<i64>`.
@@ -462,7 +463,7 @@ fn field_kind(
         };
         match field_kind(spec, at, &item, inline_ty)?.0 {
             FieldKind::Text => Ok(FieldKind::Texts),
-            FieldKind::Integer => Ok(FieldKind::Integers),
+            FieldKind::Integer { .. } => Ok(FieldKind::Integers),
             other => bail!("{at}: an array of {other:?} has no rule yet"),
         }
     };
@@ -524,7 +525,7 @@ fn field_kind(
             if i.format
                 == openapiv3::VariantOrUnknownOrEmpty::Item(openapiv3::IntegerFormat::Int64) =>
         {
-            (FieldKind::Integer, false)
+            (FieldKind::Integer { minimum: i.minimum }, false)
         }
         SchemaKind::Type(Type::Array(a))
             if !matches!(a.items, Some(ReferenceOr::Reference { .. }))
@@ -1106,7 +1107,7 @@ mod tests {
             ]
         );
         let country = update.fields.iter().find(|f| f.name == "country_id");
-        assert_eq!(country.unwrap().kind, FieldKind::Integer);
+        assert_eq!(country.unwrap().kind, FieldKind::Integer { minimum: None });
         let guest = body_of("update_guest");
         assert_eq!(guest.fields[0].kind, FieldKind::Integers);
         assert!(

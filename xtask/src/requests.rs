@@ -243,7 +243,7 @@ fn handles(tags: &[Tag]) -> Result<String> {
 fn field_types(kind: &FieldKind) -> (String, String, &'static str) {
     let (ty, arg, store) = match kind {
         FieldKind::Text => ("String", "impl Into<String>", "value.into()"),
-        FieldKind::Integer => ("i64", "i64", "value"),
+        FieldKind::Integer { .. } => ("i64", "i64", "value"),
         FieldKind::Boolean => ("bool", "bool", "value"),
         FieldKind::Integers => (
             "Vec<i64>",
@@ -274,7 +274,7 @@ fn example_value(f: &crate::model::Field) -> String {
     }
     match &f.kind {
         FieldKind::Text => "\"Pat\"".into(),
-        FieldKind::Integer => "1".into(),
+        FieldKind::Integer { minimum } => minimum.unwrap_or(1).max(1).to_string(),
         FieldKind::Boolean => "true".into(),
         FieldKind::Integers => "[1]".into(),
         FieldKind::Texts => "[\"Pat\"]".into(),
@@ -298,6 +298,7 @@ fn convert(f: &crate::model::Field, v: &str) -> String {
             "body::text_of({w:?}, {:?}, {v})",
             f.refers_to.as_deref().unwrap_or_default()
         ),
+        FieldKind::Integer { minimum: Some(m) } => format!("body::at_least({w:?}, {v}, {m})"),
         _ => format!("body::field({w:?}, {v})"),
     }
 }
@@ -353,9 +354,9 @@ fn body_input(b: &Body, code: &mut String) -> Result<()> {
         // in its own conversion); numbers, booleans and the client's enums are `Copy`.
         let (required_value, optional_value) = match f.kind {
             FieldKind::Text => (".as_str()", ".as_deref()"),
-            FieldKind::Integer | FieldKind::Boolean | FieldKind::Choice { open: false, .. } => {
-                ("", "")
-            }
+            FieldKind::Integer { .. }
+            | FieldKind::Boolean
+            | FieldKind::Choice { open: false, .. } => ("", ""),
             _ => (".clone()", ".clone()"),
         };
         if let FieldKind::File {

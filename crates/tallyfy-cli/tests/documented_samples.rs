@@ -26,10 +26,16 @@ const HEX: &str = "0123456789abcdef0123456789abcdef";
 
 /// Request samples whose placeholders contradict the spec (see `CONTRADICTIONS` in
 /// `tests/tests/documented_samples.rs`): the binary must refuse them, saying this.
-const CONTRADICTIONS: &[(&str, &str)] = &[(
-    "docs-processes-update-process-1.json",
-    "invalid --users \"user_id_1\"",
-)];
+const CONTRADICTIONS: &[(&str, &str)] = &[
+    (
+        "docs-processes-update-process-1.json",
+        "invalid --users \"user_id_1\"",
+    ),
+    (
+        "docs-processes-launch-process-without-template-1.json",
+        "invalid --owners: expected assignees {\"users\": [<integer>]",
+    ),
+];
 
 /// Request samples whose form values the SDK rewrites by its documented rules, and the pointers
 /// that go (the same table as `NORMALISED` in `tests/tests/documented_samples.rs`).
@@ -135,6 +141,7 @@ fn route(operation: &str) -> (&'static str, &'static str) {
             "^/api/organizations/org-1/runs/[^/]+/completed-tasks/[^/]+$",
         ),
         "list_tasks" => ("GET", "^/api/organizations/org-1/tasks$"),
+        "create_oneoff_task" => ("POST", "^/api/organizations/org-1/tasks$"),
         "get_task" => ("GET", "^/api/organizations/org-1/tasks/[^/]+$"),
         "list_tags" => ("GET", "^/api/organizations/org-1/tags$"),
         "create_tag" => ("POST", "^/api/organizations/org-1/tags$"),
@@ -216,6 +223,18 @@ fn command_for_response(operation: &str, sample: &Value) -> Vec<String> {
         "reopen_task" => vec!["tasks", "reopen", HEX, &hex],
         "list_tasks" => vec!["tasks", "list", "--page", "1"],
         "get_task" => vec!["tasks", "get", &hex],
+        "create_oneoff_task" => vec![
+            "tasks",
+            "create-oneoff",
+            "--title",
+            "Call the bank",
+            "--task-type",
+            "task",
+            "--owners",
+            "{}",
+            "--deadline",
+            "2025-07-15T17:00:00Z",
+        ],
         "list_tags" => vec!["tags", "list", "--page", "1"],
         "create_tag" => vec!["tags", "create", "--title", "Tag"],
         "get_tag" => vec!["tags", "get", &hex],
@@ -242,7 +261,8 @@ fn command_for_request(operation: &str, part: Option<&str>, sample: &Value) -> V
                 Value::String(s) => s.clone(),
                 Value::Bool(b) => b.to_string(),
                 Value::Number(n) => n.to_string(),
-                // A list of scalars is one comma-separated flag; an object is a JSON flag.
+                // A list of scalars is one comma-separated flag; an object or a list of objects is
+                // a JSON flag.
                 Value::Array(items) if items.iter().all(|i| !i.is_object() && !i.is_array()) => {
                     items
                         .iter()
@@ -250,7 +270,7 @@ fn command_for_request(operation: &str, part: Option<&str>, sample: &Value) -> V
                         .collect::<Vec<_>>()
                         .join(",")
                 }
-                Value::Object(_) => value.to_string(),
+                Value::Object(_) | Value::Array(_) => value.to_string(),
                 other => panic!("no flag rule for {key}: {other}"),
             };
             args.push(format!("--{}", key.replace('_', "-")));
@@ -276,6 +296,7 @@ fn command_for_request(operation: &str, part: Option<&str>, sample: &Value) -> V
         "update_process" => flags(s(&["processes", "update", HEX]), &[]),
         "complete_task" => flags(s(&["tasks", "complete", HEX]), &[]),
         "update_task" => flags(s(&["tasks", "update", HEX, HEX]), &[]),
+        "create_oneoff_task" => flags(s(&["tasks", "create-oneoff"]), &[]),
         "create_guest" => flags(s(&["guests", "create"]), &[]),
         "invite_member" => flags(s(&["members", "invite"]), &[]),
         "update_member" => flags(s(&["members", "update", "12345"]), &[]),
@@ -425,7 +446,7 @@ async fn every_response_sample_arrives_through_the_binary() {
         server.verify().await;
         seen += 1;
     }
-    assert_eq!(seen, 39, "response samples in tests/samples/manifest.json");
+    assert_eq!(seen, 41, "response samples in tests/samples/manifest.json");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -481,5 +502,5 @@ async fn every_request_sample_is_what_the_binary_sends() {
         server.verify().await;
         seen += 1;
     }
-    assert_eq!(seen, 19, "request samples in tests/samples/manifest.json");
+    assert_eq!(seen, 21, "request samples in tests/samples/manifest.json");
 }

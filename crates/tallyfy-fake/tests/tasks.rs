@@ -36,6 +36,8 @@ const TASK_KEYS: &[&str] = &[
     "max_assignable",
     "webhook",
     "prevent_guest_comment",
+    "top_secret",
+    "is_soft_start_date",
     "problem",
     "taskdata",
     "summary",
@@ -870,10 +872,10 @@ async fn get_task_and_unknown_ids() {
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let r = api
-        .send(Method::DELETE, &api.url(&format!("/tasks/{}", id(t))), None)
+        .send(Method::PATCH, &api.url(&format!("/tasks/{}", id(t))), None)
         .await;
     assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
-    assert_eq!(r.header("allow"), Some("GET"));
+    assert_eq!(r.header("allow"), Some("GET, PUT, DELETE"));
     let r = api
         .get(&api.url(&format!("/tasks/{}/comment", id(t))))
         .await;

@@ -29,6 +29,18 @@ where
     })
 }
 
+/// `value` when it is at least the spec's `minimum` for `field`; the generated client's type is a
+/// plain `i64`, so the SDK checks the limit itself.
+pub(crate) fn at_least(field: &str, value: i64, minimum: i64) -> Result<i64, Error> {
+    if value < minimum {
+        return Err(Error::invalid_input(
+            field,
+            format!("must be at least {minimum}, not {value}"),
+        ));
+    }
+    Ok(value)
+}
+
 /// The generated client's words for a broken limit, as the SDK's errors put it.
 fn reason(message: &str) -> String {
     if let Some(n) = message.strip_prefix("longer than ") {

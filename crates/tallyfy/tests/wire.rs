@@ -11,14 +11,16 @@ use std::future::IntoFuture;
 use futures::TryStreamExt;
 use serde_json::{Value, json};
 use support::{Reply, Scripted, Seen};
+use tallyfy::types::TaskType;
 use tallyfy::types::{
     ListProcessTasksStatus, ListProcessesArchived, ListProcessesStatus, ListTasksIsOneoff,
     ListTasksStatus, ListTemplatesArchived, ListTemplatesType,
 };
 use tallyfy::{
     Assignees, Client, Completion, FormValue, FormValues, GuestUpdate, Invite, Launch,
-    MemberInclude, MemberUpdate, NewComment, NewGroup, NewGuest, ProcessInclude, ProcessUpdate,
-    Resolution, Role, TagFields, TaskInclude, TaskUpdate, TemplateInclude,
+    MemberInclude, MemberUpdate, NewComment, NewGroup, NewGuest, NewTask, OneoffTaskUpdate,
+    ProcessInclude, ProcessUpdate, Resolution, Role, TagFields, TaskInclude, TaskUpdate,
+    TemplateInclude,
 };
 
 const EMAIL: &str = "o'brien+tag@x.io";
@@ -903,6 +905,34 @@ async fn workflow_reads_and_bodiless_calls_send_the_exact_path() {
             w.one(tasks.reopen(ID, "t+1")).await,
         ),
         (
+            "reopen_oneoff_task",
+            "DELETE",
+            format!("/completed-tasks/{ID_SEGMENT}"),
+            vec![],
+            w.one(tasks.reopen_oneoff(ID)).await,
+        ),
+        (
+            "archive_oneoff_task",
+            "DELETE",
+            format!("/tasks/{ID_SEGMENT}"),
+            vec![],
+            w.one(tasks.archive_oneoff(ID)).await,
+        ),
+        (
+            "restore_oneoff_task",
+            "PUT",
+            format!("/tasks/{ID_SEGMENT}/restore"),
+            vec![],
+            w.one(tasks.restore_oneoff(ID)).await,
+        ),
+        (
+            "delete_oneoff_task",
+            "DELETE",
+            format!("/tasks/{ID_SEGMENT}/delete"),
+            vec![],
+            w.one(tasks.delete_oneoff(ID)).await,
+        ),
+        (
             "get_tag",
             "GET",
             format!("/tags/{ID_SEGMENT}"),
@@ -1073,6 +1103,130 @@ async fn workflow_bodies_are_exact() {
         Some(json!({"task_id": "task-2"})),
     );
 
+    let form = tallyfy::types::OneoffFormFields(vec![tallyfy::types::OneoffFormField {
+        label: "Region".parse().unwrap(),
+        field_type: tallyfy::types::OneoffFormFieldFieldType::Dropdown,
+        required: true,
+        options: vec![tallyfy::types::FieldOption {
+            id: Some(tallyfy::types::FlexibleId::Int64(1)),
+            text: Some("EMEA".into()),
+        }],
+        guidance: Some("Where the client is".into()),
+        position: Some(2),
+    }]);
+    let new_task = NewTask::new(
+        "Call the bank",
+        TaskType::Approval,
+        Assignees::default().user(1001).guest(EMAIL).group("grp-1"),
+        "2026-01-20 17:00:00",
+    )
+    .summary("Ask about the loan")
+    .description("The create-task page's name")
+    .started_at("2026-01-19T09:00:00Z")
+    .separate_task_for_each_assignee(false)
+    .max_assignable(2)
+    .prevent_guest_comment(true)
+    .everyone_must_complete(true)
+    .can_complete_only_assignees(false)
+    .is_soft_start_date(true)
+    .tags(["tag-1"])
+    .form_fields(form)
+    .webhook("https://hooks.example/done")
+    .top_secret(true)
+    .run_id("run-7")
+    .position(3);
+    let seen = w.one(w.client.tasks().create_oneoff(new_task)).await;
+    check(
+        "create_oneoff_task",
+        &seen,
+        "POST",
+        &format!("{ORG_PATH}/tasks"),
+        &[],
+        Some(json!({
+            "title": "Call the bank", "task_type": "approval",
+            "owners": {"users": [1001], "guests": [EMAIL], "groups": ["grp-1"]},
+            "deadline": "2026-01-20 17:00:00", "summary": "Ask about the loan",
+            "description": "The create-task page's name", "started_at": "2026-01-19T09:00:00Z",
+            "separate_task_for_each_assignee": false, "max_assignable": 2,
+            "prevent_guest_comment": true, "everyone_must_complete": true,
+            "can_complete_only_assignees": false, "is_soft_start_date": true, "tags": ["tag-1"],
+            "form_fields": [{
+                "label": "Region", "field_type": "dropdown", "required": true,
+                "options": [{"id": 1, "text": "EMEA"}], "guidance": "Where the client is",
+                "position": 2
+            }],
+            "webhook": "https://hooks.example/done", "top_secret": true, "run_id": "run-7",
+            "position": 3
+        })),
+    );
+    let seen = w
+        .one(w.client.tasks().create_oneoff(NewTask::new(
+            "Minimal",
+            TaskType::Task,
+            Assignees::default(),
+            "2026-01-20T17:00:00Z",
+        )))
+        .await;
+    check(
+        "create_oneoff_task (required fields only)",
+        &seen,
+        "POST",
+        &format!("{ORG_PATH}/tasks"),
+        &[],
+        Some(json!({
+            "title": "Minimal", "task_type": "task",
+            "owners": {"users": [], "guests": [], "groups": []},
+            "deadline": "2026-01-20T17:00:00Z"
+        })),
+    );
+    let seen = w
+        .one(
+            w.client.tasks().update_oneoff(
+                "task 1",
+                OneoffTaskUpdate::new(
+                    "Call the bank",
+                    "2026-01-21 17:00:00",
+                    Assignees::default().user(1002),
+                )
+                .summary("Moved")
+                .started_at("2026-01-20T09:00:00Z")
+                .taskdata(FormValues::new().set("f-text", "Acme"))
+                .webhook("https://hooks.example/moved")
+                .prevent_guest_comment(false)
+                .max_assignable(0),
+            ),
+        )
+        .await;
+    check(
+        "update_oneoff_task",
+        &seen,
+        "PUT",
+        &format!("{ORG_PATH}/tasks/task%201"),
+        &[],
+        Some(json!({
+            "title": "Call the bank", "deadline": "2026-01-21 17:00:00",
+            "owners": {"users": [1002], "guests": [], "groups": []}, "summary": "Moved",
+            "started_at": "2026-01-20T09:00:00Z", "taskdata": {"f-text": "Acme"},
+            "webhook": "https://hooks.example/moved", "prevent_guest_comment": false,
+            "max_assignable": 0
+        })),
+    );
+    let seen = w
+        .one(
+            w.client
+                .tasks()
+                .complete_oneoff(Completion::new("task-3").is_approved(true)),
+        )
+        .await;
+    check(
+        "complete_oneoff_task",
+        &seen,
+        "POST",
+        &format!("{ORG_PATH}/completed-tasks"),
+        &[],
+        Some(json!({"task_id": "task-3", "is_approved": true})),
+    );
+
     let comments = w.client.comments();
     let seen = w
         .one(
@@ -1218,6 +1372,31 @@ async fn workflow_inputs_are_checked_before_sending() {
             .map(drop)
             .unwrap_err(),
         w.client
+            .tasks()
+            .create_oneoff(NewTask::new(
+                "",
+                TaskType::Task,
+                Assignees::default(),
+                "2026-01-20 17:00:00",
+            ))
+            .await
+            .map(drop)
+            .unwrap_err(),
+        w.client
+            .tasks()
+            .create_oneoff(
+                NewTask::new("t", TaskType::Task, Assignees::default(), "d").max_assignable(-1),
+            )
+            .await
+            .map(drop)
+            .unwrap_err(),
+        w.client
+            .tasks()
+            .update_oneoff("..", OneoffTaskUpdate::new("t", "d", Assignees::default()))
+            .await
+            .map(drop)
+            .unwrap_err(),
+        w.client
             .tags()
             .create(TagFields::new("Urgent").color("red"))
             .await
@@ -1263,6 +1442,9 @@ async fn workflow_inputs_are_checked_before_sending() {
             "title",
             "webhook",
             "content",
+            "title",
+            "max_assignable",
+            "task_id",
             "color",
             "title",
             "owner_id",

@@ -235,10 +235,10 @@ pub(crate) fn upload(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
                                 .iter()
                                 .any(|s| s.captures.iter().any(|c| c.id == from))
                         })
-                        || wf
-                            .tasks
-                            .iter()
-                            .any(|t| t.run_id == id && t.step.captures.iter().any(|c| c.id == from))
+                        || wf.tasks.iter().any(|t| {
+                            t.run_id.as_deref() == Some(id)
+                                && t.step.captures.iter().any(|c| c.id == from)
+                        })
                 }
                 SubjectType::Task => true,
             };

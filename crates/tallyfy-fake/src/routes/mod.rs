@@ -1,5 +1,5 @@
-//! Routing: from a raw request target to one of the 53 operations (17 for guests and members, 22
-//! for templates, processes, tasks and comments, 5 for tags, 5 for groups, 4 for files), and the
+//! Routing: from a raw request target to one of the 61 operations (17 for guests and members, 29
+//! for templates, processes, tasks and comments, 5 for tags, 5 for groups, 5 for files), and the
 //! checks every call passes.
 //!
 //! The order of checks, for every request that a queued fault did not answer:
@@ -37,6 +37,7 @@ use percent_encoding::percent_decode_str;
 
 use crate::errors;
 use crate::state::State;
+use crate::workflow::ops::Via;
 use request::Ctx;
 
 /// One of the API's paths, with its decoded parameters.
@@ -69,6 +70,10 @@ enum Route {
     Tasks,
     MyTasks,
     Task(String),
+    TaskRestore(String),
+    TaskPurge(String),
+    OneoffCompleted,
+    OneoffCompletedTask(String),
     TaskComment(String),
     TaskProblem(String),
     TaskResolve(String),
@@ -110,8 +115,12 @@ impl Route {
             Route::RunTask(..) => &["PUT"],
             Route::CompletedTasks(_) => &["POST"],
             Route::CompletedTask(..) => &["DELETE"],
-            Route::Tasks | Route::MyTasks => &["GET"],
-            Route::Task(_) => &["GET"],
+            Route::Tasks => &["GET", "POST"],
+            Route::MyTasks => &["GET"],
+            Route::Task(_) => &["GET", "PUT", "DELETE"],
+            Route::TaskRestore(_) => &["PUT"],
+            Route::TaskPurge(_) | Route::OneoffCompletedTask(_) => &["DELETE"],
+            Route::OneoffCompleted => &["POST"],
             Route::TaskComment(_) | Route::TaskProblem(_) | Route::TaskResolve(_) => &["POST"],
             Route::Tags | Route::Groups => &["GET", "POST"],
             Route::Tag(_) | Route::Group(_) => &["GET", "PUT", "DELETE"],
@@ -167,6 +176,10 @@ fn match_route(raw_path: &str) -> Option<(String, Route)> {
         ("tasks", []) => Route::Tasks,
         ("me", ["tasks"]) => Route::MyTasks,
         ("tasks", [t]) => Route::Task(decode(t)?),
+        ("tasks", [t, "restore"]) => Route::TaskRestore(decode(t)?),
+        ("tasks", [t, "delete"]) => Route::TaskPurge(decode(t)?),
+        ("completed-tasks", []) => Route::OneoffCompleted,
+        ("completed-tasks", [t]) => Route::OneoffCompletedTask(decode(t)?),
         ("tasks", [t, "comment"]) => Route::TaskComment(decode(t)?),
         ("tasks", [t, "problem"]) => Route::TaskProblem(decode(t)?),
         ("tasks", [t, "resolved-threads"]) => Route::TaskResolve(decode(t)?),
@@ -290,12 +303,19 @@ pub(crate) fn dispatch(
         (Route::RunActivate(id), _) => processes::activate(st, &id),
         (Route::RunPurge(id), _) => processes::delete(st, &id),
         (Route::RunTasks(id), _) => tasks::list_of_process(st, &ctx, &id),
-        (Route::RunTask(run, task), _) => tasks::update(st, &ctx, &run, &task),
-        (Route::CompletedTasks(run), _) => tasks::complete(st, &ctx, &run),
-        (Route::CompletedTask(run, task), _) => tasks::reopen(st, &run, &task),
-        (Route::Tasks, _) => tasks::list(st, &ctx),
+        (Route::RunTask(run, task), _) => tasks::update(st, &ctx, Via::Run(&run), &task),
+        (Route::CompletedTasks(run), _) => tasks::complete(st, &ctx, Via::Run(&run)),
+        (Route::CompletedTask(run, task), _) => tasks::reopen(st, Via::Run(&run), &task),
+        (Route::Tasks, "GET") => tasks::list(st, &ctx),
+        (Route::Tasks, _) => tasks::create(st, &ctx),
         (Route::MyTasks, _) => tasks::list_mine(st, &ctx),
-        (Route::Task(id), _) => tasks::get(st, &ctx, &id),
+        (Route::Task(id), "GET") => tasks::get(st, &ctx, &id),
+        (Route::Task(id), "PUT") => tasks::update(st, &ctx, Via::Oneoff, &id),
+        (Route::Task(id), _) => tasks::archive(st, &id),
+        (Route::TaskRestore(id), _) => tasks::restore(st, &id),
+        (Route::TaskPurge(id), _) => tasks::delete(st, &id),
+        (Route::OneoffCompleted, _) => tasks::complete(st, &ctx, Via::Oneoff),
+        (Route::OneoffCompletedTask(id), _) => tasks::reopen(st, Via::Oneoff, &id),
         (Route::TaskComment(id), _) => {
             tasks::comment(st, &ctx, &id, crate::workflow::ops::CommentKind::Comment)
         }

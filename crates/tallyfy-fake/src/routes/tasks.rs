@@ -1,13 +1,19 @@
 //! The task operations (organization list, my tasks, a process's tasks, get, update, complete,
-//! reopen) and the three comment operations.
+//! reopen), the one-off task operations, and the three comment operations.
 //!
 //! | operation | success | refusals |
 //! |---|---|---|
 //! | list_tasks, list_my_tasks, list_process_tasks | 200 list (default 10 a page) | 422 bad query parameter; 404 unknown process |
-//! | get_task | 200 | 404 |
-//! | update_task | 200 | 404, 422 (`run_id` archived, `task_id` completed, field rules, `taskdata.<id>`) |
-//! | complete_task | 200 (again: 200, unchanged) | 404, 422 (`task_id`, `is_approved`, `taskdata.<id>` required, `override_user`) |
-//! | reopen_task | 200 | 404, 422 on `task_id` unless completed |
+//! | get_task | 200 (archived one-off tasks too) | 404 |
+//! | update_task, update_oneoff_task | 200 | 404, 422 (`run_id` archived, `task_id` completed or archived, field rules, `taskdata.<id>`; one-off: `title`, `deadline`, `owners` required, owners must exist) |
+//! | complete_task, complete_oneoff_task | 200 (again: 200, unchanged) | 404, 422 (`task_id`, `is_approved`, `taskdata.<id>` required, `override_user`) |
+//! | reopen_task, reopen_oneoff_task | 200 | 404, 422 on `task_id` unless completed |
+//! | create_oneoff_task | 201 | 422 (field rules, unknown owners, groups, tags or `run_id`) |
+//! | archive_oneoff_task, delete_oneoff_task | 204 | 404 |
+//! | restore_oneoff_task | 200 | 404 |
+//!
+//! The one-off routes take standalone tasks only: a task in a process (launched, or one-off in a
+//! process) is a 422 on `task_id` there, naming the process.
 //! | create_comment, report_problem, resolve_problem | 201 | 404 unknown task, 422 (`content`, `state`, `label`, `thread_id`) |
 //!
 //! Sorts are free strings in the spec, so an unknown one gives the default order.
@@ -24,14 +30,15 @@ use serde_json::{Value, json};
 
 use crate::routes::processes::actor_parts;
 use crate::routes::request::{
-    Ctx, Paging, bool_param, data, enum_param, includes, int_list_param, list_response, nonempty,
-    refused, sort_param,
+    Ctx, Paging, bool_param, data, enum_param, includes, int_list_param, list_response, no_content,
+    nonempty, refused, sort_param,
 };
 use crate::state::{State, now};
 use crate::workflow::Workflow;
 use crate::workflow::model::{Task, TaskStatus};
-use crate::workflow::ops::{self, Actor, CommentKind};
+use crate::workflow::ops::{self, Actor, CommentKind, Directory, GroupMembers, Via};
 use crate::workflow::store::DUE_SOON;
+use crate::workflow::time::{ts, ts_json};
 
 /// The default page size of the task lists.
 pub const DEFAULT_PER_PAGE: u64 = 10;
@@ -85,10 +92,11 @@ fn status_matches(wf: &Workflow, t: &Task, status: &str, now: i64) -> bool {
     }
 }
 
-/// Which tasks (by position) belong to an archived process, gathered once per list from the
-/// archived processes' own tasks, so that filtering needs no lookup per task.
+/// Which tasks (by position) are archived: archived one-off tasks, and the tasks of archived
+/// processes, gathered once per list from those processes' own tasks, so that filtering needs no
+/// lookup per task.
 fn archived_tasks(wf: &Workflow) -> Vec<bool> {
-    let mut hidden = vec![false; wf.tasks.len()];
+    let mut hidden: Vec<bool> = wf.tasks.iter().map(|t| t.archived_at.is_some()).collect();
     for p in wf.processes.iter().filter(|p| p.archived_at.is_some()) {
         for &i in wf.run_tasks(&p.id) {
             hidden[i] = true;
@@ -185,14 +193,14 @@ pub(crate) fn list(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
                 };
                 let name_ok = q.as_deref().is_none_or(|q| {
                     t.title.to_lowercase().contains(q)
-                        || wf
-                            .process_pos(&t.run_id)
+                        || t.run_id
+                            .as_deref()
+                            .and_then(|r| wf.process_pos(r))
                             .is_some_and(|p| wf.processes[p].name.to_lowercase().contains(q))
                 });
                 archived_ok
                     && name_ok
-                    // Every task here belongs to a process: none is a one-off.
-                    && oneoff != Some(true)
+                    && oneoff.is_none_or(|o| t.oneoff == o)
                     && unassigned.is_none_or(|u| t.owners.is_empty() == u)
                     && owners
                         .as_ref()
@@ -288,30 +296,114 @@ pub(crate) fn get(st: &mut State, ctx: &Ctx<'_>, id: &str) -> Response<Body> {
     }
 }
 
-/// `PUT /organizations/{org}/runs/{run}/tasks/{task}`
-pub(crate) fn update(st: &mut State, ctx: &Ctx<'_>, run_id: &str, task_id: &str) -> Response<Body> {
+/// The members and groups a one-off task may be assigned to.
+fn directory_parts(st: &State) -> (Vec<i64>, Vec<GroupMembers>) {
+    let (_, members) = actor_parts(st);
+    let groups = st
+        .groups
+        .iter()
+        .map(|g| GroupMembers {
+            id: g.id.clone(),
+            members: g.members.clone(),
+            guests: g.guests.clone(),
+        })
+        .collect();
+    (members, groups)
+}
+
+/// `POST /organizations/{org}/tasks`: 201 with the task; a task made per assignee also carries
+/// its new process in `run`, bare (`{id, name, started_at}`), as Tallyfy's page shows it.
+pub(crate) fn create(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
+    let body = match ctx.json_object() {
+        Ok(b) => b,
+        Err(res) => return res,
+    };
+    let (user, members) = actor_parts(st);
+    let (_, groups) = directory_parts(st);
+    let actor = Actor {
+        user,
+        members: &members,
+    };
+    let directory = Directory {
+        members: &members,
+        groups: &groups,
+    };
+    let at = now();
+    match ops::create_oneoff(&mut st.workflow, &body, actor, &directory, at) {
+        Ok(i) => {
+            let mut v = st.task_out(i, &[], at, false);
+            let wf = &st.workflow;
+            if let Some(p) = wf.tasks[i]
+                .run_id
+                .as_deref()
+                .and_then(|r| wf.process_pos(r))
+                && wf.processes[p].checklist_id == ops::MISC_TEMPLATE_ID
+            {
+                let p = &wf.processes[p];
+                v["run"] = json!({"id": p.id, "name": p.name, "started_at": ts(p.created_at)});
+            }
+            data(StatusCode::CREATED, v)
+        }
+        Err(r) => refused(r),
+    }
+}
+
+/// `PUT /organizations/{org}/runs/{run}/tasks/{task}` and `PUT /organizations/{org}/tasks/{task}`
+pub(crate) fn update(st: &mut State, ctx: &Ctx<'_>, via: Via<'_>, task_id: &str) -> Response<Body> {
     let wf = &st.workflow;
-    if wf.process_pos(run_id).is_none()
-        || wf
-            .task_pos(task_id)
-            .is_none_or(|t| wf.tasks[t].run_id != run_id)
-    {
+    let known = match via {
+        Via::Run(run_id) => {
+            wf.process_pos(run_id).is_some()
+                && wf
+                    .task_pos(task_id)
+                    .is_some_and(|t| wf.tasks[t].run_id.as_deref() == Some(run_id))
+        }
+        Via::Oneoff => wf.task_pos(task_id).is_some(),
+    };
+    if !known {
         return crate::errors::resource_not_found();
     }
     let body = match ctx.json_object() {
         Ok(b) => b,
         Err(res) => return res,
     };
+    let (members, groups) = directory_parts(st);
+    let directory = Directory {
+        members: &members,
+        groups: &groups,
+    };
     let at = now();
-    match ops::update_task(&mut st.workflow, run_id, task_id, &body, at) {
+    match ops::update_task(&mut st.workflow, via, task_id, &body, &directory, at) {
         Ok(i) => data(StatusCode::OK, st.task_out(i, &[], at, false)),
         Err(r) => refused(r),
     }
 }
 
-/// `POST /organizations/{org}/runs/{run}/completed-tasks`
-pub(crate) fn complete(st: &mut State, ctx: &Ctx<'_>, run_id: &str) -> Response<Body> {
-    if st.workflow.process_pos(run_id).is_none() {
+/// A task's state after completing or reopening it; a process's task also names the tasks its
+/// rules changed (none, in the fake).
+fn task_state(t: &Task) -> Value {
+    let mut v = json!({
+        "id": t.id,
+        "title": t.title,
+        "status": if t.status == TaskStatus::Completed { "completed" } else { "in-progress" },
+        "completed_at": ts_json(t.completed_at),
+        "completer_id": t.completer_id,
+        "is_approved": t.is_approved,
+    });
+    if t.status != TaskStatus::Completed {
+        v["completer_guest_id"] = Value::Null;
+    }
+    if t.run_id.is_some() {
+        v["tasks_changed_by_rules"] = json!({});
+    }
+    v
+}
+
+/// `POST /organizations/{org}/runs/{run}/completed-tasks` and `POST /organizations/{org}/completed-tasks`
+pub(crate) fn complete(st: &mut State, ctx: &Ctx<'_>, via: Via<'_>) -> Response<Body> {
+    if let Via::Run(run_id) = via
+        && st.workflow.process_pos(run_id).is_none()
+    {
         return crate::errors::resource_not_found();
     }
     let body = match ctx.json_object() {
@@ -323,45 +415,42 @@ pub(crate) fn complete(st: &mut State, ctx: &Ctx<'_>, run_id: &str) -> Response<
         user,
         members: &members,
     };
-    match ops::complete_task(&mut st.workflow, run_id, &body, actor, now()) {
-        Ok(i) => {
-            let t = &st.workflow.tasks[i];
-            data(
-                StatusCode::OK,
-                json!({
-                    "id": t.id,
-                    "title": t.title,
-                    "status": "completed",
-                    "completed_at": crate::workflow::time::ts_json(t.completed_at),
-                    "completer_id": t.completer_id,
-                    "is_approved": t.is_approved,
-                    "tasks_changed_by_rules": {},
-                }),
-            )
-        }
+    match ops::complete_task(&mut st.workflow, via, &body, actor, now()) {
+        Ok(i) => data(StatusCode::OK, task_state(&st.workflow.tasks[i])),
         Err(r) => refused(r),
     }
 }
 
-/// `DELETE /organizations/{org}/runs/{run}/completed-tasks/{task}`
-pub(crate) fn reopen(st: &mut State, run_id: &str, task_id: &str) -> Response<Body> {
-    match ops::reopen_task(&mut st.workflow, run_id, task_id, now()) {
-        Ok(i) => {
-            let t = &st.workflow.tasks[i];
-            data(
-                StatusCode::OK,
-                json!({
-                    "id": t.id,
-                    "title": t.title,
-                    "status": "in-progress",
-                    "completed_at": null,
-                    "completer_id": null,
-                    "completer_guest_id": null,
-                    "is_approved": null,
-                    "tasks_changed_by_rules": {},
-                }),
-            )
-        }
+/// `DELETE /organizations/{org}/runs/{run}/completed-tasks/{task}` and
+/// `DELETE /organizations/{org}/completed-tasks/{task}`
+pub(crate) fn reopen(st: &mut State, via: Via<'_>, task_id: &str) -> Response<Body> {
+    match ops::reopen_task(&mut st.workflow, via, task_id, now()) {
+        Ok(i) => data(StatusCode::OK, task_state(&st.workflow.tasks[i])),
+        Err(r) => refused(r),
+    }
+}
+
+/// `DELETE /organizations/{org}/tasks/{task}`: 204.
+pub(crate) fn archive(st: &mut State, task_id: &str) -> Response<Body> {
+    match ops::archive_oneoff(&mut st.workflow, task_id, now()) {
+        Ok(()) => no_content(),
+        Err(r) => refused(r),
+    }
+}
+
+/// `PUT /organizations/{org}/tasks/{task}/restore`: 200 with the task.
+pub(crate) fn restore(st: &mut State, task_id: &str) -> Response<Body> {
+    let at = now();
+    match ops::restore_oneoff(&mut st.workflow, task_id, at) {
+        Ok(i) => data(StatusCode::OK, st.task_out(i, &[], at, false)),
+        Err(r) => refused(r),
+    }
+}
+
+/// `DELETE /organizations/{org}/tasks/{task}/delete`: 204.
+pub(crate) fn delete(st: &mut State, task_id: &str) -> Response<Body> {
+    match ops::delete_oneoff(&mut st.workflow, task_id) {
+        Ok(()) => no_content(),
         Err(r) => refused(r),
     }
 }

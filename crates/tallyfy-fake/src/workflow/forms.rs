@@ -13,6 +13,7 @@
 //! | table | a list of strings, one per column, none empty |
 //! | assignees_form | `{"users": [id], "guests": [email], "groups": [id]}` (each list optional; a user id may be a numeric string) |
 //! | file | a list of objects, each with `id`, `full_url` or `url` |
+//! | number, url, time, datetime, checkbox (one-off tasks only) | anything (the reference leaves their values open) |
 //!
 //! `null`, `""` and `[]` clear a field of any type. Keys that name no field are dropped, once their
 //! value has one of the shapes the spec's `FormValue` allows (else 422, like a known field's).
@@ -142,6 +143,11 @@ pub(crate) fn check_value(field: &Field, v: &Value) -> Result<Option<Value>, Str
             }
             true
         }
+        FieldType::Number
+        | FieldType::Url
+        | FieldType::Time
+        | FieldType::Datetime
+        | FieldType::Checkbox => true,
     };
     Ok(ok.then(|| v.clone()))
 }

@@ -18,10 +18,18 @@ pub(crate) enum FieldType {
     Table,
     AssigneesForm,
     File,
+    /// The create-task page's further types (`number`, `url`, `time`, `datetime`, `checkbox`),
+    /// which only a one-off task's form can have; the fake takes any value for them.
+    Number,
+    Url,
+    Time,
+    Datetime,
+    Checkbox,
 }
 
 impl FieldType {
-    /// Every type, in the order the seeded all-types template lists them.
+    /// Every type a template's field can have, in the order the seeded all-types template lists
+    /// them.
     #[cfg(test)]
     pub const ALL: [FieldType; 10] = [
         Self::Text,
@@ -48,7 +56,34 @@ impl FieldType {
             Self::Table => "table",
             Self::AssigneesForm => "assignees_form",
             Self::File => "file",
+            Self::Number => "number",
+            Self::Url => "url",
+            Self::Time => "time",
+            Self::Datetime => "datetime",
+            Self::Checkbox => "checkbox",
         }
+    }
+
+    /// The types a one-off task's form field may have (a table needs columns, which that body
+    /// cannot give).
+    pub fn parse_oneoff(s: &str) -> Option<Self> {
+        Some(match s {
+            "text" => Self::Text,
+            "textarea" => Self::Textarea,
+            "email" => Self::Email,
+            "date" => Self::Date,
+            "radio" => Self::Radio,
+            "dropdown" => Self::Dropdown,
+            "multiselect" => Self::Multiselect,
+            "assignees_form" => Self::AssigneesForm,
+            "file" => Self::File,
+            "number" => Self::Number,
+            "url" => Self::Url,
+            "time" => Self::Time,
+            "datetime" => Self::Datetime,
+            "checkbox" => Self::Checkbox,
+            _ => return None,
+        })
     }
 }
 
@@ -201,6 +236,17 @@ impl StepType {
             Self::Email => "email",
             Self::ExpiringEmail => "expiring_email",
         }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "task" => Self::Task,
+            "approval" => Self::Approval,
+            "expiring" => Self::Expiring,
+            "email" => Self::Email,
+            "expiring_email" => Self::ExpiringEmail,
+            _ => return None,
+        })
     }
 }
 
@@ -390,16 +436,27 @@ impl TaskStatus {
     }
 }
 
-/// One task of a process, made from one step.
+/// A task: of a process, made from one step at launch, or one-off (`POST /tasks`), standalone or
+/// in a process.
 #[derive(Clone, Debug)]
 pub(crate) struct Task {
     pub id: String,
     pub increment_id: i64,
     pub title: String,
-    pub run_id: String,
-    pub checklist_id: String,
+    /// The process the task is part of; `None` for a standalone one-off task.
+    pub run_id: Option<String>,
+    /// The template of the task's step; `None` for a one-off task.
+    pub checklist_id: Option<String>,
+    /// Made by `POST /tasks` rather than from a template's step. Its `step` is then its own (with
+    /// an empty `id`, in no template): the type, form fields and flags the body gave.
+    pub oneoff: bool,
     /// The step as it was at launch (its captures are the task's form fields).
     pub step: Step,
+    /// When a standalone one-off task was archived; a process's task is archived with its
+    /// process.
+    pub archived_at: Option<i64>,
+    pub top_secret: bool,
+    pub is_soft_start_date: bool,
     pub status: TaskStatus,
     pub is_approved: Option<bool>,
     pub owners: Owners,

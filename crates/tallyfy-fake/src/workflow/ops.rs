@@ -19,7 +19,8 @@ use serde_json::{Map, Value};
 
 use super::forms;
 use super::model::{
-    Comment, Owners, Process, RunStatus, StepType, Task, TaskStatus, group_id, user_id,
+    Comment, Field, FieldType, Owners, Process, RunStatus, Step, StepType, Task, TaskStatus,
+    group_id, user_id,
 };
 use super::store::Workflow;
 use super::time::day;
@@ -39,7 +40,7 @@ pub(crate) enum Refusal {
 }
 
 impl Refusal {
-    fn one(field: &str, message: &str) -> Self {
+    fn one(field: &str, message: impl Into<String>) -> Self {
         let mut e = FieldErrors::new();
         e.insert(field.into(), vec![message.into()]);
         Self::Invalid(e)
@@ -51,6 +52,74 @@ impl Refusal {
 pub(crate) struct Actor<'a> {
     pub user: i64,
     pub members: &'a [i64],
+}
+
+/// Who a one-off task may be assigned to: the organization's member ids, and each group's id with
+/// its members and guests (a task made per assignee gives each of them a task of their own).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Directory<'a> {
+    pub members: &'a [i64],
+    pub groups: &'a [GroupMembers],
+}
+
+/// A group as a one-off task's assignees see it.
+#[derive(Clone, Debug)]
+pub(crate) struct GroupMembers {
+    pub id: String,
+    pub members: Vec<i64>,
+    pub guests: Vec<String>,
+}
+
+impl Directory<'_> {
+    /// 422 on `<field>.users.<i>` for a user who is no member, and on `<field>.groups.<i>` for an
+    /// unknown group.
+    fn check(&self, owners: &Owners, field: &str, errors: &mut FieldErrors) {
+        for (i, u) in owners.users.iter().enumerate() {
+            if !self.members.contains(u) {
+                let at = format!("{field}.users.{i}");
+                fail(errors, &at, format!("The selected {at} is invalid."));
+            }
+        }
+        for (i, g) in owners.groups.iter().enumerate() {
+            if !self.groups.iter().any(|group| &group.id == g) {
+                let at = format!("{field}.groups.{i}");
+                fail(errors, &at, format!("The selected {at} is invalid."));
+            }
+        }
+    }
+
+    /// One set of owners per assignee: each user, each guest, then each group's members and
+    /// guests, without repeats.
+    fn each_assignee(&self, owners: &Owners) -> Vec<Owners> {
+        let mut users: Vec<i64> = owners.users.clone();
+        let mut guests: Vec<String> = owners.guests.clone();
+        for g in &owners.groups {
+            if let Some(group) = self.groups.iter().find(|group| &group.id == g) {
+                users.extend(&group.members);
+                guests.extend(group.guests.iter().cloned());
+            }
+        }
+        let mut out: Vec<Owners> = Vec::new();
+        for u in users {
+            let one = Owners {
+                users: vec![u],
+                ..Owners::default()
+            };
+            if !out.contains(&one) {
+                out.push(one);
+            }
+        }
+        for g in guests {
+            let one = Owners {
+                guests: vec![g],
+                ..Owners::default()
+            };
+            if !out.contains(&one) {
+                out.push(one);
+            }
+        }
+        out
+    }
 }
 
 fn fail(errors: &mut FieldErrors, field: &str, message: String) {
@@ -359,8 +428,12 @@ pub(crate) fn launch(
             id: wf.new_id(),
             increment_id: wf.next_task_no(),
             title: step.title.clone(),
-            run_id: run_id.clone(),
-            checklist_id: template.id.clone(),
+            run_id: Some(run_id.clone()),
+            checklist_id: Some(template.id.clone()),
+            oneoff: false,
+            archived_at: None,
+            top_secret: false,
+            is_soft_start_date: false,
             status: if n == 0 {
                 TaskStatus::Active
             } else {
@@ -482,13 +555,21 @@ pub(crate) fn delete_process(wf: &mut Workflow, run_id: &str) -> Result<(), Refu
     let gone: Vec<String> = wf
         .tasks
         .iter()
-        .filter(|t| t.run_id == run_id)
+        .filter(|t| t.run_id.as_deref() == Some(run_id))
         .map(|t| t.id.clone())
         .collect();
-    wf.tasks.retain(|t| t.run_id != run_id);
+    wf.tasks.retain(|t| t.run_id.as_deref() != Some(run_id));
     wf.reindex();
     wf.comments.retain(|c| !gone.contains(&c.task_id));
     Ok(())
+}
+
+/// The route a task call came by: a process's (`/runs/{run}/...`) or the one-off one
+/// (`/tasks/{task}`, `/completed-tasks`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Via<'a> {
+    Run(&'a str),
+    Oneoff,
 }
 
 /// The task `task_id` of the live process `run_id`.
@@ -496,7 +577,7 @@ fn task_in_run(wf: &Workflow, run_id: &str, task_id: &str) -> Result<usize, Refu
     let known = wf.process_pos(run_id).ok_or(Refusal::NotFound)?;
     let pos = wf
         .task_pos(task_id)
-        .filter(|&t| wf.tasks[t].run_id == run_id)
+        .filter(|&t| wf.tasks[t].run_id.as_deref() == Some(run_id))
         .ok_or(Refusal::NotFound)?;
     if wf.processes[known].archived_at.is_some() {
         return Err(Refusal::one("run_id", "Cannot update archived processes."));
@@ -504,24 +585,62 @@ fn task_in_run(wf: &Workflow, run_id: &str, task_id: &str) -> Result<usize, Refu
     Ok(pos)
 }
 
-/// `PUT /runs/{run}/tasks/{task}`. A present `owners` replaces every bucket (a bucket left out is
-/// emptied); `taskdata` is checked per capture type and merged. 422 on `task_id` when the task is
-/// completed.
+/// The standalone task `task_id`, archived or not. 404 when unknown; 422 on `task_id` when it
+/// belongs to a process, naming the route that changes it.
+fn standalone(wf: &Workflow, task_id: &str) -> Result<usize, Refusal> {
+    let pos = wf.task_pos(task_id).ok_or(Refusal::NotFound)?;
+    match &wf.tasks[pos].run_id {
+        None => Ok(pos),
+        Some(run_id) => Err(Refusal::one(
+            "task_id",
+            format!("This task belongs to the process {run_id}; use /runs/{run_id}/... for it."),
+        )),
+    }
+}
+
+/// The task a call names by its route: in a live process, or standalone and not archived.
+fn find_task(wf: &Workflow, via: Via<'_>, task_id: &str) -> Result<usize, Refusal> {
+    match via {
+        Via::Run(run_id) => task_in_run(wf, run_id, task_id),
+        Via::Oneoff => {
+            let pos = standalone(wf, task_id)?;
+            if wf.tasks[pos].archived_at.is_some() {
+                return Err(Refusal::one(
+                    "task_id",
+                    "Cannot change an archived task; restore it first.",
+                ));
+            }
+            Ok(pos)
+        }
+    }
+}
+
+/// `PUT /runs/{run}/tasks/{task}` and `PUT /tasks/{task}`. A present `owners` replaces every
+/// bucket (a bucket left out is emptied); `taskdata` is checked per capture type and merged. 422
+/// on `task_id` when the task is completed. The one-off route requires `title`, `deadline` and
+/// `owners`, and checks that the owners exist (`directory`).
 pub(crate) fn update_task(
     wf: &mut Workflow,
-    run_id: &str,
+    via: Via<'_>,
     task_id: &str,
     body: &Map<String, Value>,
+    directory: &Directory<'_>,
     at: i64,
 ) -> Result<usize, Refusal> {
-    let pos = task_in_run(wf, run_id, task_id)?;
+    let pos = find_task(wf, via, task_id)?;
     if wf.tasks[pos].status == TaskStatus::Completed {
         return Err(Refusal::one(
             "task_id",
             "A completed task cannot be updated.",
         ));
     }
+    let oneoff = matches!(via, Via::Oneoff);
     let mut v = Validator::new(body);
+    if oneoff {
+        for field in ["title", "deadline", "owners"] {
+            v.required(field);
+        }
+    }
     let title = v.text("title", false, Some(1), Some(600));
     let summary = v.string("summary", false);
     let prevent_guest_comment = v.boolean("prevent_guest_comment");
@@ -540,6 +659,9 @@ pub(crate) fn update_task(
     let owners = body
         .get("owners")
         .and_then(|o| parse_owners(o, "owners", &mut errors));
+    if oneoff && let Some(o) = &owners {
+        directory.check(o, "owners", &mut errors);
+    }
     let taskdata = value_object(body, "taskdata", "capture", &mut errors);
     let mut values = wf.tasks[pos].taskdata.clone();
     if let Some(data) = taskdata {
@@ -598,14 +720,18 @@ fn promote_next(wf: &mut Workflow, run_id: &str) {
 /// `POST /runs/{run}/completed-tasks`. Refusals (422): `is_approved` missing on an approval task,
 /// `taskdata.<capture id>` for each required capture without a value, `task_id` while the task
 /// has an open problem. Completing the last open task completes the process.
+///
+/// The one-off route (`POST /completed-tasks`) takes standalone tasks only.
 pub(crate) fn complete_task(
     wf: &mut Workflow,
-    run_id: &str,
+    via: Via<'_>,
     body: &Map<String, Value>,
     actor: Actor<'_>,
     at: i64,
 ) -> Result<usize, Refusal> {
-    wf.process_pos(run_id).ok_or(Refusal::NotFound)?;
+    if let Via::Run(run_id) = via {
+        wf.process_pos(run_id).ok_or(Refusal::NotFound)?;
+    }
     let mut v = Validator::new(body);
     let task_id = if v.required("task_id") {
         v.string("task_id", false)
@@ -615,7 +741,7 @@ pub(crate) fn complete_task(
     let is_approved = v.boolean("is_approved");
     let override_user = member_field(&mut v, "override_user", actor.members);
     invalid_unless_ok(std::mem::take(&mut v.errors))?;
-    let pos = task_in_run(wf, run_id, task_id.unwrap_or_default())?;
+    let pos = find_task(wf, via, task_id.unwrap_or_default())?;
     if wf.tasks[pos].status == TaskStatus::Completed {
         return Ok(pos);
     }
@@ -645,10 +771,13 @@ pub(crate) fn complete_task(
         _ => None,
     };
     t.last_updated = at;
-    promote_next(wf, run_id);
-    let (done, total) = wf.progress(run_id);
+    let Some(run_id) = t.run_id.clone() else {
+        return Ok(pos);
+    };
+    promote_next(wf, &run_id);
+    let (done, total) = wf.progress(&run_id);
     if done == total
-        && let Some(p) = wf.process_pos(run_id)
+        && let Some(p) = wf.process_pos(&run_id)
     {
         let p = &mut wf.processes[p];
         p.status = RunStatus::Complete;
@@ -658,15 +787,16 @@ pub(crate) fn complete_task(
     Ok(pos)
 }
 
-/// `DELETE /runs/{run}/completed-tasks/{task}`: the task goes back to `in-progress`, and a
-/// complete process back to `active`. 422 on `task_id` unless the task is completed.
+/// `DELETE /runs/{run}/completed-tasks/{task}` and `DELETE /completed-tasks/{task}`: the task
+/// goes back to `in-progress`, and a complete process back to `active`. 422 on `task_id` unless
+/// the task is completed.
 pub(crate) fn reopen_task(
     wf: &mut Workflow,
-    run_id: &str,
+    via: Via<'_>,
     task_id: &str,
     at: i64,
 ) -> Result<usize, Refusal> {
-    let pos = task_in_run(wf, run_id, task_id)?;
+    let pos = find_task(wf, via, task_id)?;
     let t = &mut wf.tasks[pos];
     if t.status != TaskStatus::Completed {
         return Err(Refusal::one(
@@ -679,7 +809,8 @@ pub(crate) fn reopen_task(
     t.completer_id = None;
     t.is_approved = None;
     t.last_updated = at;
-    if let Some(p) = wf.process_pos(run_id) {
+    let run_id = t.run_id.clone();
+    if let Some(p) = run_id.as_deref().and_then(|r| wf.process_pos(r)) {
         let p = &mut wf.processes[p];
         if p.status == RunStatus::Complete {
             p.status = RunStatus::Active;
@@ -688,6 +819,350 @@ pub(crate) fn reopen_task(
         }
     }
     Ok(pos)
+}
+
+/// A one-off task's `form_fields`: each needs `label`, `field_type` (see
+/// [`FieldType::parse_oneoff`]) and `required`; `options` are `{"id"?: int, "text": str}`, their ids
+/// numbered from 1 where left out (the server does not insist on options for a choice field).
+/// Errors go under `form_fields.<i>.<key>`. The fields come back without ids.
+fn oneoff_fields(body: &Map<String, Value>, at: i64, errors: &mut FieldErrors) -> Vec<Field> {
+    let items = match body.get("form_fields") {
+        None => return Vec::new(),
+        Some(Value::Array(items)) => items,
+        Some(_) => {
+            fail(
+                errors,
+                "form_fields",
+                "The form fields must be an array.".into(),
+            );
+            return Vec::new();
+        }
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let prefix = format!("form_fields.{i}");
+        let Value::Object(item) = item else {
+            fail(errors, &prefix, format!("The {prefix} must be an object."));
+            continue;
+        };
+        let mut v = Validator::new(item);
+        let label = v
+            .required("label")
+            .then(|| v.text("label", false, Some(1), None))
+            .flatten();
+        let field_type = v
+            .required("field_type")
+            .then(|| v.string("field_type", false))
+            .flatten();
+        let kind = field_type.and_then(FieldType::parse_oneoff);
+        if field_type.is_some() && kind.is_none() {
+            v.fail("field_type", "The selected field type is invalid.".into());
+        }
+        let required = v
+            .required("required")
+            .then(|| v.boolean("required"))
+            .flatten();
+        let guidance = v.string("guidance", true);
+        let position = v.integer("position");
+        let mut options = Vec::new();
+        match item.get("options") {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(opts)) => {
+                for (n, o) in opts.iter().enumerate() {
+                    let text = o.get("text").and_then(Value::as_str);
+                    let id = match o.get("id") {
+                        None | Some(Value::Null) => Some(n as i64 + 1),
+                        Some(id) => user_id(id),
+                    };
+                    match (id, text) {
+                        (Some(id), Some(text)) => options.push((id, text.to_string())),
+                        _ => v.fail(
+                            &format!("options.{n}"),
+                            format!("The options.{n} must have a text and an integer id."),
+                        ),
+                    }
+                }
+            }
+            Some(_) => v.fail("options", "The options must be an array.".into()),
+        }
+        for (key, messages) in v.errors {
+            errors.entry(format!("{prefix}.{key}")).or_default().extend(
+                messages
+                    .into_iter()
+                    .map(|m| m.replacen("The ", &format!("The {prefix}."), 1)),
+            );
+        }
+        if let (Some(label), Some(field_type), Some(required)) = (label, kind, required) {
+            out.push(Field {
+                id: String::new(),
+                parent_id: String::new(),
+                alias: String::new(),
+                label: label.to_string(),
+                field_type,
+                guidance: guidance.map(str::to_string),
+                position: position.unwrap_or(i as i64 + 1),
+                required,
+                options,
+                columns: Vec::new(),
+                created_at: at,
+            });
+        }
+    }
+    out
+}
+
+/// `POST /tasks`: a one-off task, standalone, in the process `run_id`, or (with
+/// `separate_task_for_each_assignee`) one task per assignee in a new process of the hidden "MISC"
+/// template, the caller its owner. Returns the position of the (first) task.
+///
+/// Refusals (422): the body's own rules (`title`, `task_type`, `owners`, `deadline` required;
+/// types, lengths, dates, URL), owners who are no members and unknown groups
+/// (`owners.users.<i>`, `owners.groups.<i>`), unknown tags (`tags.<i>`), an unknown or archived
+/// `run_id`, `run_id` together with `separate_task_for_each_assignee`, and no assignee to give a
+/// task to (`owners`) when one task per assignee is asked for.
+pub(crate) fn create_oneoff(
+    wf: &mut Workflow,
+    body: &Map<String, Value>,
+    actor: Actor<'_>,
+    directory: &Directory<'_>,
+    at: i64,
+) -> Result<usize, Refusal> {
+    let mut v = Validator::new(body);
+    for field in ["title", "task_type", "owners", "deadline"] {
+        v.required(field);
+    }
+    let title = v.text("title", false, Some(1), Some(600));
+    let task_type = v
+        .one_of(
+            "task_type",
+            false,
+            &["task", "approval", "expiring", "email", "expiring_email"],
+        )
+        .and_then(StepType::parse);
+    // The create-task page calls it `description`, the other pages `summary`; both are stored as
+    // the summary.
+    let summary = v.string("summary", true).or(v.string("description", true));
+    let fan_out = v
+        .boolean("separate_task_for_each_assignee")
+        .unwrap_or(false);
+    let max_assignable = v.integer("max_assignable");
+    if max_assignable.is_some_and(|n| n < 0) {
+        v.fail(
+            "max_assignable",
+            "The max assignable must be at least 0.".into(),
+        );
+    }
+    let prevent_guest_comment = v.boolean("prevent_guest_comment");
+    let everyone_must_complete = v.boolean("everyone_must_complete");
+    let can_complete_only_assignees = v.boolean("can_complete_only_assignees");
+    let is_soft_start_date = v.boolean("is_soft_start_date");
+    let top_secret = v.boolean("top_secret");
+    v.url("webhook");
+    let webhook = body.get("webhook").and_then(Value::as_str);
+    let run_id = v.string("run_id", true);
+    let position = v.integer("position");
+    let mut errors = std::mem::take(&mut v.errors);
+    let deadline = time_field(body, "deadline", &mut errors);
+    let started_at = time_field(body, "started_at", &mut errors);
+    let owners = body
+        .get("owners")
+        .filter(|o| !o.is_null())
+        .and_then(|o| parse_owners(o, "owners", &mut errors));
+    if let Some(o) = &owners {
+        directory.check(o, "owners", &mut errors);
+    }
+    let tags = string_array(body, "tags", &mut errors);
+    for (i, tag) in tags.iter().flatten().enumerate() {
+        if wf.tag_pos(tag).is_none() {
+            fail(
+                &mut errors,
+                &format!("tags.{i}"),
+                format!("The selected tags.{i} is invalid."),
+            );
+        }
+    }
+    let fields = oneoff_fields(body, at, &mut errors);
+    if let Some(run_id) = run_id {
+        if fan_out {
+            fail(
+                &mut errors,
+                "run_id",
+                "A task per assignee starts a process of its own; leave out run_id.".into(),
+            );
+        } else if wf
+            .process_pos(run_id)
+            .is_none_or(|p| wf.processes[p].archived_at.is_some())
+        {
+            fail(
+                &mut errors,
+                "run_id",
+                "The selected run id is invalid.".into(),
+            );
+        }
+    }
+    let assignees = owners.as_ref().map(|o| directory.each_assignee(o));
+    if fan_out && assignees.as_ref().is_some_and(Vec::is_empty) {
+        fail(
+            &mut errors,
+            "owners",
+            "A task per assignee needs at least one assignee.".into(),
+        );
+    }
+    invalid_unless_ok(errors)?;
+    // Each is present once the checks above passed.
+    let (Some(title), Some(task_type), Some(owners), Some(deadline)) =
+        (title, task_type, owners, deadline)
+    else {
+        return Err(Refusal::one("title", "The given data was invalid."));
+    };
+
+    let step = Step {
+        id: String::new(),
+        checklist_id: String::new(),
+        title: title.to_string(),
+        alias: String::new(),
+        summary: summary.map(str::to_string),
+        step_type: task_type,
+        position: 0,
+        deadline: None,
+        assignees: Owners::default(),
+        captures: Vec::new(),
+        webhook: webhook.map(str::to_string),
+        everyone_must_complete: everyone_must_complete.unwrap_or(false),
+        can_complete_only_assignees: can_complete_only_assignees.unwrap_or(false),
+        max_assignable: max_assignable.unwrap_or(0),
+        prevent_guest_comment: prevent_guest_comment.unwrap_or(false),
+        created_at: at,
+    };
+    let started_at = started_at.unwrap_or(at);
+    let make = |wf: &mut Workflow, run_id: Option<String>, owners: Owners, position: i64| {
+        let id = wf.new_id();
+        let mut step = step.clone();
+        step.captures = fields
+            .iter()
+            .map(|f| Field {
+                id: wf.new_id(),
+                parent_id: id.clone(),
+                ..f.clone()
+            })
+            .collect();
+        Task {
+            increment_id: wf.next_task_no(),
+            title: title.to_string(),
+            run_id,
+            checklist_id: None,
+            oneoff: true,
+            archived_at: None,
+            top_secret: top_secret.unwrap_or(false),
+            is_soft_start_date: is_soft_start_date.unwrap_or(false),
+            status: if started_at > at {
+                TaskStatus::NotStarted
+            } else {
+                TaskStatus::Active
+            },
+            is_approved: None,
+            owners,
+            position,
+            started_at: Some(started_at),
+            deadline: Some(deadline),
+            created_at: at,
+            last_updated: at,
+            completed_at: None,
+            completer_id: None,
+            webhook: step.webhook.clone(),
+            prevent_guest_comment: step.prevent_guest_comment,
+            max_assignable: step.max_assignable,
+            taskdata: Map::new(),
+            summary: step.summary.clone(),
+            step,
+            id,
+        }
+    };
+    if !fan_out {
+        let position = match run_id {
+            Some(r) => position.unwrap_or_else(|| {
+                wf.run_tasks(r)
+                    .iter()
+                    .map(|&i| wf.tasks[i].position)
+                    .max()
+                    .unwrap_or(0)
+                    + 1
+            }),
+            None => position.unwrap_or(0),
+        };
+        let task = make(wf, run_id.map(str::to_string), owners, position);
+        wf.push_task(task);
+        return Ok(wf.tasks.len() - 1);
+    }
+    let run_id = wf.new_id();
+    let process = Process {
+        id: run_id.clone(),
+        increment_id: wf.next_process_no(),
+        checklist_id: MISC_TEMPLATE_ID.to_string(),
+        checklist_title: "MISC".to_string(),
+        kind: "procedure",
+        name: title.to_string(),
+        summary: summary.map(str::to_string),
+        status: RunStatus::Active,
+        started_by: actor.user,
+        owner_id: actor.user,
+        prerun: Map::new(),
+        kickoff: Vec::new(),
+        starred: false,
+        created_at: at,
+        last_updated: at,
+        archived_at: None,
+        completed_at: None,
+        is_public: false,
+        users: Vec::new(),
+        groups: Vec::new(),
+        parent_id: None,
+        tags: tags.unwrap_or_default(),
+    };
+    wf.push_process(process);
+    let first = wf.tasks.len();
+    for (n, one) in assignees.unwrap_or_default().into_iter().enumerate() {
+        let task = make(wf, Some(run_id.clone()), one, n as i64 + 1);
+        wf.push_task(task);
+    }
+    Ok(first)
+}
+
+/// The id the hidden "MISC" template (in every organization, never listed) goes by in the
+/// processes a one-off task per assignee starts.
+pub(crate) const MISC_TEMPLATE_ID: &str = "00000000000000000000000000000000";
+
+/// `DELETE /tasks/{task}`: archives a standalone task (again: no change). 404 unknown; 422 on
+/// `task_id` for a process's task.
+pub(crate) fn archive_oneoff(wf: &mut Workflow, task_id: &str, at: i64) -> Result<(), Refusal> {
+    let pos = standalone(wf, task_id)?;
+    let t = &mut wf.tasks[pos];
+    if t.archived_at.is_none() {
+        t.archived_at = Some(at);
+        t.last_updated = at;
+    }
+    Ok(())
+}
+
+/// `PUT /tasks/{task}/restore`: brings an archived standalone task back (a live one is left as it
+/// is). 404 unknown; 422 on `task_id` for a process's task.
+pub(crate) fn restore_oneoff(wf: &mut Workflow, task_id: &str, at: i64) -> Result<usize, Refusal> {
+    let pos = standalone(wf, task_id)?;
+    let t = &mut wf.tasks[pos];
+    if t.archived_at.take().is_some() {
+        t.last_updated = at;
+    }
+    Ok(pos)
+}
+
+/// `DELETE /tasks/{task}/delete`: removes a standalone task, archived or not, with its comments.
+/// 404 unknown (and afterwards); 422 on `task_id` for a process's task.
+pub(crate) fn delete_oneoff(wf: &mut Workflow, task_id: &str) -> Result<(), Refusal> {
+    let pos = standalone(wf, task_id)?;
+    wf.tasks.remove(pos);
+    wf.reindex();
+    wf.comments.retain(|c| c.task_id != task_id);
+    Ok(())
 }
 
 /// What kind of comment a call posts.

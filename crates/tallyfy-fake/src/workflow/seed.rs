@@ -25,7 +25,7 @@
 use serde_json::{Map, Value, json};
 
 use super::model::{Deadline, Field, FieldType, Owners, Step, StepType, Tag, Template, Unit};
-use super::ops::{self, Actor, CommentKind};
+use super::ops::{self, Actor, CommentKind, Via};
 use super::store::Workflow;
 use super::time::ts;
 
@@ -504,7 +504,13 @@ fn sample(field: &Field, j: usize, at: i64, members: &[i64]) -> Option<Value> {
         FieldType::AssigneesForm => {
             json!({"users": [members[j % members.len()]], "guests": [], "groups": []})
         }
-        FieldType::File => return None,
+        // Files need an upload; the one-off types are never seeded.
+        FieldType::File
+        | FieldType::Number
+        | FieldType::Url
+        | FieldType::Time
+        | FieldType::Datetime
+        | FieldType::Checkbox => return None,
     })
 }
 
@@ -614,11 +620,23 @@ fn launch_seeded(wf: &mut Workflow, j: usize, actor: Actor<'_>) {
         let data = values(&wf.tasks[t].step.captures, j + k, done_at, members);
         let mut update = Map::new();
         update.insert("taskdata".into(), Value::Object(data));
-        ops::update_task(wf, &run_id, &task_id, &update, done_at).expect("seeded values are valid");
+        let directory = ops::Directory {
+            members,
+            groups: &[],
+        };
+        ops::update_task(
+            wf,
+            Via::Run(&run_id),
+            &task_id,
+            &update,
+            &directory,
+            done_at,
+        )
+        .expect("seeded values are valid");
         let mut complete = Map::new();
         complete.insert("task_id".into(), json!(task_id));
         complete.insert("is_approved".into(), json!((j + k) % 3 != 2));
-        ops::complete_task(wf, &run_id, &complete, actor, done_at)
+        ops::complete_task(wf, Via::Run(&run_id), &complete, actor, done_at)
             .expect("seeded completions are valid");
     }
     if j % 5 == 4

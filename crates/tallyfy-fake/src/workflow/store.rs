@@ -161,10 +161,12 @@ impl Workflow {
 
     pub fn push_task(&mut self, t: Task) {
         self.task_index.insert(t.id.clone(), self.tasks.len());
-        self.run_tasks
-            .entry(t.run_id.clone())
-            .or_default()
-            .push(self.tasks.len());
+        if let Some(run_id) = &t.run_id {
+            self.run_tasks
+                .entry(run_id.clone())
+                .or_default()
+                .push(self.tasks.len());
+        }
         self.tasks.push(t);
     }
 
@@ -178,7 +180,9 @@ impl Workflow {
             .collect();
         self.run_tasks.clear();
         for (i, t) in self.tasks.iter().enumerate() {
-            self.run_tasks.entry(t.run_id.clone()).or_default().push(i);
+            if let Some(run_id) = &t.run_id {
+                self.run_tasks.entry(run_id.clone()).or_default().push(i);
+            }
         }
     }
 
@@ -379,19 +383,25 @@ impl Workflow {
 
     /// A task's JSON; `includes` are names from `with` (`run`, `step`, `threads`, `form_fields`).
     pub fn task_json(&self, t: &Task, includes: &[&str], now: i64) -> Value {
-        let process = self.process_pos(&t.run_id).map(|i| &self.processes[i]);
+        let process = t
+            .run_id
+            .as_deref()
+            .and_then(|r| self.process_pos(r))
+            .map(|i| &self.processes[i]);
+        // A one-off task's step is its own, in no template: it has no id to show.
+        let step = (!t.oneoff).then_some(&t.step);
         let mut v = json!({
             "id": t.id,
             "increment_id": t.increment_id,
             "title": t.title,
             "run_id": t.run_id,
             "checklist_id": t.checklist_id,
-            "step_id": t.step.id,
-            "alias": t.step.alias,
+            "step_id": step.map(|s| &s.id),
+            "alias": step.map(|s| &s.alias),
             "status": t.status.as_str(),
             "status_label": t.status.label(),
             "task_type": t.step.step_type.as_str(),
-            "is_oneoff_task": false,
+            "is_oneoff_task": t.oneoff,
             "is_completable": t.status != TaskStatus::Completed,
             "is_approved": t.is_approved,
             "owners": t.owners.to_json(),
@@ -401,13 +411,15 @@ impl Workflow {
             "created_at": ts(t.created_at),
             "last_updated": ts(t.last_updated),
             "completed_at": ts_json(t.completed_at),
-            "archived_at": ts_json(process.and_then(|p| p.archived_at)),
+            "archived_at": ts_json(t.archived_at.or(process.and_then(|p| p.archived_at))),
             "completer_id": t.completer_id,
             "everyone_must_complete": t.step.everyone_must_complete,
             "can_complete_only_assignees": t.step.can_complete_only_assignees,
             "max_assignable": t.max_assignable,
             "webhook": t.webhook,
             "prevent_guest_comment": t.prevent_guest_comment,
+            "top_secret": t.top_secret,
+            "is_soft_start_date": t.is_soft_start_date,
             "problem": self.task_problem(&t.id),
             "taskdata": t.taskdata,
             "summary": t.summary,
@@ -415,7 +427,10 @@ impl Workflow {
         for name in includes {
             let include = match *name {
                 "run" => json!({"data": process.map(|p| self.process_json(p, &[], now))}),
-                "step" => json!({"data": t.step.to_json()}),
+                "step" => match step {
+                    Some(s) => json!({"data": s.to_json()}),
+                    None => continue,
+                },
                 "threads" => json!({"data": self
                     .comments
                     .iter()

@@ -169,6 +169,15 @@ checks.positive_data_acceptance.enabled = false
 include-operation-id = ["delete_template", "delete_process", "launch_process", "complete_task", "resolve_problem", "update_process", "update_task", "reopen_task"]
 checks.positive_data_acceptance.enabled = false
 
+# create_template and update_template: owner_id and user_id must be members, users[] members and
+# groups[] groups of the organization, a kick-off table needs columns, and (update) a prerun entry's
+# id must name one of the template's own fields; random ids are schema-valid, so 422
+# (tallyfy-docs/templates/create-template.md, update-template.md). Asserted in
+# crates/tallyfy-fake/tests/templates.rs.
+[[operations]]
+include-operation-id = ["create_template", "update_template"]
+checks.positive_data_acceptance.enabled = false
+
 # The one-off task operations: owners must be members and groups of the organization, tags and
 # run_id must exist, deadline and started_at must be dates the server can read, and a form field's
 # type must be one a one-off form can hold (create_oneoff_task, 422 on the field); title, deadline

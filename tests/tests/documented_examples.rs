@@ -36,6 +36,8 @@ fn round_trip(schema: &str, value: &Value) -> Value {
         "ProcessLaunch" => via::<types::ProcessLaunch>(value),
         "TaskUpdate" => via::<types::TaskUpdate>(value),
         "OneoffTaskCreate" => via::<types::OneoffTaskCreate>(value),
+        "TemplateCreate" => via::<types::TemplateCreate>(value),
+        "TemplateUpdate" => via::<types::TemplateUpdate>(value),
         "TagInput" => via::<types::TagInput>(value),
         "GroupCreate" => via::<types::GroupCreate>(value),
         "AssetEnvelope" => via::<types::AssetEnvelope>(value),

@@ -22,7 +22,8 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 use tallyfy::{
     Assignees, Client, Completion, GroupUpdate, GuestUpdate, Invite, MemberUpdate, NewGroup,
-    NewGuest, NewTask, ProcessUpdate, Role, TagFields, TaskUpdate, Timestamp, types,
+    NewGuest, NewTask, NewTemplate, ProcessUpdate, Role, TagFields, TaskUpdate, TemplateUpdate,
+    Timestamp, types,
 };
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -442,6 +443,8 @@ fn round_trip_request(entry: &Entry, schema: &str, value: &Value) -> Value {
         "ProcessUpdate" => via::<types::ProcessUpdate>(entry, value),
         "TaskUpdate" => via::<types::TaskUpdate>(entry, value),
         "OneoffTaskCreate" => via::<types::OneoffTaskCreate>(entry, value),
+        "TemplateCreate" => via::<types::TemplateCreate>(entry, value),
+        "TemplateUpdate" => via::<types::TemplateUpdate>(entry, value),
         "TaskCompletion" => via::<types::TaskCompletion>(entry, value),
         "TagInput" => via::<types::TagInput>(entry, value),
         "GroupCreate" => via::<types::GroupCreate>(entry, value),
@@ -782,8 +785,8 @@ fn the_manifest_lists_every_sample_file_and_each_is_a_request_or_a_response() {
         );
     }
     // The reference's samples today; a page that loses its samples should be noticed.
-    assert_eq!(entries("response").len(), 41);
-    assert_eq!(entries("request").len(), 21);
+    assert_eq!(entries("response").len(), 43);
+    assert_eq!(entries("request").len(), 22);
 }
 
 /// No key of any response sample is one the spec does not declare there: the generated types
@@ -966,6 +969,27 @@ async fn call_sdk(client: &Client, entry: &Entry, sample: &Value) -> tallyfy::Re
         },
         "get_template" => Decoded {
             templates: vec![client.templates().get(&hex).await?],
+            ..Decoded::default()
+        },
+        "create_template" => Decoded {
+            templates: vec![
+                client
+                    .templates()
+                    .create(NewTemplate::new(
+                        "Onboarding",
+                        types::TemplateType::Procedure,
+                    ))
+                    .await?,
+            ],
+            ..Decoded::default()
+        },
+        "update_template" => Decoded {
+            templates: vec![
+                client
+                    .templates()
+                    .update(&hex, TemplateUpdate::new("Onboarding"))
+                    .await?,
+            ],
             ..Decoded::default()
         },
         "archive_template" => Decoded {

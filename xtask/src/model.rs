@@ -267,18 +267,30 @@ pub fn pascal(snake: &str) -> String {
 
 /// A field name as a Rust identifier.
 pub fn ident(name: &str) -> String {
-    const KEYWORDS: &[&str] = &[
-        "as", "async", "await", "box", "break", "const", "continue", "crate", "dyn", "else",
-        "enum", "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod",
-        "move", "mut", "pub", "ref", "return", "static", "struct", "super", "trait", "true",
-        "type", "unsafe", "use", "where", "while",
-    ];
     if KEYWORDS.contains(&name) {
         format!("r#{name}")
     } else {
         name.to_string()
     }
 }
+
+/// The name the generated client (typify) gives a struct field for the property `name`: a
+/// keyword gets a trailing `_` (`type` → `type_`).
+pub fn client_field(name: &str) -> String {
+    if KEYWORDS.contains(&name) {
+        format!("{name}_")
+    } else {
+        name.to_string()
+    }
+}
+
+/// Rust's keywords, which a property name may be.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "box", "break", "const", "continue", "crate", "dyn", "else", "enum",
+    "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move",
+    "mut", "pub", "ref", "return", "static", "struct", "super", "trait", "true", "type", "unsafe",
+    "use", "where", "while",
+];
 
 /// The verb of an operation: its id without the tag's singular as one word.
 pub fn verb(id: &str, tag: &str) -> Result<String> {

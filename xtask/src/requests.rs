@@ -19,7 +19,8 @@
 //! is sent.
 
 use crate::model::{
-    Body, FieldKind, ListItem, Query, QueryKind, Request, Returns, Segment, Tag, ident, pascal,
+    Body, FieldKind, ListItem, Query, QueryKind, Request, Returns, Segment, Tag, client_field,
+    ident, pascal,
 };
 use anyhow::Result;
 use std::fmt::Write as _;
@@ -365,7 +366,7 @@ fn body_input(b: &Body, code: &mut String) -> Result<()> {
         } = &f.kind
         {
             // The checked struct's field is a placeholder: the file travels as its own part.
-            writeln!(wire, "            {n}: String::new(),")?;
+            writeln!(wire, "            {}: String::new(),", client_field(w))?;
             writeln!(
                 files,
                 "            body::file({w:?}, &self.{n}, {max_bytes:?}, &{extensions:?})?,"
@@ -381,7 +382,7 @@ fn body_input(b: &Body, code: &mut String) -> Result<()> {
                 flatten = if required { "" } else { ".flatten()" },
             ),
         };
-        writeln!(wire, "            {n}: {value},")?;
+        writeln!(wire, "            {}: {value},", client_field(w))?;
     }
     let example: Vec<String> = b
         .fields

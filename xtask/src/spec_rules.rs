@@ -478,6 +478,7 @@ mod tests {
                 "create_guest",
                 "create_oneoff_task",
                 "create_tag",
+                "create_template",
                 "delete_file",
                 "delete_group",
                 "delete_oneoff_task",
@@ -526,6 +527,7 @@ mod tests {
                 "update_process",
                 "update_tag",
                 "update_task",
+                "update_template",
                 "upload_file",
                 "view_file",
             ]

@@ -119,6 +119,8 @@ fn route(operation: &str) -> (&'static str, &'static str) {
         "set_member_role" => ("PUT", "^/api/organizations/org-1/users/[0-9]+/role$"),
         "list_templates" => ("GET", "^/api/organizations/org-1/checklists$"),
         "get_template" => ("GET", "^/api/organizations/org-1/checklists/[^/]+$"),
+        "create_template" => ("POST", "^/api/organizations/org-1/checklists$"),
+        "update_template" => ("PUT", "^/api/organizations/org-1/checklists/[^/]+$"),
         "archive_template" => ("DELETE", "^/api/organizations/org-1/checklists/[^/]+$"),
         "delete_template" => (
             "DELETE",
@@ -210,6 +212,15 @@ fn command_for_response(operation: &str, sample: &Value) -> Vec<String> {
         // Lists fetch the sample's page only: its meta says there are more.
         "list_templates" => vec!["templates", "list", "--page", "1"],
         "get_template" => vec!["templates", "get", &hex],
+        "create_template" => vec![
+            "templates",
+            "create",
+            "--title",
+            "Onboarding",
+            "--type",
+            "procedure",
+        ],
+        "update_template" => vec!["templates", "update", &hex, "--title", "Onboarding"],
         "archive_template" => vec!["templates", "archive", HEX],
         "delete_template" => vec!["templates", "delete", HEX],
         "list_processes" => vec!["processes", "list", "--page", "1"],
@@ -297,6 +308,7 @@ fn command_for_request(operation: &str, part: Option<&str>, sample: &Value) -> V
         "complete_task" => flags(s(&["tasks", "complete", HEX]), &[]),
         "update_task" => flags(s(&["tasks", "update", HEX, HEX]), &[]),
         "create_oneoff_task" => flags(s(&["tasks", "create-oneoff"]), &[]),
+        "update_template" => flags(s(&["templates", "update", HEX]), &[]),
         "create_guest" => flags(s(&["guests", "create"]), &[]),
         "invite_member" => flags(s(&["members", "invite"]), &[]),
         "update_member" => flags(s(&["members", "update", "12345"]), &[]),
@@ -446,7 +458,7 @@ async fn every_response_sample_arrives_through_the_binary() {
         server.verify().await;
         seen += 1;
     }
-    assert_eq!(seen, 41, "response samples in tests/samples/manifest.json");
+    assert_eq!(seen, 43, "response samples in tests/samples/manifest.json");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -502,5 +514,5 @@ async fn every_request_sample_is_what_the_binary_sends() {
         server.verify().await;
         seen += 1;
     }
-    assert_eq!(seen, 21, "request samples in tests/samples/manifest.json");
+    assert_eq!(seen, 22, "request samples in tests/samples/manifest.json");
 }

@@ -457,3 +457,255 @@ async fn upload_download_and_delete_a_file() {
     exited(run(&fake, &["files", "delete", &file_id]).await, 0);
     exited(run(&fake, &["files", "download", &file_id]).await, 3);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_one_off_task_from_creation_to_deletion() {
+    let fake = fake().await;
+    let me = fake.default_admin_id().to_string();
+    let owners = json!({"users": [fake.default_admin_id()]}).to_string();
+    let form = json!([{"label": "Reference", "field_type": "text", "required": true}]).to_string();
+    let created = json_of(&exited(
+        run(
+            &fake,
+            &[
+                "tasks",
+                "create-oneoff",
+                "--title",
+                "Collect the signed NDA",
+                "--task-type",
+                "task",
+                "--owners",
+                &owners,
+                "--deadline",
+                "2026-07-15 17:00:00",
+                "--description",
+                "Ask for the scanned copy.",
+                "--form-fields",
+                &form,
+                "--output",
+                "json",
+            ],
+        )
+        .await,
+        0,
+    ));
+    assert_eq!(created["is_oneoff_task"], true);
+    assert_eq!(created["run_id"], Value::Null);
+    assert_eq!(created["summary"], "Ask for the scanned copy.");
+    let task_id = id(&created);
+    let sent = fake
+        .requests()
+        .into_iter()
+        .rfind(|r| r.method == "POST" && r.target.ends_with("/tasks"))
+        .unwrap();
+    assert_eq!(
+        serde_json::from_slice::<Value>(&sent.body).unwrap(),
+        json!({
+            "title": "Collect the signed NDA", "task_type": "task",
+            "owners": {"users": [fake.default_admin_id()], "guests": [], "groups": []},
+            "deadline": "2026-07-15 17:00:00", "description": "Ask for the scanned copy.",
+            "form_fields": [{"label": "Reference", "field_type": "text", "required": true}]
+        })
+    );
+
+    // An invalid task type is refused before anything is sent.
+    let before = fake.requests().len();
+    let refused = exited(
+        run(
+            &fake,
+            &[
+                "tasks",
+                "create-oneoff",
+                "--title",
+                "x",
+                "--task-type",
+                "chore",
+                "--owners",
+                "{}",
+                "--deadline",
+                "2026-07-15 17:00:00",
+            ],
+        )
+        .await,
+        2,
+    );
+    assert!(
+        text(&refused.stderr).contains("--task-type"),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert_eq!(fake.requests().len(), before);
+
+    // The required field is empty; the server says which.
+    let refused = exited(
+        run(&fake, &["tasks", "complete-oneoff", "--task-id", &task_id]).await,
+        5,
+    );
+    assert!(text(&refused.stderr).contains("taskdata."));
+
+    let read = json_of(&exited(
+        run(
+            &fake,
+            &[
+                "tasks",
+                "get",
+                &task_id,
+                "--with",
+                "form_fields",
+                "--output",
+                "json",
+            ],
+        )
+        .await,
+        0,
+    ));
+    let field = id(&read["form_fields"]["data"][0]);
+    assert_eq!(read["form_fields"]["data"][0]["label"], "Reference");
+    let updated = json_of(&exited(
+        run(
+            &fake,
+            &[
+                "tasks",
+                "update-oneoff",
+                &task_id,
+                "--title",
+                "Collect the signed NDA",
+                "--deadline",
+                "2026-07-16 17:00:00",
+                "--owners",
+                &owners,
+                "--taskdata",
+                &json!({ field.clone(): "NDA-7" }).to_string(),
+                "--output",
+                "json",
+            ],
+        )
+        .await,
+        0,
+    ));
+    assert_eq!(updated["taskdata"][&field], "NDA-7");
+    let done = json_of(&exited(
+        run(
+            &fake,
+            &[
+                "tasks",
+                "complete-oneoff",
+                "--task-id",
+                &task_id,
+                "--override-user",
+                &me,
+                "--output",
+                "json",
+            ],
+        )
+        .await,
+        0,
+    ));
+    assert_eq!(done["status"], "completed");
+    let reopened = json_of(&exited(
+        run(
+            &fake,
+            &["tasks", "reopen-oneoff", &task_id, "--output", "json"],
+        )
+        .await,
+        0,
+    ));
+    assert_eq!(reopened["status"], "in-progress");
+
+    exited(run(&fake, &["tasks", "archive-oneoff", &task_id]).await, 0);
+    let listed = ndjson_of(&exited(
+        run(
+            &fake,
+            &["tasks", "list", "--archived", "only", "--output", "ndjson"],
+        )
+        .await,
+        0,
+    ));
+    assert_eq!(
+        listed.iter().map(id).collect::<Vec<_>>(),
+        vec![task_id.clone()]
+    );
+    let restored = json_of(&exited(
+        run(
+            &fake,
+            &["tasks", "restore-oneoff", &task_id, "--output", "json"],
+        )
+        .await,
+        0,
+    ));
+    assert_eq!(restored["archived_at"], Value::Null);
+    exited(run(&fake, &["tasks", "delete-oneoff", &task_id]).await, 0);
+    exited(run(&fake, &["tasks", "get", &task_id]).await, 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_and_change_a_template() {
+    let fake = fake().await;
+    let prerun = json!([{"label": "Vendor", "field_type": "text", "required": true}]).to_string();
+    let created = json_of(&exited(
+        run(
+            &fake,
+            &[
+                "templates",
+                "create",
+                "--title",
+                "Vendor review",
+                "--type",
+                "procedure",
+                "--prerun",
+                &prerun,
+                "--output",
+                "json",
+            ],
+        )
+        .await,
+        0,
+    ));
+    let template_id = id(&created);
+    let vendor = id(&created["prerun"][0]);
+    assert_eq!(created["prerun"][0]["label"], "Vendor");
+
+    let form = json!([
+        {"id": vendor, "label": "Vendor name", "field_type": "text", "required": true},
+        {"label": "Contract", "field_type": "text", "required": false},
+    ])
+    .to_string();
+    let changed = json_of(&exited(
+        run(
+            &fake,
+            &[
+                "templates",
+                "update",
+                &template_id,
+                "--title",
+                "Vendor review",
+                "--prerun",
+                &form,
+                "--output",
+                "json",
+            ],
+        )
+        .await,
+        0,
+    ));
+    assert_eq!(changed["prerun"][0]["id"], vendor.as_str());
+    assert_eq!(changed["prerun"][0]["label"], "Vendor name");
+    assert_eq!(changed["prerun"][1]["label"], "Contract");
+
+    // The title is required on every update; the binary says so before sending.
+    let before = fake.requests().len();
+    let refused = exited(
+        run(
+            &fake,
+            &["templates", "update", &template_id, "--guidance", "x"],
+        )
+        .await,
+        2,
+    );
+    assert!(
+        text(&refused.stderr).contains("--title"),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert_eq!(fake.requests().len(), before);
+}

@@ -1,5 +1,6 @@
-//! The template (checklist) operations over HTTP: list with filters and includes, get, archive,
-//! restore and delete, and the shape of the seeded designs.
+//! The template (checklist) operations over HTTP: list with filters and includes, get, create,
+//! update (the kick-off form kept, changed, added to and cut), archive, restore and delete, and
+//! the shape of the seeded designs.
 
 mod common;
 
@@ -34,6 +35,15 @@ const TEMPLATE_KEYS: &[&str] = &[
     "auto_naming",
     "users",
     "groups",
+    "icon",
+    "explanation_video",
+    "public_cover",
+    "is_featured",
+    "dual_version_enabled",
+    "folderize_process",
+    "tag_process",
+    "allow_launcher_change_name",
+    "can_add_oot",
 ];
 const FIELD_KEYS: &[&str] = &[
     "id",
@@ -372,8 +382,8 @@ async fn get_archive_restore_delete() {
 async fn methods_and_auth_apply_to_template_paths() {
     let api: Api = start_workflow(1, 1, 0).await;
     let cases = [
-        (Method::POST, api.url("/checklists"), "GET"),
-        (Method::PUT, api.url("/checklists/abc"), "GET, DELETE"),
+        (Method::DELETE, api.url("/checklists"), "GET, POST"),
+        (Method::POST, api.url("/checklists/abc"), "GET, PUT, DELETE"),
         (Method::GET, api.url("/checklists/abc/restore"), "PUT"),
         (Method::GET, api.url("/checklists/abc/delete"), "DELETE"),
     ];
@@ -389,4 +399,215 @@ async fn methods_and_auth_apply_to_template_paths() {
     let r = api.get(&api.url("/checklists/abc/steps")).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     assert_eq!(r.json()["code"], "ENDPOINT_NOT_FOUND");
+}
+
+#[tokio::test]
+async fn create_a_template_with_its_kickoff_form_and_launch_it() {
+    let api: Api = start_workflow(3, 1, 0).await;
+    let r = api
+        .post(
+            &api.url("/checklists"),
+            json!({
+                "title": "Vendor Review",
+                "type": "form",
+                "summary": "Yearly check of a vendor.",
+                "owner_id": 1002,
+                "webhook": "https://hooks.example.com/vendor",
+                "icon": "fa-truck",
+                "can_add_oot": true,
+                "users": [1003],
+                "prerun": [
+                    {"label": "Vendor", "field_type": "text", "required": true},
+                    {"label": "Tier", "field_type": "radio", "required": false,
+                     "options": [{"text": "Gold"}, {"text": "Silver"}]},
+                    {"label": "Contacts", "field_type": "table", "required": false,
+                     "columns": [{"label": "Name"}, {"id": 9, "label": "Email"}]},
+                ],
+            }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let t = r.json()["data"].clone();
+    has_exactly(&t, TEMPLATE_KEYS, &[]);
+    assert_eq!(t["title"], "Vendor Review");
+    assert_eq!(t["type"], "form");
+    assert_eq!(t["owner_id"], 1002);
+    assert_eq!(t["created_by"], 1001);
+    assert_eq!(t["icon"], "fa-truck");
+    assert_eq!(t["can_add_oot"], true);
+    assert_eq!(t["is_featured"], false);
+    assert_eq!(t["users"], json!([1003]));
+    assert_eq!(t["steps_count"], 0);
+    assert!(t["alias"].as_str().unwrap().starts_with("vendor-review-"));
+    let prerun = t["prerun"].as_array().unwrap();
+    for f in prerun {
+        has_exactly(f, FIELD_KEYS, &[]);
+        assert_eq!(f["checklist_id"], t["id"]);
+    }
+    assert_eq!(
+        prerun[1]["options"],
+        json!([{"id": 1, "text": "Gold"}, {"id": 2, "text": "Silver"}])
+    );
+    assert_eq!(
+        prerun[2]["columns"],
+        json!([{"id": 1, "label": "Name"}, {"id": 9, "label": "Email"}])
+    );
+    let id = t["id"].as_str().unwrap().to_string();
+    let got = api.get(&api.url(&format!("/checklists/{id}"))).await;
+    assert_eq!(got.json()["data"], t, "read back as created");
+
+    // Its required kick-off field is checked at launch.
+    let launch = api
+        .post(&api.url("/runs"), json!({"checklist_id": id}))
+        .await;
+    assert_eq!(launch.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let vendor = prerun[0]["id"].as_str().unwrap();
+    assert_eq!(
+        launch.field_errors().keys().collect::<Vec<_>>(),
+        [&format!("prerun.{vendor}")]
+    );
+    let launch = api
+        .post(
+            &api.url("/runs"),
+            json!({"checklist_id": id, "prerun": {vendor: "Acme"}}),
+        )
+        .await;
+    assert_eq!(launch.status, StatusCode::CREATED, "{}", launch.text);
+}
+
+#[tokio::test]
+async fn create_refusals_name_each_field() {
+    let api: Api = start_workflow(2, 1, 0).await;
+    let r = api.post(&api.url("/checklists"), json!({})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.field_errors().keys().collect::<Vec<_>>(),
+        ["title", "type"]
+    );
+    let cases: &[(Value, &str)] = &[
+        (json!({"type": "playbook"}), "type"),
+        (json!({"title": "x".repeat(251)}), "title"),
+        (json!({"summary": "x".repeat(2001)}), "summary"),
+        (json!({"owner_id": 999_999}), "owner_id"),
+        (json!({"user_id": 999_999}), "user_id"),
+        (json!({"users": [999_999]}), "users.0"),
+        (json!({"groups": ["no-such-group"]}), "groups.0"),
+        (json!({"webhook": "not a url"}), "webhook"),
+        (
+            json!({"explanation_video": "not a url"}),
+            "explanation_video",
+        ),
+        (json!({"is_featured": "yes"}), "is_featured"),
+        (
+            json!({"default_process_name_format": "x".repeat(551)}),
+            "default_process_name_format",
+        ),
+        (
+            json!({"prerun": [{"label": "x", "field_type": "number", "required": true}]}),
+            "prerun.0.field_type",
+        ),
+        (
+            json!({"prerun": [{"label": "x", "field_type": "table", "required": true}]}),
+            "prerun.0.columns",
+        ),
+        (
+            json!({"prerun": [{"field_type": "text", "required": true}]}),
+            "prerun.0.label",
+        ),
+    ];
+    for (change, field) in cases {
+        let mut body = json!({"title": "T", "type": "procedure"});
+        for (k, v) in change.as_object().unwrap() {
+            body[k] = v.clone();
+        }
+        let r = api.post(&api.url("/checklists"), body).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{change}: {}",
+            r.text
+        );
+        assert_eq!(
+            r.field_errors().keys().collect::<Vec<_>>(),
+            [field],
+            "{change}"
+        );
+    }
+    let all = api.templates().await;
+    assert_eq!(all.len(), 1, "nothing was made by a refused call");
+}
+
+#[tokio::test]
+async fn update_keeps_changes_adds_and_cuts_kickoff_fields() {
+    let api: Api = start_workflow(3, 1, 0).await;
+    let t = api.templates().await[0].clone();
+    let id = t["id"].as_str().unwrap().to_string();
+    let url = api.url(&format!("/checklists/{id}"));
+    let old: Vec<Value> = t["prerun"].as_array().unwrap().clone();
+    assert!(old.len() >= 3);
+
+    // Without a title: refused, nothing changed.
+    let r = api.put(&url, json!({"guidance": "x"})).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.field_errors().keys().collect::<Vec<_>>(), ["title"]);
+
+    // Keep the first field under a new label, add one, drop the rest.
+    let r = api
+        .put(
+            &url,
+            json!({
+                "title": "Onboarding v2",
+                "guidance": "Start here.",
+                "users": [1002],
+                "folder_id": "folder-1",
+                "prerun": [
+                    {"id": old[0]["id"], "label": "Customer name", "field_type": "text", "required": true},
+                    {"label": "Referral code", "field_type": "text", "required": false},
+                ],
+            }),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let changed = r.json()["data"].clone();
+    assert_eq!(changed["title"], "Onboarding v2");
+    assert_eq!(changed["guidance"], "Start here.");
+    assert_eq!(changed["users"], json!([1002]));
+    assert_eq!(changed["folder_id"], "folder-1");
+    let prerun = changed["prerun"].as_array().unwrap();
+    assert_eq!(prerun.len(), 2);
+    assert_eq!(prerun[0]["id"], old[0]["id"], "the kept field keeps its id");
+    assert_eq!(prerun[0]["alias"], old[0]["alias"]);
+    assert_eq!(prerun[0]["label"], "Customer name");
+    assert_ne!(prerun[1]["id"], old[1]["id"]);
+    assert_eq!(prerun[1]["label"], "Referral code");
+
+    // Users and groups left out are emptied; a prerun left out stays.
+    let r = api.put(&url, json!({"title": "Onboarding v3"})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let again = r.json()["data"].clone();
+    assert_eq!(again["users"], json!([]));
+    assert_eq!(again["prerun"], changed["prerun"]);
+    assert_eq!(again["folder_id"], "folder-1", "settings not sent stay");
+
+    // An id the template does not have is refused.
+    let r = api
+        .put(
+            &url,
+            json!({"title": "x", "prerun": [{"id": "nope", "label": "x", "field_type": "text", "required": false}]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(r.field_errors().keys().collect::<Vec<_>>(), ["prerun.0.id"]);
+
+    // Archived: not found.
+    assert_eq!(api.delete(&url).await.status, StatusCode::OK);
+    let r = api.put(&url, json!({"title": "x"})).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = api
+        .put(
+            &api.url("/checklists/0123456789abcdef0123456789abcdef"),
+            json!({"title": "x"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
 }

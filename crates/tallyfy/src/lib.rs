@@ -173,6 +173,50 @@
 //! To change the assignees or the deadline of some steps' tasks, read the template's steps (their
 //! ids are the keys) and pass [`types::StepOverrides`] as [`Launch::tasks`].
 //!
+//! ## Create and change a template
+//!
+//! [`Templates::create`] takes a [`NewTemplate`] (title and [`types::TemplateType`]) with its
+//! kick-off form as [`types::KickoffFieldInputs`]; steps are added by other calls.
+//! [`Templates::update`] needs the title every time. Its `prerun` is the whole form: an entry with
+//! an existing field's `id` keeps that field (and its key in launches), one without is added, and
+//! a field left out is removed. Like a process update, a call without `users` or `groups` empties
+//! them.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+//! # let fake = tallyfy_fake::FakeTallyfy::builder().seed_members(3).start().await.unwrap();
+//! # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
+//! use tallyfy::types::{KickoffFieldInput, KickoffFieldInputFieldType, KickoffFieldInputs, TemplateType};
+//! use tallyfy::{Form, Launch, NewTemplate, TemplateUpdate};
+//!
+//! let field = |label: &str, required| KickoffFieldInput {
+//!     id: None,
+//!     label: label.parse().expect("a label is not empty"),
+//!     field_type: KickoffFieldInputFieldType::Text,
+//!     required,
+//!     guidance: None,
+//!     position: None,
+//!     options: vec![],
+//!     columns: vec![],
+//! };
+//! let new = NewTemplate::new("Vendor review", TemplateType::Procedure)
+//!     .prerun(KickoffFieldInputs(vec![field("Vendor", true)]));
+//! let template = client.templates().create(new).await?;
+//! let id = template.id.as_ref().unwrap().to_string();
+//!
+//! // Keep the field (by its id) and add one.
+//! let mut vendor = field("Vendor name", true);
+//! vendor.id = template.prerun[0].id.as_ref().map(ToString::to_string);
+//! let form = KickoffFieldInputs(vec![vendor, field("Contract number", false)]);
+//! let template = client.templates().update(&id, TemplateUpdate::new("Vendor review").prerun(form)).await?;
+//! assert_eq!(template.prerun.len(), 2);
+//!
+//! let kickoff = Form::kickoff(&template).set("Vendor name", "Acme")?.build()?;
+//! let process = client.processes().launch(Launch::new(&id).prerun(kickoff)).await?;
+//! assert_eq!(process.status.as_deref(), Some("active"));
+//! # Ok(()) }
+//! ```
+//!
 //! ## Work through tasks
 //!
 //! [`Tasks::mine`] lists the open tasks of the token's user, [`Tasks::list`] the organization's and
@@ -215,6 +259,56 @@
 //! }
 //! let process = client.processes().get(&run_id).await?;
 //! assert_eq!(process.status.as_deref(), Some("complete"));
+//! # Ok(()) }
+//! ```
+//!
+//! ## One-off tasks
+//!
+//! A task that no template describes: [`Tasks::create_oneoff`] with a [`NewTask`] (its title,
+//! [`types::TaskType`], assignees and deadline are required), optionally with a form of its own.
+//! It has routes of its own: [`Tasks::update_oneoff`] takes the title, deadline and assignees on
+//! every call ([`OneoffTaskUpdate::new`] asks for them), then [`Tasks::complete_oneoff`],
+//! [`Tasks::reopen_oneoff`], [`Tasks::archive_oneoff`] (hidden from the lists, kept),
+//! [`Tasks::restore_oneoff`] and [`Tasks::delete_oneoff`] (for good).
+//! [`NewTask::separate_task_for_each_assignee`] starts a process instead, with one task per
+//! assignee; those are completed through that process, with [`Tasks::complete`].
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+//! # let fake = tallyfy_fake::FakeTallyfy::builder().seed_members(3).start().await.unwrap();
+//! # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
+//! use tallyfy::types::{OneoffFormField, OneoffFormFieldFieldType, OneoffFormFields, TaskType};
+//! use tallyfy::{Assignees, Completion, Form, NewTask, OneoffTaskUpdate, TaskInclude};
+//!
+//! let me = fake.default_admin_id();
+//! let reference = OneoffFormField {
+//!     label: "Reference".parse().expect("a label is not empty"),
+//!     field_type: OneoffFormFieldFieldType::Text,
+//!     required: true,
+//!     options: vec![],
+//!     guidance: None,
+//!     position: None,
+//! };
+//! let new = NewTask::new("Collect the signed NDA", TaskType::Task, Assignees::default().user(me), "2026-07-15 17:00:00")
+//!     .summary("Ask the client for the scanned copy.")
+//!     .form_fields(OneoffFormFields(vec![reference]));
+//! let task = client.tasks().create_oneoff(new).await?;
+//! assert_eq!(task.is_oneoff_task, Some(true));
+//! let id = task.id.as_ref().unwrap().to_string();
+//!
+//! // Its required field is empty, so it cannot be completed yet.
+//! let refused = client.tasks().complete_oneoff(Completion::new(&id)).await.unwrap_err();
+//! assert_eq!(refused.field_errors().len(), 1);
+//!
+//! let task = client.tasks().get(&id).with(&[TaskInclude::FormFields]).await?;
+//! let values = Form::task(&task).set("Reference", "NDA-7")?.build()?;
+//! let same = OneoffTaskUpdate::new("Collect the signed NDA", "2026-07-15 17:00:00", Assignees::default().user(me));
+//! client.tasks().update_oneoff(&id, same.taskdata(values)).await?;
+//! let done = client.tasks().complete_oneoff(Completion::new(&id)).await?;
+//! assert_eq!(done.status.as_deref(), Some("completed"));
+//!
+//! client.tasks().archive_oneoff(&id).await?;
+//! assert!(client.tasks().get(&id).await?.archived_at.is_some());
 //! # Ok(()) }
 //! ```
 //!

@@ -11,16 +11,16 @@ use std::future::IntoFuture;
 use futures::TryStreamExt;
 use serde_json::{Value, json};
 use support::{Reply, Scripted, Seen};
-use tallyfy::types::TaskType;
 use tallyfy::types::{
     ListProcessTasksStatus, ListProcessesArchived, ListProcessesStatus, ListTasksIsOneoff,
     ListTasksStatus, ListTemplatesArchived, ListTemplatesType,
 };
+use tallyfy::types::{TaskType, TemplateType};
 use tallyfy::{
     Assignees, Client, Completion, FormValue, FormValues, GuestUpdate, Invite, Launch,
-    MemberInclude, MemberUpdate, NewComment, NewGroup, NewGuest, NewTask, OneoffTaskUpdate,
-    ProcessInclude, ProcessUpdate, Resolution, Role, TagFields, TaskInclude, TaskUpdate,
-    TemplateInclude,
+    MemberInclude, MemberUpdate, NewComment, NewGroup, NewGuest, NewTask, NewTemplate,
+    OneoffTaskUpdate, ProcessInclude, ProcessUpdate, Resolution, Role, TagFields, TaskInclude,
+    TaskUpdate, TemplateInclude, TemplateUpdate,
 };
 
 const EMAIL: &str = "o'brien+tag@x.io";
@@ -1225,6 +1225,86 @@ async fn workflow_bodies_are_exact() {
         &format!("{ORG_PATH}/completed-tasks"),
         &[],
         Some(json!({"task_id": "task-3", "is_approved": true})),
+    );
+
+    let prerun = tallyfy::types::KickoffFieldInputs(vec![tallyfy::types::KickoffFieldInput {
+        id: None,
+        label: "Contacts".parse().unwrap(),
+        field_type: tallyfy::types::KickoffFieldInputFieldType::Table,
+        required: false,
+        guidance: Some("Who to call".into()),
+        position: Some(1),
+        options: vec![],
+        columns: vec![tallyfy::types::TableColumn {
+            id: None,
+            label: Some("Name".into()),
+        }],
+    }]);
+    let template = NewTemplate::new("Vendor Review", TemplateType::Form)
+        .summary("Yearly")
+        .owner_id(1002)
+        .user_id(1003)
+        .webhook("https://hooks.example/tpl")
+        .explanation_video("https://video.example/v")
+        .starred(true)
+        .guidance("Read first")
+        .icon("fa-truck")
+        .is_public(false)
+        .is_featured(false)
+        .public_cover("https://img.example/c.png")
+        .folder_id("folder-1")
+        .default_process_name_format("{{date}}")
+        .is_public_kickoff(true)
+        .auto_naming(true)
+        .dual_version_enabled(false)
+        .users([1004])
+        .groups(["grp-2"])
+        .prerun(prerun)
+        .folderize_process(true)
+        .tag_process(false)
+        .allow_launcher_change_name(true)
+        .can_add_oot(false);
+    let seen = w.one(w.client.templates().create(template)).await;
+    check(
+        "create_template",
+        &seen,
+        "POST",
+        &format!("{ORG_PATH}/checklists"),
+        &[],
+        Some(json!({
+            "title": "Vendor Review", "type": "form", "summary": "Yearly", "owner_id": 1002,
+            "user_id": 1003, "webhook": "https://hooks.example/tpl",
+            "explanation_video": "https://video.example/v", "starred": true,
+            "guidance": "Read first", "icon": "fa-truck", "is_public": false, "is_featured": false,
+            "public_cover": "https://img.example/c.png", "folder_id": "folder-1",
+            "default_process_name_format": "{{date}}", "is_public_kickoff": true,
+            "auto_naming": true, "dual_version_enabled": false, "users": [1004],
+            "groups": ["grp-2"],
+            "prerun": [{
+                "label": "Contacts", "field_type": "table", "required": false,
+                "guidance": "Who to call", "position": 1, "columns": [{"label": "Name"}]
+            }],
+            "folderize_process": true, "tag_process": false, "allow_launcher_change_name": true,
+            "can_add_oot": false
+        })),
+    );
+    let seen = w
+        .one(
+            w.client.templates().update(
+                ID,
+                TemplateUpdate::new("Vendor Review 2")
+                    .guidance("Changed")
+                    .users([1005]),
+            ),
+        )
+        .await;
+    check(
+        "update_template",
+        &seen,
+        "PUT",
+        &format!("{ORG_PATH}/checklists/{ID_SEGMENT}"),
+        &[],
+        Some(json!({"title": "Vendor Review 2", "guidance": "Changed", "users": [1005]})),
     );
 
     let comments = w.client.comments();

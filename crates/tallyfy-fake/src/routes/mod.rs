@@ -1,4 +1,4 @@
-//! Routing: from a raw request target to one of the 61 operations (17 for guests and members, 29
+//! Routing: from a raw request target to one of the 63 operations (17 for guests and members, 31
 //! for templates, processes, tasks and comments, 5 for tags, 5 for groups, 5 for files), and the
 //! checks every call passes.
 //!
@@ -103,8 +103,8 @@ impl Route {
             Route::UserDisable(_) => &["DELETE"],
             Route::UserEnable(_) => &["PUT"],
             Route::UserPurge(_) => &["DELETE"],
-            Route::Templates => &["GET"],
-            Route::Template(_) => &["GET", "DELETE"],
+            Route::Templates => &["GET", "POST"],
+            Route::Template(_) => &["GET", "PUT", "DELETE"],
             Route::TemplateRestore(_) => &["PUT"],
             Route::TemplatePurge(_) => &["DELETE"],
             Route::Runs => &["GET", "POST"],
@@ -290,8 +290,10 @@ pub(crate) fn dispatch(
         (Route::UserDisable(id), _) => members::disable(st, &id),
         (Route::UserEnable(id), _) => members::enable(st, &id),
         (Route::UserPurge(id), _) => members::purge(st, &id),
-        (Route::Templates, _) => templates::list(st, &ctx),
+        (Route::Templates, "GET") => templates::list(st, &ctx),
+        (Route::Templates, _) => templates::create(st, &ctx),
         (Route::Template(id), "GET") => templates::get(st, &ctx, &id),
+        (Route::Template(id), "PUT") => templates::update(st, &ctx, &id),
         (Route::Template(id), _) => templates::archive(st, &id),
         (Route::TemplateRestore(id), _) => templates::restore(st, &id),
         (Route::TemplatePurge(id), _) => templates::delete(st, &id),

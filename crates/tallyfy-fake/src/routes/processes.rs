@@ -21,7 +21,7 @@ use crate::routes::request::{
 use crate::state::{State, now};
 use crate::workflow::Workflow;
 use crate::workflow::model::{Process, RunStatus, TaskStatus};
-use crate::workflow::ops::{self, Actor};
+use crate::workflow::ops::{self, Actor, GroupMembers};
 
 /// The default page size of the processes list.
 pub const DEFAULT_PER_PAGE: u64 = 10;
@@ -44,6 +44,21 @@ pub(crate) fn actor_parts(st: &State) -> (i64, Vec<i64>) {
         .default_admin_id()
         .unwrap_or(crate::seed::FIRST_MEMBER_ID);
     (user, st.members.iter().map(|m| m.id).collect())
+}
+
+/// The organization's members and groups, as the calls that assign people check them.
+pub(crate) fn directory_parts(st: &State) -> (Vec<i64>, Vec<GroupMembers>) {
+    let (_, members) = actor_parts(st);
+    let groups = st
+        .groups
+        .iter()
+        .map(|g| GroupMembers {
+            id: g.id.clone(),
+            members: g.members.clone(),
+            guests: g.guests.clone(),
+        })
+        .collect();
+    (members, groups)
 }
 
 fn status_matches(wf: &Workflow, p: &Process, status: &str, now: i64) -> bool {

@@ -28,7 +28,7 @@ use axum::body::Body;
 use http::{Response, StatusCode};
 use serde_json::{Value, json};
 
-use crate::routes::processes::actor_parts;
+use crate::routes::processes::{actor_parts, directory_parts};
 use crate::routes::request::{
     Ctx, Paging, bool_param, data, enum_param, includes, int_list_param, list_response, no_content,
     nonempty, refused, sort_param,
@@ -36,7 +36,7 @@ use crate::routes::request::{
 use crate::state::{State, now};
 use crate::workflow::Workflow;
 use crate::workflow::model::{Task, TaskStatus};
-use crate::workflow::ops::{self, Actor, CommentKind, Directory, GroupMembers, Via};
+use crate::workflow::ops::{self, Actor, CommentKind, Directory, Via};
 use crate::workflow::store::DUE_SOON;
 use crate::workflow::time::{ts, ts_json};
 
@@ -294,21 +294,6 @@ pub(crate) fn get(st: &mut State, ctx: &Ctx<'_>, id: &str) -> Response<Body> {
         Some(i) => data(StatusCode::OK, st.task_out(i, &with, now(), false)),
         None => crate::errors::resource_not_found(),
     }
-}
-
-/// The members and groups a one-off task may be assigned to.
-fn directory_parts(st: &State) -> (Vec<i64>, Vec<GroupMembers>) {
-    let (_, members) = actor_parts(st);
-    let groups = st
-        .groups
-        .iter()
-        .map(|g| GroupMembers {
-            id: g.id.clone(),
-            members: g.members.clone(),
-            guests: g.guests.clone(),
-        })
-        .collect();
-    (members, groups)
 }
 
 /// `POST /organizations/{org}/tasks`: 201 with the task; a task made per assignee also carries

@@ -1,9 +1,11 @@
-//! The five template (checklist) operations.
+//! The seven template (checklist) operations.
 //!
 //! | operation | success | refusals |
 //! |---|---|---|
 //! | list | 200 list (default 10 a page, newest update first) | 422 for a bad query parameter |
 //! | get | 200 | 404 unknown or archived |
+//! | create | 201 | 422 (`title`, `type`, lengths, URLs, members, groups, `prerun.<i>.<field>`) |
+//! | update | 200 | 404 unknown or archived; 422 as create, and `prerun.<i>.id` naming no field of the template |
 //! | archive | 200 message | 404 unknown or already archived |
 //! | restore | 200 | 404 unknown |
 //! | delete | 200 message | 404 unknown, 422 on `checklist_id` unless archived |
@@ -13,12 +15,13 @@ use http::{Response, StatusCode};
 use serde_json::json;
 
 use crate::errors;
+use crate::routes::processes::{actor_parts, directory_parts};
 use crate::routes::request::{
     Ctx, Paging, bool_param, data, enum_param, includes, list_response, nonempty, refused,
     sort_param,
 };
 use crate::state::{State, now};
-use crate::workflow::ops;
+use crate::workflow::ops::{self, Actor, Directory};
 
 /// The default page size of the templates list.
 pub const DEFAULT_PER_PAGE: u64 = 10;
@@ -127,6 +130,48 @@ pub(crate) fn get(st: &mut State, ctx: &Ctx<'_>, id: &str) -> Response<Body> {
     match wf.live_template_pos(id) {
         Some(i) => data(StatusCode::OK, st.template_out(i, &with)),
         None => errors::resource_not_found(),
+    }
+}
+
+/// `POST /organizations/{org}/checklists`
+pub(crate) fn create(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
+    let body = match ctx.json_object() {
+        Ok(b) => b,
+        Err(res) => return res,
+    };
+    let (user, _) = actor_parts(st);
+    let (members, groups) = directory_parts(st);
+    let actor = Actor {
+        user,
+        members: &members,
+    };
+    let directory = Directory {
+        members: &members,
+        groups: &groups,
+    };
+    match ops::create_template(&mut st.workflow, &body, actor, &directory, now()) {
+        Ok(i) => data(StatusCode::CREATED, st.template_out(i, &[])),
+        Err(r) => refused(r),
+    }
+}
+
+/// `PUT /organizations/{org}/checklists/{id}`
+pub(crate) fn update(st: &mut State, ctx: &Ctx<'_>, id: &str) -> Response<Body> {
+    if st.workflow.live_template_pos(id).is_none() {
+        return errors::resource_not_found();
+    }
+    let body = match ctx.json_object() {
+        Ok(b) => b,
+        Err(res) => return res,
+    };
+    let (members, groups) = directory_parts(st);
+    let directory = Directory {
+        members: &members,
+        groups: &groups,
+    };
+    match ops::update_template(&mut st.workflow, id, &body, &directory, now()) {
+        Ok(i) => data(StatusCode::OK, st.template_out(i, &[])),
+        Err(r) => refused(r),
     }
 }
 

@@ -157,6 +157,14 @@ fn flexible_id(v: &Value) -> bool {
     v.as_i64().is_some() || v.is_string()
 }
 
+/// Whether `v` is a member id as the spec's `Assignees.users` takes one: an integer, or digits as
+/// a string.
+fn member_id(v: &Value) -> bool {
+    v.as_i64().is_some()
+        || v.as_str()
+            .is_some_and(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Whether `v`, if present, is a list whose every item passes `each`.
 fn list_of(v: Option<&Value>, each: impl Fn(&Value) -> bool) -> bool {
     v.is_none_or(|v| v.as_array().is_some_and(|items| items.iter().all(each)))
@@ -178,7 +186,7 @@ fn choice_shape(v: &Value) -> bool {
 /// The spec's `Assignees`: optional lists of ids, emails and ids.
 fn assignees_shape(v: &Value) -> bool {
     v.is_object()
-        && list_of(v.get("users"), flexible_id)
+        && list_of(v.get("users"), member_id)
         && list_of(v.get("guests"), Value::is_string)
         && list_of(v.get("groups"), flexible_id)
 }
@@ -217,22 +225,25 @@ pub(crate) fn check_all(
 ) -> Vec<(String, Option<Value>)> {
     let mut changes = Vec::new();
     for (key, value) in values {
-        if !form_value_shape(value) {
-            errors
-                .entry(format!("{prefix}.{key}"))
-                .or_default()
-                .push(format!("The {prefix}.{key} is not a form value."));
-            continue;
-        }
-        let Some(field) = fields.iter().find(|f| &f.id == key) else {
-            continue;
+        // A known field's own rule speaks first; any value must also have a form value's shape.
+        let checked = fields
+            .iter()
+            .find(|f| &f.id == key)
+            .map(|f| check_value(f, value));
+        let refusal = match &checked {
+            Some(Err(message)) => Some(message.clone()),
+            _ if !form_value_shape(value) => {
+                Some(format!("The {prefix}.{key} is not a form value."))
+            }
+            _ => None,
         };
-        match check_value(field, value) {
-            Ok(v) => changes.push((key.clone(), v)),
-            Err(message) => errors
+        match (refusal, checked) {
+            (Some(message), _) => errors
                 .entry(format!("{prefix}.{key}"))
                 .or_default()
                 .push(message),
+            (None, Some(Ok(v))) => changes.push((key.clone(), v)),
+            (None, _) => {}
         }
     }
     changes

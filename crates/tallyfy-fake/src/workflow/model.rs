@@ -5,6 +5,19 @@ use serde_json::{Map, Value, json};
 
 use super::time::{ts, ts_json};
 
+/// A URL-style slug of a title: what aliases start with.
+pub(crate) fn slug(title: &str) -> String {
+    let mut out = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_matches('-').to_string()
+}
+
 /// The type of a kick-off field or capture; it decides which values the field takes (see `forms`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum FieldType {
@@ -61,6 +74,15 @@ impl FieldType {
             Self::Time => "time",
             Self::Datetime => "datetime",
             Self::Checkbox => "checkbox",
+        }
+    }
+
+    /// The types a template's kick-off field may have: the API's own ten.
+    pub fn parse_kickoff(s: &str) -> Option<Self> {
+        match s {
+            "table" => Some(Self::Table),
+            "number" | "url" | "time" | "datetime" | "checkbox" => None,
+            other => Self::parse_oneoff(other),
         }
     }
 
@@ -367,6 +389,10 @@ pub(crate) struct Template {
     pub steps: Vec<Step>,
     /// Ids of the tags on the template.
     pub tags: Vec<String>,
+    /// Settings the fake keeps and shows but does not act on (`icon`, `explanation_video`,
+    /// `is_featured`, ...), as the last call sent them; see `store::TEMPLATE_TEXTS` and
+    /// `store::TEMPLATE_SWITCHES`.
+    pub settings: Map<String, Value>,
 }
 
 /// Whether a process is still running. Archiving is kept apart (`Process::archived_at`), so that

@@ -1,6 +1,7 @@
 //! Every change the workflow API makes, with its refusals: launching a process, updating,
 //! archiving, activating and deleting processes; updating, completing and reopening tasks;
-//! comments, problems and resolutions; archiving, restoring and deleting templates.
+//! creating, changing, archiving, restoring and deleting one-off tasks; comments, problems and
+//! resolutions; creating, changing, archiving, restoring and deleting templates.
 //!
 //! Each operation takes the instant it happens at (`at`), so that seeding can replay launches and
 //! completions at fixed times and stay deterministic.
@@ -20,9 +21,9 @@ use serde_json::{Map, Value};
 use super::forms;
 use super::model::{
     Comment, Field, FieldType, Owners, Process, RunStatus, Step, StepType, Task, TaskStatus,
-    group_id, user_id,
+    Template, group_id, slug, user_id,
 };
-use super::store::Workflow;
+use super::store::{TEMPLATE_SWITCHES, TEMPLATE_TEXTS, Workflow};
 use super::time::day;
 use crate::errors::FieldErrors;
 use crate::validation::{Validator, is_email};
@@ -821,32 +822,77 @@ pub(crate) fn reopen_task(
     Ok(pos)
 }
 
-/// A one-off task's `form_fields`: each needs `label`, `field_type` (see
-/// [`FieldType::parse_oneoff`]) and `required`; `options` are `{"id"?: int, "text": str}`, their ids
-/// numbered from 1 where left out (the server does not insist on options for a choice field).
-/// Errors go under `form_fields.<i>.<key>`. The fields come back without ids.
-fn oneoff_fields(body: &Map<String, Value>, at: i64, errors: &mut FieldErrors) -> Vec<Field> {
-    let items = match body.get("form_fields") {
+/// Whose form a list of field definitions builds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FormOf {
+    /// A one-off task's `form_fields` (see [`FieldType::parse_oneoff`]).
+    Oneoff,
+    /// A template's `prerun` (see [`FieldType::parse_kickoff`]): an entry may name an existing
+    /// field by `id`, and a table needs `columns`.
+    Kickoff,
+}
+
+/// Numbered choices (`options`, `columns`): each `{"id"?: int, "<text>": str}`, ids numbered from 1
+/// where left out. Errors go under `<key>.<n>`.
+fn numbered(
+    item: &Map<String, Value>,
+    key: &str,
+    text: &str,
+    v: &mut Validator<'_>,
+) -> Vec<(i64, String)> {
+    let mut out = Vec::new();
+    match item.get(key) {
+        None | Some(Value::Null) => {}
+        Some(Value::Array(entries)) => {
+            for (n, o) in entries.iter().enumerate() {
+                let label = o.get(text).and_then(Value::as_str);
+                let id = match o.get("id") {
+                    None | Some(Value::Null) => Some(n as i64 + 1),
+                    Some(id) => user_id(id),
+                };
+                match (id, label) {
+                    (Some(id), Some(label)) => out.push((id, label.to_string())),
+                    _ => v.fail(
+                        &format!("{key}.{n}"),
+                        format!("The {key}.{n} must have a {text} and an integer id."),
+                    ),
+                }
+            }
+        }
+        Some(_) => v.fail(key, format!("The {key} must be an array.")),
+    }
+    out
+}
+
+/// The field definitions under `key` (a one-off task's `form_fields`, a template's `prerun`):
+/// each needs `label`, `field_type` and `required`; `options` (and, for a kick-off field,
+/// `columns`) are numbered choices; the server does not insist on options for a choice field.
+/// Errors go under `<key>.<i>.<field>`. Each field comes back without an id of its own, with the
+/// `id` the entry named, if any.
+fn field_definitions(
+    body: &Map<String, Value>,
+    key: &str,
+    form: FormOf,
+    at: i64,
+    errors: &mut FieldErrors,
+) -> Vec<(Option<String>, Field)> {
+    let items = match body.get(key) {
         None => return Vec::new(),
         Some(Value::Array(items)) => items,
         Some(_) => {
-            fail(
-                errors,
-                "form_fields",
-                "The form fields must be an array.".into(),
-            );
+            fail(errors, key, format!("The {} must be an array.", label(key)));
             return Vec::new();
         }
     };
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let prefix = format!("form_fields.{i}");
+        let prefix = format!("{key}.{i}");
         let Value::Object(item) = item else {
             fail(errors, &prefix, format!("The {prefix} must be an object."));
             continue;
         };
         let mut v = Validator::new(item);
-        let label = v
+        let name = v
             .required("label")
             .then(|| v.text("label", false, Some(1), None))
             .flatten();
@@ -854,7 +900,10 @@ fn oneoff_fields(body: &Map<String, Value>, at: i64, errors: &mut FieldErrors) -
             .required("field_type")
             .then(|| v.string("field_type", false))
             .flatten();
-        let kind = field_type.and_then(FieldType::parse_oneoff);
+        let kind = field_type.and_then(match form {
+            FormOf::Oneoff => FieldType::parse_oneoff,
+            FormOf::Kickoff => FieldType::parse_kickoff,
+        });
         if field_type.is_some() && kind.is_none() {
             v.fail("field_type", "The selected field type is invalid.".into());
         }
@@ -862,50 +911,43 @@ fn oneoff_fields(body: &Map<String, Value>, at: i64, errors: &mut FieldErrors) -
             .required("required")
             .then(|| v.boolean("required"))
             .flatten();
-        let guidance = v.string("guidance", true);
+        let guidance = v.string("guidance", false);
         let position = v.integer("position");
-        let mut options = Vec::new();
-        match item.get("options") {
-            None | Some(Value::Null) => {}
-            Some(Value::Array(opts)) => {
-                for (n, o) in opts.iter().enumerate() {
-                    let text = o.get("text").and_then(Value::as_str);
-                    let id = match o.get("id") {
-                        None | Some(Value::Null) => Some(n as i64 + 1),
-                        Some(id) => user_id(id),
-                    };
-                    match (id, text) {
-                        (Some(id), Some(text)) => options.push((id, text.to_string())),
-                        _ => v.fail(
-                            &format!("options.{n}"),
-                            format!("The options.{n} must have a text and an integer id."),
-                        ),
-                    }
-                }
-            }
-            Some(_) => v.fail("options", "The options must be an array.".into()),
+        let id = match form {
+            FormOf::Kickoff => v.string("id", false).map(str::to_string),
+            FormOf::Oneoff => None,
+        };
+        let options = numbered(item, "options", "text", &mut v);
+        let columns = match form {
+            FormOf::Kickoff => numbered(item, "columns", "label", &mut v),
+            FormOf::Oneoff => Vec::new(),
+        };
+        if form == FormOf::Kickoff && kind == Some(FieldType::Table) && columns.is_empty() {
+            v.fail("columns", "A table needs at least one column.".into());
         }
-        for (key, messages) in v.errors {
-            errors.entry(format!("{prefix}.{key}")).or_default().extend(
+        for (field, messages) in v.errors {
+            let here = format!("{prefix}.{field}");
+            errors.entry(here).or_default().extend(
                 messages
                     .into_iter()
                     .map(|m| m.replacen("The ", &format!("The {prefix}."), 1)),
             );
         }
-        if let (Some(label), Some(field_type), Some(required)) = (label, kind, required) {
-            out.push(Field {
+        if let (Some(name), Some(field_type), Some(required)) = (name, kind, required) {
+            let field = Field {
                 id: String::new(),
                 parent_id: String::new(),
                 alias: String::new(),
-                label: label.to_string(),
+                label: name.to_string(),
                 field_type,
                 guidance: guidance.map(str::to_string),
                 position: position.unwrap_or(i as i64 + 1),
                 required,
                 options,
-                columns: Vec::new(),
+                columns,
                 created_at: at,
-            });
+            };
+            out.push((id, field));
         }
     }
     out
@@ -941,7 +983,9 @@ pub(crate) fn create_oneoff(
         .and_then(StepType::parse);
     // The create-task page calls it `description`, the other pages `summary`; both are stored as
     // the summary.
-    let summary = v.string("summary", true).or(v.string("description", true));
+    let summary = v
+        .string("summary", false)
+        .or(v.string("description", false));
     let fan_out = v
         .boolean("separate_task_for_each_assignee")
         .unwrap_or(false);
@@ -959,7 +1003,7 @@ pub(crate) fn create_oneoff(
     let top_secret = v.boolean("top_secret");
     v.url("webhook");
     let webhook = body.get("webhook").and_then(Value::as_str);
-    let run_id = v.string("run_id", true);
+    let run_id = v.string("run_id", false);
     let position = v.integer("position");
     let mut errors = std::mem::take(&mut v.errors);
     let deadline = time_field(body, "deadline", &mut errors);
@@ -981,7 +1025,11 @@ pub(crate) fn create_oneoff(
             );
         }
     }
-    let fields = oneoff_fields(body, at, &mut errors);
+    let fields: Vec<Field> =
+        field_definitions(body, "form_fields", FormOf::Oneoff, at, &mut errors)
+            .into_iter()
+            .map(|(_, f)| f)
+            .collect();
     if let Some(run_id) = run_id {
         if fan_out {
             fail(
@@ -1313,4 +1361,251 @@ pub(crate) fn delete_template(wf: &mut Workflow, id: &str) -> Result<(), Refusal
     }
     wf.templates.remove(pos);
     Ok(())
+}
+
+/// The settings shared by creating and changing a template, read and checked from `body`.
+struct TemplateFields<'a> {
+    title: Option<&'a str>,
+    summary: Option<&'a str>,
+    owner_id: Option<i64>,
+    webhook: Option<&'a str>,
+    guidance: Option<&'a str>,
+    is_public: Option<bool>,
+    is_public_kickoff: Option<bool>,
+    default_process_name_format: Option<&'a str>,
+    auto_naming: Option<bool>,
+    users: Option<Vec<i64>>,
+    groups: Option<Vec<String>>,
+    prerun: Option<Vec<(Option<String>, Field)>>,
+    /// The sent settings of [`TEMPLATE_TEXTS`] and [`TEMPLATE_SWITCHES`].
+    settings: Map<String, Value>,
+}
+
+/// Reads the fields both template calls take. `title` is required by both; `users` must be
+/// members and `groups` groups (`users.<i>`, `groups.<i>`). The errors so far are in `v`.
+fn template_fields<'a>(
+    v: &mut Validator<'a>,
+    body: &'a Map<String, Value>,
+    directory: &Directory<'_>,
+    at: i64,
+) -> TemplateFields<'a> {
+    let title = v
+        .required("title")
+        .then(|| v.text("title", false, Some(1), Some(250)))
+        .flatten();
+    let summary = v.text("summary", false, None, Some(2000));
+    let owner_id = member_field(v, "owner_id", directory.members);
+    v.url("webhook");
+    v.url("explanation_video");
+    let webhook = body.get("webhook").and_then(Value::as_str);
+    let guidance = v.string("guidance", false);
+    let is_public = v.boolean("is_public");
+    let is_public_kickoff = v.boolean("is_public_kickoff");
+    let default_process_name_format = v.text("default_process_name_format", false, None, Some(550));
+    let auto_naming = v.boolean("auto_naming");
+    let users = v.integer_array("users");
+    for (i, u) in users.iter().flatten().enumerate() {
+        if !directory.members.contains(u) {
+            v.fail(
+                &format!("users.{i}"),
+                format!("The selected users.{i} is invalid."),
+            );
+        }
+    }
+    let mut settings = Map::new();
+    for key in TEMPLATE_TEXTS {
+        if let Some(s) = v.string(key, false) {
+            settings.insert(key.to_string(), Value::String(s.to_string()));
+        }
+    }
+    for key in TEMPLATE_SWITCHES {
+        if let Some(b) = v.boolean(key) {
+            settings.insert(key.to_string(), Value::Bool(b));
+        }
+    }
+    let mut errors = std::mem::take(&mut v.errors);
+    let groups = string_array(body, "groups", &mut errors);
+    for (i, g) in groups.iter().flatten().enumerate() {
+        if !directory.groups.iter().any(|group| &group.id == g) {
+            fail(
+                &mut errors,
+                &format!("groups.{i}"),
+                format!("The selected groups.{i} is invalid."),
+            );
+        }
+    }
+    let prerun = body
+        .contains_key("prerun")
+        .then(|| field_definitions(body, "prerun", FormOf::Kickoff, at, &mut errors));
+    v.errors = errors;
+    TemplateFields {
+        title,
+        summary,
+        owner_id,
+        webhook,
+        guidance,
+        is_public,
+        is_public_kickoff,
+        default_process_name_format,
+        auto_naming,
+        users,
+        groups,
+        prerun,
+        settings,
+    }
+}
+
+/// Gives the new fields of a kick-off form their ids (an entry that named an existing field keeps
+/// that field's id, alias and creation time). 422 on `prerun.<i>.id` for an id the template does
+/// not have.
+fn kickoff_form(
+    wf: &mut Workflow,
+    template_id: &str,
+    old: &[Field],
+    entries: Vec<(Option<String>, Field)>,
+) -> Result<Vec<Field>, Refusal> {
+    let mut errors = FieldErrors::new();
+    let mut out = Vec::new();
+    for (i, (id, mut field)) in entries.into_iter().enumerate() {
+        field.parent_id = template_id.to_string();
+        match id {
+            Some(id) => match old.iter().find(|f| f.id == id) {
+                Some(kept) => {
+                    field.alias = kept.alias.clone();
+                    field.created_at = kept.created_at;
+                    field.id = id;
+                }
+                None => {
+                    let at = format!("prerun.{i}.id");
+                    fail(&mut errors, &at, format!("The selected {at} is invalid."));
+                }
+            },
+            None => {
+                field.id = wf.new_id();
+                field.alias = format!("{}-{}", slug(&field.label), &field.id[..6]);
+            }
+        }
+        out.push(field);
+    }
+    invalid_unless_ok(errors)?;
+    Ok(out)
+}
+
+/// `POST /checklists`: a template with its settings and kick-off form, and no steps. Refusals
+/// (422): `title` and `type` required, lengths, URLs, and members, groups and kick-off fields as
+/// [`template_fields`] and [`field_definitions`] check them (`user_id` must be a member too).
+pub(crate) fn create_template(
+    wf: &mut Workflow,
+    body: &Map<String, Value>,
+    actor: Actor<'_>,
+    directory: &Directory<'_>,
+    at: i64,
+) -> Result<usize, Refusal> {
+    let mut v = Validator::new(body);
+    let kind = v
+        .required("type")
+        .then(|| v.one_of("type", false, &["procedure", "form", "document"]))
+        .flatten();
+    let user_id = member_field(&mut v, "user_id", directory.members);
+    let starred = v.boolean("starred");
+    let fields = template_fields(&mut v, body, directory, at);
+    invalid_unless_ok(std::mem::take(&mut v.errors))?;
+    let (Some(title), Some(kind)) = (fields.title, kind) else {
+        return Err(Refusal::one("title", "The given data was invalid."));
+    };
+    let id = wf.new_id();
+    let prerun = kickoff_form(wf, &id, &[], fields.prerun.unwrap_or_default())?;
+    let kind = match kind {
+        "form" => "form",
+        "document" => "document",
+        _ => "procedure",
+    };
+    let creator = user_id.unwrap_or(actor.user);
+    let increment_id = wf.next_template_no();
+    wf.templates.push(Template {
+        increment_id,
+        alias: format!("{}-{}", slug(title), &id[..6]),
+        id,
+        title: title.to_string(),
+        summary: fields.summary.map(str::to_string),
+        kind,
+        starred: starred.unwrap_or(false),
+        webhook: fields.webhook.map(str::to_string),
+        guidance: fields.guidance.map(str::to_string),
+        prerun,
+        created_by: creator,
+        owner_id: fields.owner_id.unwrap_or(creator),
+        created_at: at,
+        last_updated: at,
+        archived_at: None,
+        is_public: fields.is_public.unwrap_or(false),
+        is_public_kickoff: fields.is_public_kickoff.unwrap_or(false),
+        default_process_name_format: fields.default_process_name_format.map(str::to_string),
+        auto_naming: fields.auto_naming.unwrap_or(false),
+        users: fields.users.unwrap_or_default(),
+        groups: fields.groups.unwrap_or_default(),
+        steps: Vec::new(),
+        tags: Vec::new(),
+        settings: fields.settings,
+    });
+    Ok(wf.templates.len() - 1)
+}
+
+/// `PUT /checklists/{id}`: changes a live template (404 unknown or archived). `title` is required;
+/// `users` and `groups` are emptied when left out (Tallyfy's own trap, reproduced); a sent
+/// `prerun` is the whole kick-off form (see [`kickoff_form`]), a missing one leaves it alone.
+pub(crate) fn update_template(
+    wf: &mut Workflow,
+    id: &str,
+    body: &Map<String, Value>,
+    directory: &Directory<'_>,
+    at: i64,
+) -> Result<usize, Refusal> {
+    let pos = wf.live_template_pos(id).ok_or(Refusal::NotFound)?;
+    let mut v = Validator::new(body);
+    let fields = template_fields(&mut v, body, directory, at);
+    invalid_unless_ok(std::mem::take(&mut v.errors))?;
+    let prerun = match fields.prerun {
+        Some(entries) => {
+            let old = wf.templates[pos].prerun.clone();
+            Some(kickoff_form(wf, id, &old, entries)?)
+        }
+        None => None,
+    };
+    let t = &mut wf.templates[pos];
+    if let Some(title) = fields.title {
+        t.title = title.to_string();
+    }
+    if let Some(s) = fields.summary {
+        t.summary = Some(s.to_string());
+    }
+    if let Some(o) = fields.owner_id {
+        t.owner_id = o;
+    }
+    if let Some(w) = fields.webhook {
+        t.webhook = Some(w.to_string());
+    }
+    if let Some(g) = fields.guidance {
+        t.guidance = Some(g.to_string());
+    }
+    if let Some(b) = fields.is_public {
+        t.is_public = b;
+    }
+    if let Some(b) = fields.is_public_kickoff {
+        t.is_public_kickoff = b;
+    }
+    if let Some(f) = fields.default_process_name_format {
+        t.default_process_name_format = Some(f.to_string());
+    }
+    if let Some(b) = fields.auto_naming {
+        t.auto_naming = b;
+    }
+    t.users = fields.users.unwrap_or_default();
+    t.groups = fields.groups.unwrap_or_default();
+    if let Some(prerun) = prerun {
+        t.prerun = prerun;
+    }
+    t.settings.extend(fields.settings);
+    t.last_updated = at;
+    Ok(pos)
 }

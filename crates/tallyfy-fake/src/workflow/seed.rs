@@ -24,7 +24,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::model::{Deadline, Field, FieldType, Owners, Step, StepType, Tag, Template, Unit};
+use super::model::{Deadline, Field, FieldType, Owners, Step, StepType, Tag, Template, Unit, slug};
 use super::ops::{self, Actor, CommentKind, Via};
 use super::store::Workflow;
 use super::time::ts;
@@ -341,19 +341,6 @@ const CLIENTS: &[(&str, &str)] = &[
     ("Vandelay Imports", "vandelay.example"),
 ];
 
-/// A URL-style slug of a title.
-fn slug(title: &str) -> String {
-    let mut out = String::new();
-    for c in title.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    out.trim_matches('-').to_string()
-}
-
 fn make_fields(wf: &mut Workflow, specs: &[FieldSpec], parent: &str, at: i64) -> Vec<Field> {
     specs
         .iter()
@@ -466,6 +453,7 @@ fn template(wf: &mut Workflow, i: usize, count: usize, members: &[i64]) -> Templ
         groups: Vec::new(),
         steps,
         tags: Vec::new(),
+        settings: Map::new(),
     }
 }
 

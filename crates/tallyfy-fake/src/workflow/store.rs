@@ -44,6 +44,20 @@ pub(crate) struct Workflow {
     next_task_no: i64,
 }
 
+/// The template settings the fake keeps and shows but does not act on: text, `null` until a call
+/// sets it...
+pub(crate) const TEMPLATE_TEXTS: &[&str] =
+    &["folder_id", "icon", "explanation_video", "public_cover"];
+/// ...and switches, `false` until a call sets them.
+pub(crate) const TEMPLATE_SWITCHES: &[&str] = &[
+    "is_featured",
+    "dual_version_enabled",
+    "folderize_process",
+    "tag_process",
+    "allow_launcher_change_name",
+    "can_add_oot",
+];
+
 /// The most bytes the uploaded files may hold together (1 GiB); an upload past it is a 422 on
 /// `name`, so a long-running demo cannot be made to eat the machine's memory.
 pub(crate) const ASSET_BYTES_LIMIT: usize = 1 << 30;
@@ -242,7 +256,6 @@ impl Workflow {
             "webhook": t.webhook,
             "guidance": t.guidance,
             "alias": t.alias,
-            "folder_id": null,
             "prerun": t.prerun.iter().map(Field::kickoff_json).collect::<Vec<_>>(),
             "created_by": t.created_by,
             "owner_id": t.owner_id,
@@ -259,6 +272,14 @@ impl Workflow {
             "users": t.users,
             "groups": t.groups,
         });
+        for (keys, unset) in [
+            (TEMPLATE_TEXTS, Value::Null),
+            (TEMPLATE_SWITCHES, json!(false)),
+        ] {
+            for key in keys {
+                v[*key] = t.settings.get(*key).cloned().unwrap_or(unset.clone());
+            }
+        }
         for name in includes {
             let include = match *name {
                 "steps" => json!({"data": t.steps.iter().map(|s| s.to_json()).collect::<Vec<_>>()}),

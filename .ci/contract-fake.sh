@@ -178,6 +178,13 @@ checks.positive_data_acceptance.enabled = false
 include-operation-id = ["create_template", "update_template"]
 checks.positive_data_acceptance.enabled = false
 
+# list_activity: created_after and created_before must be days of the calendar (the pattern lets
+# 2026-13-40 through), else 422 (tallyfy-docs/processes/get-process-activity.md gives the format).
+# Asserted in crates/tallyfy-fake/tests/activity.rs.
+[[operations]]
+include-operation-id = "list_activity"
+checks.positive_data_acceptance.enabled = false
+
 # The one-off task operations: owners must be members and groups of the organization, tags and
 # run_id must exist, deadline and started_at must be dates the server can read, and a form field's
 # type must be one a one-off form can hold (create_oneoff_task, 422 on the field); title, deadline

@@ -306,6 +306,7 @@ struct Decoded {
     tags: Vec<types::Tag>,
     groups: Vec<types::Group>,
     assets: Vec<types::Asset>,
+    activities: Vec<types::Activity>,
     meta: Option<types::ListMeta>,
     body: Value,
 }
@@ -327,6 +328,7 @@ impl Decoded {
         out.extend(self.tags.iter().map(tag_view));
         out.extend(self.groups.iter().map(group_view));
         out.extend(self.assets.iter().map(asset_view));
+        out.extend(self.activities.iter().map(activity_view));
         out
     }
 
@@ -418,6 +420,7 @@ fn decode_response(entry: &Entry, schema: &str, value: &Value) -> Decoded {
         "GroupEnvelope" => one!(GroupEnvelope, groups),
         "GroupList" => list!(GroupList, groups),
         "AssetEnvelope" => one!(AssetEnvelope, assets),
+        "ActivityList" => list!(ActivityList, activities),
         other => panic!("{}: no response type is mapped for {other}", entry.file),
     }
 }
@@ -752,6 +755,20 @@ fn asset_view(a: &types::Asset) -> Value {
     })
 }
 
+fn activity_view(a: &types::Activity) -> Value {
+    json!({
+        "id": id(a.id.as_ref()),
+        "verb": a.verb,
+        "type": a.type_,
+        "actor_id": a.actor_id,
+        "auditable": [a.auditable_type, a.auditable_id],
+        "parentable": [a.parentable_type, a.parentable_id],
+        "description": a.description,
+        "actor": a.actor,
+        "timestamps": times(&[("created_at", &a.created_at)]),
+    })
+}
+
 #[test]
 fn the_manifest_lists_every_sample_file_and_each_is_a_request_or_a_response() {
     let listed = manifest();
@@ -785,7 +802,7 @@ fn the_manifest_lists_every_sample_file_and_each_is_a_request_or_a_response() {
         );
     }
     // The reference's samples today; a page that loses its samples should be noticed.
-    assert_eq!(entries("response").len(), 43);
+    assert_eq!(entries("response").len(), 44);
     assert_eq!(entries("request").len(), 22);
 }
 
@@ -1089,6 +1106,10 @@ async fn call_sdk(client: &Client, entry: &Entry, sample: &Value) -> tallyfy::Re
         }
         "get_asset" => Decoded {
             assets: vec![client.files().get(&hex).await?],
+            ..Decoded::default()
+        },
+        "list_activity" => Decoded {
+            activities: client.activity().list().page(1).await?.items,
             ..Decoded::default()
         },
         other => panic!("{}: no SDK call is mapped for {other}", entry.file),

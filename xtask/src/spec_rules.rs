@@ -500,6 +500,7 @@ mod tests {
                 "get_template",
                 "invite_member",
                 "launch_process",
+                "list_activity",
                 "list_groups",
                 "list_guests",
                 "list_members",

@@ -154,6 +154,7 @@ fn route(operation: &str) -> (&'static str, &'static str) {
         "get_group" => ("GET", "^/api/organizations/org-1/groups/[^/]+$"),
         "update_group" => ("PUT", "^/api/organizations/org-1/groups/[^/]+$"),
         "get_asset" => ("GET", "^/api/organizations/org-1/assets/[^/]+$"),
+        "list_activity" => ("GET", "^/api/organizations/org-1/activity-feeds$"),
         other => panic!("no route for {other}; add it"),
     }
 }
@@ -255,6 +256,7 @@ fn command_for_response(operation: &str, sample: &Value) -> Vec<String> {
         "get_group" => vec!["groups", "get", &hex],
         "update_group" => vec!["groups", "update", &hex, "--name", "Group"],
         "get_asset" => vec!["files", "get", &hex],
+        "list_activity" => vec!["activity", "list", "--page", "1"],
         other => panic!("no command for {other}; add it"),
     };
     args.into_iter().map(String::from).collect()
@@ -357,6 +359,7 @@ fn decoded(entry: &Entry) -> Value {
             _ if op.contains("tag") => via::<types::Tag>(entry, v),
             _ if op.contains("group") => via::<types::Group>(entry, v),
             "get_asset" => via::<types::Asset>(entry, v),
+            "list_activity" => via::<types::Activity>(entry, v),
             other => panic!("{}: no record type for {other}; add it", entry.file),
         }
     };
@@ -458,7 +461,7 @@ async fn every_response_sample_arrives_through_the_binary() {
         server.verify().await;
         seen += 1;
     }
-    assert_eq!(seen, 43, "response samples in tests/samples/manifest.json");
+    assert_eq!(seen, 44, "response samples in tests/samples/manifest.json");
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -5,47 +5,11 @@
 
 mod common;
 
-use common::{Api, Reply, start_workflow};
+use common::{Api, Reply, TASK_KEYS, start_workflow};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 const ADMIN: i64 = 1001;
-
-/// Every key of a task as the fake writes it.
-const TASK_KEYS: &[&str] = &[
-    "id",
-    "increment_id",
-    "title",
-    "run_id",
-    "checklist_id",
-    "step_id",
-    "alias",
-    "status",
-    "status_label",
-    "task_type",
-    "is_oneoff_task",
-    "is_completable",
-    "is_approved",
-    "owners",
-    "position",
-    "started_at",
-    "deadline",
-    "created_at",
-    "last_updated",
-    "completed_at",
-    "archived_at",
-    "completer_id",
-    "everyone_must_complete",
-    "can_complete_only_assignees",
-    "max_assignable",
-    "webhook",
-    "prevent_guest_comment",
-    "top_secret",
-    "is_soft_start_date",
-    "problem",
-    "taskdata",
-    "summary",
-];
 
 async fn create(api: &Api, body: Value) -> Reply {
     api.post(&api.url("/tasks"), body).await
@@ -437,6 +401,10 @@ async fn create_refusals_name_each_field() {
         ),
         (
             json!({"form_fields": [{"label": "x", "field_type": "radio", "required": true, "options": [{"id": 1}]}]}),
+            "form_fields.0.options.0",
+        ),
+        (
+            json!({"form_fields": [{"label": "x", "field_type": "radio", "required": true, "options": [{"id": null, "text": "A"}]}]}),
             "form_fields.0.options.0",
         ),
         (json!({"form_fields": {}}), "form_fields"),

@@ -4,44 +4,10 @@
 
 mod common;
 
-use common::{Api, Reply, start_workflow};
+use common::{Api, Reply, TASK_KEYS, start_workflow};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-const TASK_KEYS: &[&str] = &[
-    "id",
-    "increment_id",
-    "title",
-    "run_id",
-    "checklist_id",
-    "step_id",
-    "alias",
-    "status",
-    "status_label",
-    "task_type",
-    "is_oneoff_task",
-    "is_completable",
-    "is_approved",
-    "owners",
-    "position",
-    "started_at",
-    "deadline",
-    "created_at",
-    "last_updated",
-    "completed_at",
-    "archived_at",
-    "completer_id",
-    "everyone_must_complete",
-    "can_complete_only_assignees",
-    "max_assignable",
-    "webhook",
-    "prevent_guest_comment",
-    "top_secret",
-    "is_soft_start_date",
-    "problem",
-    "taskdata",
-    "summary",
-];
 const COMMENT_KEYS: &[&str] = &[
     "id",
     "content",

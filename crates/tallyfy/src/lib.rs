@@ -338,6 +338,40 @@
 //! # Ok(()) }
 //! ```
 //!
+//! ## A process's history
+//!
+//! [`Activity::list`] walks the audit trail, newest first; `entity_type(Run)` with `entity_id`
+//! keeps one process's history, its tasks and their comments included. Tallyfy writes most of an
+//! entry's fields as one-element lists, which [`types::TextOrTexts`] takes either way.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+//! # let fake = tallyfy_fake::FakeTallyfy::builder().seed_members(3).seed_templates(1).seed_processes(1).start().await.unwrap();
+//! # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
+//! # use futures::TryStreamExt;
+//! # let mine: Vec<_> = client.tasks().mine().items().try_collect().await?;
+//! # let (run_id, task_id) = (mine[0].run_id.clone().unwrap_or_default(), mine[0].id.as_ref().unwrap().to_string());
+//! use tallyfy::NewComment;
+//! use tallyfy::types::{ListActivityEntityType, TextOrTexts};
+//!
+//! client.comments().create(&task_id, NewComment::new("Booked for Monday")).await?;
+//! let history: Vec<_> = client
+//!     .activity()
+//!     .list()
+//!     .entity_type(ListActivityEntityType::Run)
+//!     .entity_id(&run_id)
+//!     .items()
+//!     .try_collect()
+//!     .await?;
+//! let verb = match &history[0].verb {
+//!     Some(TextOrTexts::Array(verbs)) => verbs[0].clone(),
+//!     Some(TextOrTexts::String(verb)) => verb.clone(),
+//!     None => String::new(),
+//! };
+//! assert_eq!(verb, "commented");
+//! # Ok(()) }
+//! ```
+//!
 //! ## Upload a file into a task's file field
 //!
 //! Uploading gives an asset record; setting it as the file field's value attaches it.

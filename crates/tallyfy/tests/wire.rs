@@ -42,6 +42,7 @@ fn respond(req: &Seen, _: usize) -> Reply {
             "/tasks",
             "/tags",
             "/groups",
+            "/activity-feeds",
         ]
         .iter()
         .any(|end| path.ends_with(end));
@@ -817,6 +818,62 @@ async fn workflow_lists_send_every_filter_under_its_own_name() {
         ],
         None,
     );
+
+    use tallyfy::types::{
+        ListActivityActorType, ListActivityEntityType, ListActivityOriginType, ListActivitySource,
+        ListActivityType, ListActivityVerb,
+    };
+    let activity = w
+        .client
+        .activity()
+        .list()
+        .entity_type(ListActivityEntityType::Run)
+        .entity_id("run 1")
+        .kind(ListActivityType::Task)
+        .verb(ListActivityVerb::IssueReported)
+        .actor_type(ListActivityActorType::User)
+        .actor_id(1001)
+        .actor_email(EMAIL)
+        .source(ListActivitySource::Member)
+        .created_after("2026-01-01")
+        .created_before("2026-01-31")
+        .search("signed")
+        .field("title")
+        .origin_type(ListActivityOriginType::Checklist)
+        .origin_id("tpl-1")
+        .sort("created_at")
+        .per_page(50);
+    let sent = w.sent(activity.items().try_collect::<Vec<_>>()).await;
+    assert_eq!(sent.len(), 2, "two pages");
+    for (i, seen) in sent.iter().enumerate() {
+        let page = (i + 1).to_string();
+        check(
+            "list_activity",
+            seen,
+            "GET",
+            &format!("{ORG_PATH}/activity-feeds"),
+            &[
+                ("entity_type", "run"),
+                ("entity_id", "run 1"),
+                ("type", "Task"),
+                ("verb", "issue-reported"),
+                ("actor_type", "user"),
+                ("actor_id", "1001"),
+                ("actor_email", EMAIL),
+                ("source", "Member"),
+                ("created_after", "2026-01-01"),
+                ("created_before", "2026-01-31"),
+                ("search", "signed"),
+                ("field", "title"),
+                ("origin_type", "checklist"),
+                ("origin_id", "tpl-1"),
+                ("sort", "created_at"),
+                ("per_page", "50"),
+                ("page", &page),
+            ],
+            None,
+        );
+    }
 }
 
 #[tokio::test]

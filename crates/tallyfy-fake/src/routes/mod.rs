@@ -1,6 +1,6 @@
-//! Routing: from a raw request target to one of the 63 operations (17 for guests and members, 31
-//! for templates, processes, tasks and comments, 5 for tags, 5 for groups, 5 for files), and the
-//! checks every call passes.
+//! Routing: from a raw request target to one of the 64 operations (17 for guests and members, 31
+//! for templates, processes, tasks and comments, 5 for tags, 5 for groups, 5 for files, 1 for the
+//! activity feed), and the checks every call passes.
 //!
 //! The order of checks, for every request that a queued fault did not answer:
 //! 1. the path, with or without the `/api` prefix, must be one of the API's paths, else 404
@@ -20,6 +20,7 @@
 // built once per request, so boxing it to shrink the `Err` variant would buy nothing.
 #![allow(clippy::result_large_err)]
 
+pub(crate) mod activity;
 pub(crate) mod files;
 pub(crate) mod groups;
 pub(crate) mod guests;
@@ -86,6 +87,7 @@ enum Route {
     Asset(String),
     File(String),
     FileDownload(String),
+    Activity,
 }
 
 impl Route {
@@ -127,6 +129,7 @@ impl Route {
             Route::FileUpload | Route::Assets => &["POST"],
             Route::Asset(_) | Route::FileDownload(_) => &["GET"],
             Route::File(_) => &["GET", "DELETE"],
+            Route::Activity => &["GET"],
         }
     }
 }
@@ -192,6 +195,7 @@ fn match_route(raw_path: &str) -> Option<(String, Route)> {
         ("file", [f, "dl"]) => Route::FileDownload(decode(f)?),
         ("assets", []) => Route::Assets,
         ("assets", [a]) => Route::Asset(decode(a)?),
+        ("activity-feeds", []) => Route::Activity,
         _ => return None,
     };
     Some((org, route))
@@ -340,6 +344,7 @@ pub(crate) fn dispatch(
         (Route::FileDownload(id), _) => files::download(st, &id),
         (Route::File(id), "GET") => files::view(st, &id),
         (Route::File(id), _) => files::delete(st, &id),
+        (Route::Activity, _) => activity::list(st, &ctx),
     }
 }
 

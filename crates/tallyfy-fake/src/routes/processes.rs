@@ -20,8 +20,9 @@ use crate::routes::request::{
 };
 use crate::state::{State, now};
 use crate::workflow::Workflow;
+use crate::workflow::activity::Entity;
 use crate::workflow::model::{Process, RunStatus, TaskStatus};
-use crate::workflow::ops::{self, Actor, GroupMembers};
+use crate::workflow::ops::{self, Actor, Directory, GroupMembers};
 
 /// The default page size of the processes list.
 pub const DEFAULT_PER_PAGE: u64 = 10;
@@ -46,19 +47,46 @@ pub(crate) fn actor_parts(st: &State) -> (i64, Vec<i64>) {
     (user, st.members.iter().map(|m| m.id).collect())
 }
 
-/// The organization's members and groups, as the calls that assign people check them.
-pub(crate) fn directory_parts(st: &State) -> (Vec<i64>, Vec<GroupMembers>) {
-    let (_, members) = actor_parts(st);
-    let groups = st
-        .groups
-        .iter()
-        .map(|g| GroupMembers {
-            id: g.id.clone(),
-            members: g.members.clone(),
-            guests: g.guests.clone(),
-        })
-        .collect();
-    (members, groups)
+/// Who a call acts as and whom it may assign: the token's user, the organization's member ids,
+/// and its groups with their members and guests.
+pub(crate) struct People {
+    user: i64,
+    members: Vec<i64>,
+    groups: Vec<GroupMembers>,
+}
+
+impl People {
+    pub(crate) fn of(st: &State) -> Self {
+        let (user, members) = actor_parts(st);
+        let groups = st
+            .groups
+            .iter()
+            .map(|g| GroupMembers {
+                id: g.id.clone(),
+                members: g.members.clone(),
+                guests: g.guests.clone(),
+            })
+            .collect();
+        Self {
+            user,
+            members,
+            groups,
+        }
+    }
+
+    pub(crate) fn actor(&self) -> Actor<'_> {
+        Actor {
+            user: self.user,
+            members: &self.members,
+        }
+    }
+
+    pub(crate) fn directory(&self) -> Directory<'_> {
+        Directory {
+            members: &self.members,
+            groups: &self.groups,
+        }
+    }
 }
 
 fn status_matches(wf: &Workflow, p: &Process, status: &str, now: i64) -> bool {
@@ -163,7 +191,10 @@ pub(crate) fn launch(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
     };
     let at = now();
     match ops::launch(&mut st.workflow, &body, actor, at) {
-        Ok(i) => data(StatusCode::CREATED, st.process_out(i, &[], at)),
+        Ok(i) => {
+            log_process(st, i, "created", "Launched");
+            data(StatusCode::CREATED, st.process_out(i, &[], at))
+        }
         Err(r) => refused(r),
     }
 }
@@ -181,9 +212,25 @@ pub(crate) fn get(st: &mut State, ctx: &Ctx<'_>, id: &str) -> Response<Body> {
     }
 }
 
-fn answer(st: &State, r: Result<usize, ops::Refusal>) -> Response<Body> {
+/// Records `verb` (described as `done`, "Archived") on the process at `pos` in the audit trail.
+fn log_process(st: &mut State, pos: usize, verb: &'static str, done: &str) {
+    let p = &st.workflow.processes[pos];
+    let (id, description) = (p.id.clone(), format!("{done} process: {}", p.name));
+    st.log(verb, (Entity::Run, &id), description);
+}
+
+/// The process after a change, logged as `verb` / `done` (see [`log_process`]).
+fn answer(
+    st: &mut State,
+    r: Result<usize, ops::Refusal>,
+    verb: &'static str,
+    done: &str,
+) -> Response<Body> {
     match r {
-        Ok(i) => data(StatusCode::OK, st.process_out(i, &[], now())),
+        Ok(i) => {
+            log_process(st, i, verb, done);
+            data(StatusCode::OK, st.process_out(i, &[], now()))
+        }
         Err(r) => refused(r),
     }
 }
@@ -203,25 +250,31 @@ pub(crate) fn update(st: &mut State, ctx: &Ctx<'_>, id: &str) -> Response<Body> 
         members: &members,
     };
     let r = ops::update_process(&mut st.workflow, id, &body, actor, now());
-    answer(st, r)
+    answer(st, r, "updated", "Updated")
 }
 
 /// `DELETE /organizations/{org}/runs/{id}`
 pub(crate) fn archive(st: &mut State, id: &str) -> Response<Body> {
     let r = ops::archive_process(&mut st.workflow, id, now());
-    answer(st, r)
+    answer(st, r, "archived", "Archived")
 }
 
 /// `PUT /organizations/{org}/runs/{id}/activate`
 pub(crate) fn activate(st: &mut State, id: &str) -> Response<Body> {
     let r = ops::activate_process(&mut st.workflow, id, now());
-    answer(st, r)
+    answer(st, r, "unarchived", "Activated")
 }
 
 /// `DELETE /organizations/{org}/runs/{id}/delete`: 200 with an empty body.
 pub(crate) fn delete(st: &mut State, id: &str) -> Response<Body> {
+    let name = st
+        .workflow
+        .process_pos(id)
+        .map(|p| st.workflow.processes[p].name.clone());
     match ops::delete_process(&mut st.workflow, id) {
         Ok(()) => {
+            let description = format!("Deleted process: {}", name.unwrap_or_default());
+            st.log("deleted", (Entity::Run, id), description);
             let mut res = Response::new(Body::empty());
             *res.status_mut() = StatusCode::OK;
             res

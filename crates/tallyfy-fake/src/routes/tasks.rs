@@ -28,15 +28,16 @@ use axum::body::Body;
 use http::{Response, StatusCode};
 use serde_json::{Value, json};
 
-use crate::routes::processes::{actor_parts, directory_parts};
+use crate::routes::processes::{People, actor_parts};
 use crate::routes::request::{
     Ctx, Paging, bool_param, data, enum_param, includes, int_list_param, list_response, no_content,
     nonempty, refused, sort_param,
 };
 use crate::state::{State, now};
 use crate::workflow::Workflow;
+use crate::workflow::activity::Entity;
 use crate::workflow::model::{Task, TaskStatus};
-use crate::workflow::ops::{self, Actor, CommentKind, Directory, Via};
+use crate::workflow::ops::{self, Actor, CommentKind, Via};
 use crate::workflow::store::DUE_SOON;
 use crate::workflow::time::{ts, ts_json};
 
@@ -296,6 +297,13 @@ pub(crate) fn get(st: &mut State, ctx: &Ctx<'_>, id: &str) -> Response<Body> {
     }
 }
 
+/// Records `verb` (described as `done`, "Completed") on the task at `pos` in the audit trail.
+fn log_task(st: &mut State, pos: usize, verb: &'static str, done: &str) {
+    let t = &st.workflow.tasks[pos];
+    let (id, description) = (t.id.clone(), format!("{done} task: {}", t.title));
+    st.log(verb, (Entity::Task, &id), description);
+}
+
 /// `POST /organizations/{org}/tasks`: 201 with the task; a task made per assignee also carries
 /// its new process in `run`, bare (`{id, name, started_at}`), as Tallyfy's page shows it.
 pub(crate) fn create(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
@@ -303,19 +311,17 @@ pub(crate) fn create(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
         Ok(b) => b,
         Err(res) => return res,
     };
-    let (user, members) = actor_parts(st);
-    let (_, groups) = directory_parts(st);
-    let actor = Actor {
-        user,
-        members: &members,
-    };
-    let directory = Directory {
-        members: &members,
-        groups: &groups,
-    };
+    let people = People::of(st);
     let at = now();
-    match ops::create_oneoff(&mut st.workflow, &body, actor, &directory, at) {
+    match ops::create_oneoff(
+        &mut st.workflow,
+        &body,
+        people.actor(),
+        &people.directory(),
+        at,
+    ) {
         Ok(i) => {
+            log_task(st, i, "created", "Created");
             let mut v = st.task_out(i, &[], at, false);
             let wf = &st.workflow;
             if let Some(p) = wf.tasks[i]
@@ -352,14 +358,20 @@ pub(crate) fn update(st: &mut State, ctx: &Ctx<'_>, via: Via<'_>, task_id: &str)
         Ok(b) => b,
         Err(res) => return res,
     };
-    let (members, groups) = directory_parts(st);
-    let directory = Directory {
-        members: &members,
-        groups: &groups,
-    };
+    let people = People::of(st);
     let at = now();
-    match ops::update_task(&mut st.workflow, via, task_id, &body, &directory, at) {
-        Ok(i) => data(StatusCode::OK, st.task_out(i, &[], at, false)),
+    match ops::update_task(
+        &mut st.workflow,
+        via,
+        task_id,
+        &body,
+        &people.directory(),
+        at,
+    ) {
+        Ok(i) => {
+            log_task(st, i, "updated", "Updated");
+            data(StatusCode::OK, st.task_out(i, &[], at, false))
+        }
         Err(r) => refused(r),
     }
 }
@@ -401,7 +413,10 @@ pub(crate) fn complete(st: &mut State, ctx: &Ctx<'_>, via: Via<'_>) -> Response<
         members: &members,
     };
     match ops::complete_task(&mut st.workflow, via, &body, actor, now()) {
-        Ok(i) => data(StatusCode::OK, task_state(&st.workflow.tasks[i])),
+        Ok(i) => {
+            log_task(st, i, "completed", "Completed");
+            data(StatusCode::OK, task_state(&st.workflow.tasks[i]))
+        }
         Err(r) => refused(r),
     }
 }
@@ -410,7 +425,10 @@ pub(crate) fn complete(st: &mut State, ctx: &Ctx<'_>, via: Via<'_>) -> Response<
 /// `DELETE /organizations/{org}/completed-tasks/{task}`
 pub(crate) fn reopen(st: &mut State, via: Via<'_>, task_id: &str) -> Response<Body> {
     match ops::reopen_task(&mut st.workflow, via, task_id, now()) {
-        Ok(i) => data(StatusCode::OK, task_state(&st.workflow.tasks[i])),
+        Ok(i) => {
+            log_task(st, i, "uncompleted", "Reopened");
+            data(StatusCode::OK, task_state(&st.workflow.tasks[i]))
+        }
         Err(r) => refused(r),
     }
 }
@@ -418,7 +436,10 @@ pub(crate) fn reopen(st: &mut State, via: Via<'_>, task_id: &str) -> Response<Bo
 /// `DELETE /organizations/{org}/tasks/{task}`: 204.
 pub(crate) fn archive(st: &mut State, task_id: &str) -> Response<Body> {
     match ops::archive_oneoff(&mut st.workflow, task_id, now()) {
-        Ok(()) => no_content(),
+        Ok(i) => {
+            log_task(st, i, "archived", "Archived");
+            no_content()
+        }
         Err(r) => refused(r),
     }
 }
@@ -427,22 +448,50 @@ pub(crate) fn archive(st: &mut State, task_id: &str) -> Response<Body> {
 pub(crate) fn restore(st: &mut State, task_id: &str) -> Response<Body> {
     let at = now();
     match ops::restore_oneoff(&mut st.workflow, task_id, at) {
-        Ok(i) => data(StatusCode::OK, st.task_out(i, &[], at, false)),
+        Ok(i) => {
+            log_task(st, i, "unarchived", "Restored");
+            data(StatusCode::OK, st.task_out(i, &[], at, false))
+        }
         Err(r) => refused(r),
     }
 }
 
 /// `DELETE /organizations/{org}/tasks/{task}/delete`: 204.
 pub(crate) fn delete(st: &mut State, task_id: &str) -> Response<Body> {
+    let title = st
+        .workflow
+        .task_pos(task_id)
+        .map(|t| st.workflow.tasks[t].title.clone());
     match ops::delete_oneoff(&mut st.workflow, task_id) {
-        Ok(()) => no_content(),
+        Ok(()) => {
+            let description = format!("Deleted task: {}", title.unwrap_or_default());
+            st.log("deleted", (Entity::Task, task_id), description);
+            no_content()
+        }
         Err(r) => refused(r),
     }
 }
 
-fn comment_reply(st: &State, r: Result<usize, ops::Refusal>) -> Response<Body> {
+/// The comment made, logged as `verb` (described as `done`, "Commented on") in the audit trail.
+fn comment_reply(
+    st: &mut State,
+    r: Result<usize, ops::Refusal>,
+    verb: &'static str,
+    done: &str,
+) -> Response<Body> {
     match r {
-        Ok(i) => data(StatusCode::CREATED, st.workflow.comments[i].to_json()),
+        Ok(i) => {
+            let c = &st.workflow.comments[i];
+            let title = st
+                .workflow
+                .task_pos(&c.task_id)
+                .map(|t| st.workflow.tasks[t].title.clone())
+                .unwrap_or_default();
+            let (id, description) = (c.id.clone(), format!("{done} task: {title}"));
+            let reply = data(StatusCode::CREATED, c.to_json());
+            st.log(verb, (Entity::Thread, &id), description);
+            reply
+        }
         Err(r) => refused(r),
     }
 }
@@ -463,7 +512,10 @@ pub(crate) fn comment(
     };
     let (user, _) = actor_parts(st);
     let r = ops::add_comment(&mut st.workflow, task_id, &body, kind, user, now());
-    comment_reply(st, r)
+    match kind {
+        CommentKind::Comment => comment_reply(st, r, "commented", "Commented on"),
+        CommentKind::Problem => comment_reply(st, r, "issue-reported", "Reported a problem on"),
+    }
 }
 
 /// `POST /organizations/{org}/tasks/{id}/resolved-threads`
@@ -477,5 +529,5 @@ pub(crate) fn resolve(st: &mut State, ctx: &Ctx<'_>, task_id: &str) -> Response<
     };
     let (user, _) = actor_parts(st);
     let r = ops::resolve_problem(&mut st.workflow, task_id, &body, user, now());
-    comment_reply(st, r)
+    comment_reply(st, r, "issue-resolved", "Resolved a problem on")
 }

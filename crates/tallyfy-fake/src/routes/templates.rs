@@ -15,13 +15,14 @@ use http::{Response, StatusCode};
 use serde_json::json;
 
 use crate::errors;
-use crate::routes::processes::{actor_parts, directory_parts};
+use crate::routes::processes::People;
 use crate::routes::request::{
     Ctx, Paging, bool_param, data, enum_param, includes, list_response, nonempty, refused,
     sort_param,
 };
 use crate::state::{State, now};
-use crate::workflow::ops::{self, Actor, Directory};
+use crate::workflow::activity::Entity;
+use crate::workflow::ops;
 
 /// The default page size of the templates list.
 pub const DEFAULT_PER_PAGE: u64 = 10;
@@ -133,24 +134,34 @@ pub(crate) fn get(st: &mut State, ctx: &Ctx<'_>, id: &str) -> Response<Body> {
     }
 }
 
+/// Records `verb` (described as `done`, "Archived") on the template `id` in the audit trail.
+fn log_template(st: &mut State, id: &str, verb: &'static str, done: &str) {
+    let title = st
+        .workflow
+        .template_pos(id)
+        .map(|t| st.workflow.templates[t].title.clone())
+        .unwrap_or_default();
+    st.log(
+        verb,
+        (Entity::Checklist, id),
+        format!("{done} template: {title}"),
+    );
+}
+
 /// `POST /organizations/{org}/checklists`
 pub(crate) fn create(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
     let body = match ctx.json_object() {
         Ok(b) => b,
         Err(res) => return res,
     };
-    let (user, _) = actor_parts(st);
-    let (members, groups) = directory_parts(st);
-    let actor = Actor {
-        user,
-        members: &members,
-    };
-    let directory = Directory {
-        members: &members,
-        groups: &groups,
-    };
+    let people = People::of(st);
+    let (actor, directory) = (people.actor(), people.directory());
     match ops::create_template(&mut st.workflow, &body, actor, &directory, now()) {
-        Ok(i) => data(StatusCode::CREATED, st.template_out(i, &[])),
+        Ok(i) => {
+            let id = st.workflow.templates[i].id.clone();
+            log_template(st, &id, "created", "Created");
+            data(StatusCode::CREATED, st.template_out(i, &[]))
+        }
         Err(r) => refused(r),
     }
 }
@@ -164,13 +175,12 @@ pub(crate) fn update(st: &mut State, ctx: &Ctx<'_>, id: &str) -> Response<Body> 
         Ok(b) => b,
         Err(res) => return res,
     };
-    let (members, groups) = directory_parts(st);
-    let directory = Directory {
-        members: &members,
-        groups: &groups,
-    };
-    match ops::update_template(&mut st.workflow, id, &body, &directory, now()) {
-        Ok(i) => data(StatusCode::OK, st.template_out(i, &[])),
+    let people = People::of(st);
+    match ops::update_template(&mut st.workflow, id, &body, &people.directory(), now()) {
+        Ok(i) => {
+            log_template(st, id, "updated", "Updated");
+            data(StatusCode::OK, st.template_out(i, &[]))
+        }
         Err(r) => refused(r),
     }
 }
@@ -178,7 +188,10 @@ pub(crate) fn update(st: &mut State, ctx: &Ctx<'_>, id: &str) -> Response<Body> 
 /// `DELETE /organizations/{org}/checklists/{id}`
 pub(crate) fn archive(st: &mut State, id: &str) -> Response<Body> {
     match ops::archive_template(&mut st.workflow, id, now()) {
-        Ok(()) => deleted(),
+        Ok(()) => {
+            log_template(st, id, "archived", "Archived");
+            deleted()
+        }
         Err(r) => refused(r),
     }
 }
@@ -186,15 +199,27 @@ pub(crate) fn archive(st: &mut State, id: &str) -> Response<Body> {
 /// `PUT /organizations/{org}/checklists/{id}/restore`
 pub(crate) fn restore(st: &mut State, id: &str) -> Response<Body> {
     match ops::restore_template(&mut st.workflow, id, now()) {
-        Ok(i) => data(StatusCode::OK, st.template_out(i, &[])),
+        Ok(i) => {
+            log_template(st, id, "unarchived", "Restored");
+            data(StatusCode::OK, st.template_out(i, &[]))
+        }
         Err(r) => refused(r),
     }
 }
 
 /// `DELETE /organizations/{org}/checklists/{id}/delete`
 pub(crate) fn delete(st: &mut State, id: &str) -> Response<Body> {
+    // Named while it is still there.
+    let title = st
+        .workflow
+        .template_pos(id)
+        .map(|t| st.workflow.templates[t].title.clone());
     match ops::delete_template(&mut st.workflow, id) {
-        Ok(()) => deleted(),
+        Ok(()) => {
+            let description = format!("Deleted template: {}", title.unwrap_or_default());
+            st.log("deleted", (Entity::Checklist, id), description);
+            deleted()
+        }
         Err(r) => refused(r),
     }
 }

@@ -9,11 +9,13 @@
 //!   and tasks;
 //! - `forms`: the checks on kick-off (`prerun`) and task (`taskdata`) values, by field type;
 //! - `model`: the records and the JSON of the ones that need no lookups (fields, steps, comments);
+//! - `activity`: the audit trail's entries and their JSON;
 //! - `time`: timestamps as written and as read.
 //!
 //! Everything renders canonically here; `State::{template,process,task}_out` apply the
 //! `Shapes::Varied` rewrites (`shapes.rs`) on top.
 
+pub(crate) mod activity;
 pub(crate) mod forms;
 pub(crate) mod model;
 pub(crate) mod ops;

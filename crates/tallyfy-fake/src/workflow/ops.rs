@@ -846,8 +846,9 @@ fn numbered(
         Some(Value::Array(entries)) => {
             for (n, o) in entries.iter().enumerate() {
                 let label = o.get(text).and_then(Value::as_str);
+                // Left out, it is numbered; `null` is no id (the spec's `FlexibleId` is not nullable).
                 let id = match o.get("id") {
-                    None | Some(Value::Null) => Some(n as i64 + 1),
+                    None => Some(n as i64 + 1),
                     Some(id) => user_id(id),
                 };
                 match (id, label) {
@@ -1182,14 +1183,14 @@ pub(crate) const MISC_TEMPLATE_ID: &str = "00000000000000000000000000000000";
 
 /// `DELETE /tasks/{task}`: archives a standalone task (again: no change). 404 unknown; 422 on
 /// `task_id` for a process's task.
-pub(crate) fn archive_oneoff(wf: &mut Workflow, task_id: &str, at: i64) -> Result<(), Refusal> {
+pub(crate) fn archive_oneoff(wf: &mut Workflow, task_id: &str, at: i64) -> Result<usize, Refusal> {
     let pos = standalone(wf, task_id)?;
     let t = &mut wf.tasks[pos];
     if t.archived_at.is_none() {
         t.archived_at = Some(at);
         t.last_updated = at;
     }
-    Ok(())
+    Ok(pos)
 }
 
 /// `PUT /tasks/{task}/restore`: brings an archived standalone task back (a live one is left as it

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
+use super::activity::{Activity, Entity};
 use super::model::{Asset, Comment, Field, Process, RunStatus, Tag, Task, TaskStatus, Template};
 use super::time::{ts, ts_json};
 use crate::hash::mix;
@@ -37,6 +38,8 @@ pub(crate) struct Workflow {
     pub tags: Vec<Tag>,
     /// Uploaded files, in upload order.
     pub assets: Vec<Asset>,
+    /// The audit trail, oldest first. Add with `log`.
+    pub activities: Vec<Activity>,
     /// Bytes held by `assets`, kept under [`ASSET_BYTES_LIMIT`].
     pub asset_bytes: usize,
     next_template_no: i64,
@@ -161,6 +164,55 @@ impl Workflow {
 
     pub fn process_pos(&self, id: &str) -> Option<usize> {
         self.process_index.get(id).copied()
+    }
+
+    /// Records that `actor` did `verb` to `subject` at `at`.
+    pub fn log(
+        &mut self,
+        verb: &'static str,
+        subject: (Entity, &str),
+        description: String,
+        actor: i64,
+        at: i64,
+    ) {
+        // What the subject belongs to, found from the records.
+        let (parent, run) = match subject.0 {
+            Entity::Task => {
+                let run = self
+                    .task_pos(subject.1)
+                    .and_then(|t| self.tasks[t].run_id.clone());
+                (run.clone().map(|r| (Entity::Run, r)), None)
+            }
+            Entity::Thread => {
+                let task = self
+                    .comments
+                    .iter()
+                    .find(|c| c.id == subject.1)
+                    .map(|c| c.task_id.clone());
+                let run = task
+                    .as_deref()
+                    .and_then(|t| self.task_pos(t))
+                    .and_then(|t| self.tasks[t].run_id.clone());
+                (task.map(|t| (Entity::Task, t)), run)
+            }
+            Entity::Run => {
+                let template = self
+                    .process_pos(subject.1)
+                    .map(|p| self.processes[p].checklist_id.clone());
+                (template.map(|t| (Entity::Checklist, t)), None)
+            }
+            Entity::Checklist => (None, None),
+        };
+        self.activities.push(Activity {
+            id: self.activities.len() as i64 + 1,
+            verb,
+            subject: (subject.0, subject.1.to_string()),
+            parent,
+            run,
+            description,
+            actor_id: actor,
+            created_at: at,
+        });
     }
 
     pub fn task_pos(&self, id: &str) -> Option<usize> {

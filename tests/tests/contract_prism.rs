@@ -538,8 +538,8 @@ async fn oneoff_tasks_templates_and_activity(client: &Client, fake: &FakeTallyfy
         fake,
         422,
         "GET",
-        "a search of one character",
-        client.activity().list().search("x").page(1),
+        "a day that is not in the calendar",
+        client.activity().list().created_after("2026-13-40").page(1),
     )
     .await;
 }

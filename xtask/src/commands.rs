@@ -46,7 +46,7 @@ fn flag(q: &Query) -> String {
     let (args, ty) = match &q.kind {
         QueryKind::Flag | QueryKind::Only { .. } => (String::new(), "bool".to_string()),
         QueryKind::Choice { ty } => (String::new(), format!("Option<tallyfy::types::{ty}>")),
-        QueryKind::Text => (
+        QueryKind::Text | QueryKind::CheckedText { .. } => (
             ", allow_hyphen_values = true".to_string(),
             "Option<String>".to_string(),
         ),

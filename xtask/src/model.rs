@@ -73,6 +73,9 @@ pub enum QueryKind {
     Choice { ty: String },
     /// A string.
     Text,
+    /// A string with a `pattern` or length limits: a setter taking any string, checked before
+    /// sending by the generated client's checked type `ty`, the refusal naming the parameter.
+    CheckedText { ty: String },
     /// A string holding a comma-separated list of the values of the component enum `item`
     /// (`x-tallyfy-comma-list`): a setter taking a slice of it. `ty` is the generated client's
     /// checked string type.
@@ -690,9 +693,15 @@ fn query_kind(spec: &OpenAPI, id: &str, data: &openapiv3::ParameterData) -> Resu
         }
         SchemaKind::Type(Type::String(s)) if !s.enumeration.is_empty() => QueryKind::Choice { ty },
         SchemaKind::Type(Type::String(s))
-            if s.pattern.is_none() && s.format == Default::default() =>
+            if s.pattern.is_none()
+                && s.min_length.is_none()
+                && s.max_length.is_none()
+                && s.format == Default::default() =>
         {
             QueryKind::Text
+        }
+        SchemaKind::Type(Type::String(s)) if s.format == Default::default() => {
+            QueryKind::CheckedText { ty }
         }
         SchemaKind::Type(Type::Integer(i))
             if i.format

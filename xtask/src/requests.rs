@@ -61,7 +61,9 @@ fn field(q: &Query) -> String {
     let ty = match &q.kind {
         QueryKind::Flag | QueryKind::Only { .. } => "bool".to_string(),
         QueryKind::Choice { ty } => format!("Option<types::{ty}>"),
-        QueryKind::Text | QueryKind::CommaList { .. } => "Option<String>".to_string(),
+        QueryKind::Text | QueryKind::CheckedText { .. } | QueryKind::CommaList { .. } => {
+            "Option<String>".to_string()
+        }
         QueryKind::Integer { .. } => "Option<i64>".to_string(),
         QueryKind::PageSize => "Option<u64>".to_string(),
         QueryKind::PageNumber => unreachable!("the page number has no field"),
@@ -93,6 +95,11 @@ fn setter(q: &Query, target: &str) -> String {
             format!("{name}(mut self, value: impl Into<String>)"),
             "Some(value.into())".to_string(),
             format!("`{wire}`"),
+        ),
+        QueryKind::CheckedText { .. } => (
+            format!("{name}(mut self, value: impl Into<String>)"),
+            "Some(value.into())".to_string(),
+            format!("`{wire}`, checked against the spec's limits before sending"),
         ),
         QueryKind::CommaList { item, .. } => (
             format!("{name}(mut self, values: &[types::{item}])"),
@@ -135,6 +142,11 @@ fn query_prep(r: &Request, s: &str) -> String {
                 n = q.name,
                 w = q.wire
             ),
+            QueryKind::CheckedText { .. } => format!(
+                "        let {n} = {s}.{n}.as_deref().map(|v| crate::body::field({w:?}, v)).transpose()?;\n",
+                n = q.name,
+                w = q.wire
+            ),
             QueryKind::Integer { minimum: Some(1) } => format!(
                 "        let {n} = query::at_least_one({w:?}, {s}.{n})?;\n",
                 n = q.name,
@@ -156,7 +168,9 @@ fn query_arg(q: &Query, s: &str) -> String {
         }
         (QueryKind::Choice { .. }, _) => format!("{s}.{n}"),
         (QueryKind::Text, _) => format!("{s}.{n}.as_deref()"),
-        (QueryKind::CommaList { .. }, _) => format!("{n}.as_ref()"),
+        (QueryKind::CommaList { .. } | QueryKind::CheckedText { .. }, _) => {
+            format!("{n}.as_ref()")
+        }
         (QueryKind::Integer { minimum: Some(_) }, _) => n.clone(),
         (QueryKind::Integer { minimum: None }, _) => format!("{s}.{n}"),
         (QueryKind::PageNumber, _) => "page.and_then(NonZeroU64::new)".to_string(),

@@ -46,9 +46,9 @@
 //! - [`shapes`]: [`Shapes`], canonical JSON or every documented variant of it.
 //! - [`validation`]: the input rules (email, URL and date checks are public).
 //! - [`errors`]: the documented error bodies.
-//! - `routes` (private): routing and the 53 operations (`routes/guests.rs`, `routes/members.rs`,
+//! - `routes` (private): routing and the 64 operations (`routes/guests.rs`, `routes/members.rs`,
 //!   `routes/templates.rs`, `routes/processes.rs`, `routes/tasks.rs`, `routes/tags.rs`,
-//!   `routes/groups.rs`, `routes/files.rs`).
+//!   `routes/groups.rs`, `routes/files.rs`, `routes/activity.rs`).
 //! - `seed`, `state`, `workflow`, `places` and `hash` (private), each importing only the ones after
 //!   it: the deterministic seed data, the stored guests and members and their JSON, the workflow
 //!   records (`workflow/`: model, form-value checks, store, operations, seed), the time zone and
@@ -88,6 +88,15 @@
 //!   refuses archived processes (422 `Cannot update archived processes.`); archiving writes
 //!   `status: "archived"` and keeps the status underneath for `activate`; `delete` removes only an
 //!   archived process (else 422), with its tasks and comments, and answers 200 with an empty body.
+//! - Templates can be created and changed: a `prerun` sent to `PUT` is the whole kick-off form (a
+//!   field named by `id` keeps its id, others are added, the rest removed); `users`/`groups` left
+//!   out are emptied, as for processes.
+//! - One-off tasks (`POST /tasks`): `run_id` null unless it names a process; with
+//!   `separate_task_for_each_assignee`, a process of the hidden MISC template with one task per
+//!   assignee. Their own routes (`PUT /tasks/{id}` with title, deadline and owners every time,
+//!   `/completed-tasks`, archive, restore, delete) refuse a process's task with 422 on `task_id`.
+//! - Activity (`routes/activity.rs`): every workflow call the fake serves is recorded and listed
+//!   newest first, 20 a page, with the documented filters; seeding records nothing.
 //! - Comments: a problem sets the task's `problem` and the process's `has_open_issue` until a
 //!   resolution (`resolved-threads`) gives the problem its `resolve_id`; they are read with
 //!   `GET /tasks/{id}?with=threads`. A comment without `state` gets `hide-for-guests`.

@@ -408,6 +408,10 @@ async fn create_refusals_name_each_field() {
             "form_fields.0.options.0",
         ),
         (json!({"form_fields": {}}), "form_fields"),
+        (
+            json!({"form_fields": [{"label": "x", "field_type": "radio", "required": true, "options": null}]}),
+            "form_fields.0.options",
+        ),
     ];
     for (change, field) in cases {
         let mut body = simple();

@@ -1561,6 +1561,22 @@ async fn workflow_inputs_are_checked_before_sending() {
             .await
             .map(drop)
             .unwrap_err(),
+        w.client
+            .activity()
+            .list()
+            .search("x")
+            .page(1)
+            .await
+            .map(drop)
+            .unwrap_err(),
+        w.client
+            .activity()
+            .list()
+            .created_before("31/01/2026")
+            .page(1)
+            .await
+            .map(drop)
+            .unwrap_err(),
     ];
     let fields: Vec<String> = refused
         .iter()
@@ -1585,7 +1601,9 @@ async fn workflow_inputs_are_checked_before_sending() {
             "color",
             "title",
             "owner_id",
-            "per_page"
+            "per_page",
+            "search",
+            "created_before"
         ]
     );
     assert_eq!(w.server.count(), before, "nothing was sent");

@@ -842,7 +842,7 @@ fn numbered(
 ) -> Vec<(i64, String)> {
     let mut out = Vec::new();
     match item.get(key) {
-        None | Some(Value::Null) => {}
+        None => {}
         Some(Value::Array(entries)) => {
             for (n, o) in entries.iter().enumerate() {
                 let label = o.get(text).and_then(Value::as_str);

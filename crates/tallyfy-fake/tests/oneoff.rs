@@ -53,21 +53,6 @@ async fn listed(api: &Api, query: &str) -> Vec<String> {
         .collect()
 }
 
-/// Launches the seeded Blog Post Publishing template (it needs no kick-off values) and returns the
-/// process id.
-async fn blog_process(api: &Api) -> String {
-    let templates = api.templates().await;
-    let blog = templates
-        .iter()
-        .find(|t| t["title"] == "Blog Post Publishing")
-        .unwrap();
-    let r = api
-        .post(&api.url("/runs"), json!({"checklist_id": blog["id"]}))
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-    id(&r.json()["data"])
-}
-
 fn errors_on(r: &Reply) -> Vec<String> {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
     r.field_errors().keys().cloned().collect()
@@ -309,7 +294,7 @@ async fn archive_hides_restore_brings_back_and_delete_is_for_good() {
 #[tokio::test]
 async fn the_one_off_routes_refuse_a_process_task_and_name_its_process() {
     let api = start_workflow(2, 4, 1).await;
-    let run = blog_process(&api).await;
+    let run = api.launch_blog().await;
     let task = id(&api.process_tasks(&run).await[0]);
     let body = json!({"title": "x", "deadline": "2026-07-16T09:00:00Z", "owners": {}});
     let replies = [
@@ -496,7 +481,7 @@ async fn a_task_per_assignee_starts_a_process_of_its_own() {
 #[tokio::test]
 async fn a_task_can_join_an_existing_process() {
     let api = start_workflow(2, 4, 0).await;
-    let run = blog_process(&api).await;
+    let run = api.launch_blog().await;
     let before = api.process_tasks(&run).await;
     let last = before
         .iter()

@@ -30,19 +30,10 @@ fn keys_exactly(v: &Value, keys: &[&str]) {
     }
 }
 
-/// Launches the Blog Post Publishing template (index 3): a task with a required "Draft link"
-/// capture, an approval, a task and an email step. Returns the run id and its tasks.
+/// Launches the Blog Post Publishing template (see `Api::launch_blog`). Returns the run id and its
+/// tasks.
 async fn blog_process(api: &Api) -> (String, Vec<Value>) {
-    let templates = api.templates().await;
-    let blog = templates
-        .iter()
-        .find(|t| t["title"] == "Blog Post Publishing")
-        .unwrap();
-    let r = api
-        .post(&api.url("/runs"), json!({"checklist_id": blog["id"]}))
-        .await;
-    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
-    let id = r.json()["data"]["id"].as_str().unwrap().to_string();
+    let id = api.launch_blog().await;
     let tasks = api.process_tasks(&id).await;
     (id, tasks)
 }

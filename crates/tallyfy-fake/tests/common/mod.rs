@@ -175,6 +175,25 @@ impl Api {
         r.json()["data"].as_array().unwrap().clone()
     }
 
+    /// Launches the seeded Blog Post Publishing template (it needs no kick-off values: a task with
+    /// a required "Draft link" capture, an approval, a task and an email step) and returns the
+    /// process id.
+    pub async fn launch_blog(&self) -> String {
+        let templates = self.templates().await;
+        let blog = templates
+            .iter()
+            .find(|t| t["title"] == "Blog Post Publishing")
+            .expect("the seeded Blog Post Publishing template");
+        let r = self
+            .post(
+                &self.url("/runs"),
+                serde_json::json!({"checklist_id": blog["id"]}),
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+        r.json()["data"]["id"].as_str().unwrap().to_string()
+    }
+
     /// A process with every include.
     pub async fn process(&self, run_id: &str) -> Value {
         let r = self.get(&self.url(&format!("/runs/{run_id}"))).await;

@@ -221,6 +221,11 @@ async fn groups_list_paging_and_includes() {
         api.get(&api.url("/groups?sort_by=size")).await.status,
         StatusCode::UNPROCESSABLE_ENTITY
     );
+    // Empty is not one of the spec's values either.
+    assert_eq!(
+        api.get(&api.url("/groups?sort_by=")).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     let w = api
         .get(&api.url("/groups/group_1?with=users,assets"))
         .await

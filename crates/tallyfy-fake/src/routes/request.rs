@@ -237,7 +237,15 @@ pub(crate) fn sort_param<'a>(
     default: &'a str,
     strict: bool,
 ) -> Result<(&'a str, bool), Response<Body>> {
-    let found = names.iter().find_map(|n| nonempty(ctx, n).map(|v| (*n, v)));
+    // Strict: an empty value is a value outside the enum too (the spec's enum has no "").
+    let found = names.iter().find_map(|n| {
+        let v = if strict {
+            ctx.param(n)
+        } else {
+            nonempty(ctx, n)
+        };
+        v.map(|v| (*n, v))
+    });
     let raw = match found {
         None => default,
         Some((_, v)) if allowed.contains(&v) => v,

@@ -657,20 +657,6 @@ impl State {
     }
 
     /// The default administrator's id (the first admin marked as default).
-    /// Records in the audit trail that the token's user (the default administrator) did `verb` to
-    /// `subject` just now.
-    pub fn log(
-        &mut self,
-        verb: &'static str,
-        subject: (crate::workflow::activity::Entity, &str),
-        description: String,
-    ) {
-        let user = self
-            .default_admin_id()
-            .unwrap_or(crate::seed::FIRST_MEMBER_ID);
-        self.workflow.log(verb, subject, description, user, now());
-    }
-
     pub fn default_admin_id(&self) -> Option<i64> {
         self.members
             .iter()

@@ -41,10 +41,24 @@ const STATUSES: &[&str] = &[
 
 /// The token's user and the organization's member ids.
 pub(crate) fn actor_parts(st: &State) -> (i64, Vec<i64>) {
-    let user = st
-        .default_admin_id()
-        .unwrap_or(crate::seed::FIRST_MEMBER_ID);
-    (user, st.members.iter().map(|m| m.id).collect())
+    (acting_user(st), st.members.iter().map(|m| m.id).collect())
+}
+
+/// The token's user: the default administrator.
+fn acting_user(st: &State) -> i64 {
+    st.default_admin_id()
+        .unwrap_or(crate::seed::FIRST_MEMBER_ID)
+}
+
+/// Records in the audit trail that the token's user did `verb` to `subject` just now.
+pub(crate) fn log(
+    st: &mut State,
+    verb: &'static str,
+    subject: (Entity, &str),
+    description: String,
+) {
+    let user = acting_user(st);
+    st.workflow.log(verb, subject, description, user, now());
 }
 
 /// Who a call acts as and whom it may assign: the token's user, the organization's member ids,
@@ -216,7 +230,7 @@ pub(crate) fn get(st: &mut State, ctx: &Ctx<'_>, id: &str) -> Response<Body> {
 fn log_process(st: &mut State, pos: usize, verb: &'static str, done: &str) {
     let p = &st.workflow.processes[pos];
     let (id, description) = (p.id.clone(), format!("{done} process: {}", p.name));
-    st.log(verb, (Entity::Run, &id), description);
+    log(st, verb, (Entity::Run, &id), description);
 }
 
 /// The process after a change, logged as `verb` / `done` (see [`log_process`]).
@@ -274,7 +288,7 @@ pub(crate) fn delete(st: &mut State, id: &str) -> Response<Body> {
     match ops::delete_process(&mut st.workflow, id) {
         Ok(()) => {
             let description = format!("Deleted process: {}", name.unwrap_or_default());
-            st.log("deleted", (Entity::Run, id), description);
+            log(st, "deleted", (Entity::Run, id), description);
             let mut res = Response::new(Body::empty());
             *res.status_mut() = StatusCode::OK;
             res

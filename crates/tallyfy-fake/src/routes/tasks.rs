@@ -28,7 +28,7 @@ use axum::body::Body;
 use http::{Response, StatusCode};
 use serde_json::{Value, json};
 
-use crate::routes::processes::{People, actor_parts};
+use crate::routes::processes::{People, actor_parts, log};
 use crate::routes::request::{
     Ctx, Paging, bool_param, data, enum_param, includes, int_list_param, list_response, no_content,
     nonempty, refused, sort_param,
@@ -301,7 +301,7 @@ pub(crate) fn get(st: &mut State, ctx: &Ctx<'_>, id: &str) -> Response<Body> {
 fn log_task(st: &mut State, pos: usize, verb: &'static str, done: &str) {
     let t = &st.workflow.tasks[pos];
     let (id, description) = (t.id.clone(), format!("{done} task: {}", t.title));
-    st.log(verb, (Entity::Task, &id), description);
+    log(st, verb, (Entity::Task, &id), description);
 }
 
 /// `POST /organizations/{org}/tasks`: 201 with the task; a task made per assignee also carries
@@ -465,7 +465,7 @@ pub(crate) fn delete(st: &mut State, task_id: &str) -> Response<Body> {
     match ops::delete_oneoff(&mut st.workflow, task_id) {
         Ok(()) => {
             let description = format!("Deleted task: {}", title.unwrap_or_default());
-            st.log("deleted", (Entity::Task, task_id), description);
+            log(st, "deleted", (Entity::Task, task_id), description);
             no_content()
         }
         Err(r) => refused(r),
@@ -489,7 +489,7 @@ fn comment_reply(
                 .unwrap_or_default();
             let (id, description) = (c.id.clone(), format!("{done} task: {title}"));
             let reply = data(StatusCode::CREATED, c.to_json());
-            st.log(verb, (Entity::Thread, &id), description);
+            log(st, verb, (Entity::Thread, &id), description);
             reply
         }
         Err(r) => refused(r),

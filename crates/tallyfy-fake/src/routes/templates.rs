@@ -15,7 +15,7 @@ use http::{Response, StatusCode};
 use serde_json::json;
 
 use crate::errors;
-use crate::routes::processes::People;
+use crate::routes::processes::{People, log};
 use crate::routes::request::{
     Ctx, Paging, bool_param, data, enum_param, includes, list_response, nonempty, refused,
     sort_param,
@@ -141,7 +141,8 @@ fn log_template(st: &mut State, id: &str, verb: &'static str, done: &str) {
         .template_pos(id)
         .map(|t| st.workflow.templates[t].title.clone())
         .unwrap_or_default();
-    st.log(
+    log(
+        st,
         verb,
         (Entity::Checklist, id),
         format!("{done} template: {title}"),
@@ -217,7 +218,7 @@ pub(crate) fn delete(st: &mut State, id: &str) -> Response<Body> {
     match ops::delete_template(&mut st.workflow, id) {
         Ok(()) => {
             let description = format!("Deleted template: {}", title.unwrap_or_default());
-            st.log("deleted", (Entity::Checklist, id), description);
+            log(st, "deleted", (Entity::Checklist, id), description);
             deleted()
         }
         Err(r) => refused(r),

@@ -501,6 +501,41 @@ pub(crate) struct Task {
     pub summary: Option<String>,
 }
 
+impl Task {
+    /// A new, open task made from `step` at `at`: its title, settings and form come from the
+    /// step; it is `active`, started at `at`, unassigned, with no deadline, in no process and not
+    /// one-off. Callers set the ids and whatever differs with struct update syntax.
+    pub fn from_step(step: Step, at: i64) -> Self {
+        Self {
+            id: String::new(),
+            increment_id: 0,
+            title: step.title.clone(),
+            run_id: None,
+            checklist_id: None,
+            oneoff: false,
+            archived_at: None,
+            top_secret: false,
+            is_soft_start_date: false,
+            status: TaskStatus::Active,
+            is_approved: None,
+            owners: Owners::default(),
+            position: step.position,
+            started_at: Some(at),
+            deadline: None,
+            created_at: at,
+            last_updated: at,
+            completed_at: None,
+            completer_id: None,
+            webhook: step.webhook.clone(),
+            prevent_guest_comment: step.prevent_guest_comment,
+            max_assignable: step.max_assignable,
+            taskdata: Map::new(),
+            summary: step.summary.clone(),
+            step,
+        }
+    }
+}
+
 /// A comment (thread) on a task: a plain comment, a problem report or a resolution.
 #[derive(Clone, Debug)]
 pub(crate) struct Comment {

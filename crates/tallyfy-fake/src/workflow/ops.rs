@@ -428,33 +428,16 @@ pub(crate) fn launch(
         let task = Task {
             id: wf.new_id(),
             increment_id: wf.next_task_no(),
-            title: step.title.clone(),
             run_id: Some(run_id.clone()),
             checklist_id: Some(template.id.clone()),
-            oneoff: false,
-            archived_at: None,
-            top_secret: false,
-            is_soft_start_date: false,
             status: if n == 0 {
                 TaskStatus::Active
             } else {
                 TaskStatus::NotStarted
             },
-            is_approved: None,
             owners,
-            position: step.position,
-            started_at: Some(at),
             deadline: Some(deadline),
-            created_at: at,
-            last_updated: at,
-            completed_at: None,
-            completer_id: None,
-            webhook: step.webhook.clone(),
-            prevent_guest_comment: step.prevent_guest_comment,
-            max_assignable: step.max_assignable,
-            taskdata: Map::new(),
-            summary: step.summary.clone(),
-            step,
+            ..Task::from_step(step, at)
         };
         wf.push_task(task);
     }
@@ -1097,11 +1080,8 @@ pub(crate) fn create_oneoff(
             .collect();
         Task {
             increment_id: wf.next_task_no(),
-            title: title.to_string(),
             run_id,
-            checklist_id: None,
             oneoff: true,
-            archived_at: None,
             top_secret: top_secret.unwrap_or(false),
             is_soft_start_date: is_soft_start_date.unwrap_or(false),
             status: if started_at > at {
@@ -1109,22 +1089,12 @@ pub(crate) fn create_oneoff(
             } else {
                 TaskStatus::Active
             },
-            is_approved: None,
             owners,
             position,
             started_at: Some(started_at),
             deadline: Some(deadline),
-            created_at: at,
-            last_updated: at,
-            completed_at: None,
-            completer_id: None,
-            webhook: step.webhook.clone(),
-            prevent_guest_comment: step.prevent_guest_comment,
-            max_assignable: step.max_assignable,
-            taskdata: Map::new(),
-            summary: step.summary.clone(),
-            step,
             id,
+            ..Task::from_step(step, at)
         }
     };
     if !fan_out {

@@ -199,22 +199,29 @@ impl Paging {
     }
 }
 
-/// A list response: `data` and `meta.pagination` with links to the neighbouring pages.
-pub(crate) fn list_response(
+/// A list response: `data` and `meta.pagination` with links to the neighbouring pages. Items are
+/// anything that serializes: JSON values, or records written straight to the body (see
+/// [`State::task_item`](crate::state::State::task_item)).
+pub(crate) fn list_response<T: serde::Serialize>(
     ctx: &Ctx<'_>,
     window: &crate::pagination::PageWindow,
-    data: Vec<Value>,
+    data: Vec<T>,
 ) -> Response<Body> {
+    #[derive(serde::Serialize)]
+    struct ListBody<T> {
+        data: Vec<T>,
+        meta: Value,
+    }
     let meta = window.meta(|p| crate::pagination::page_url(&ctx.self_url, &ctx.query, p));
-    errors::json(
-        http::StatusCode::OK,
-        &serde_json::json!({"data": data, "meta": crate::pagination::meta_json(&meta)}),
-    )
+    let meta = crate::pagination::meta_json(&meta);
+    errors::json(http::StatusCode::OK, &ListBody { data, meta })
 }
 
 /// `{"data": value}` with the given status.
 pub(crate) fn data(status: http::StatusCode, value: Value) -> Response<Body> {
-    errors::json(status, &serde_json::json!({ "data": value }))
+    let mut body = serde_json::Map::new();
+    body.insert("data".into(), value);
+    errors::json(status, &body)
 }
 
 /// The response to a refused workflow operation: 404 or the 422 validation body.

@@ -28,6 +28,7 @@ use axum::body::Body;
 use http::{Response, StatusCode};
 use serde_json::{Value, json};
 
+use crate::pagination::PageWindow;
 use crate::routes::processes::{People, actor_parts, log};
 use crate::routes::request::{
     Ctx, Paging, bool_param, data, enum_param, includes, int_list_param, list_response, no_content,
@@ -106,49 +107,59 @@ fn archived_tasks(wf: &Workflow) -> Vec<bool> {
     hidden
 }
 
-/// Sorts task positions: `deadline` (earliest first, none last), `newest` (latest created first),
-/// `problems` (open problems first, then by deadline), `completed_newest` (latest completed first),
-/// `position`; `desc` reverses the order. Ties go by serial number. Keys are computed once per task
-/// (a task record is large, and a comparison that read two of them cost a cache miss each).
-fn sort_tasks(wf: &Workflow, picked: &mut [usize], field: &str, desc: bool) {
+/// The page's task positions in the asked order: `deadline` (earliest first, none last), `newest`
+/// (latest created first), `problems` (open problems first, then by deadline), `completed_newest`
+/// (latest completed first), `position`; `desc` reverses the order. Ties go by serial number. Only
+/// the page's own tasks are sorted (see [`PageWindow::sorted`]), and keys are computed once per task.
+fn page_order(
+    wf: &Workflow,
+    picked: &[usize],
+    field: &str,
+    desc: bool,
+    window: &PageWindow,
+) -> Vec<usize> {
     let t = |i: usize| &wf.tasks[i];
     match field {
-        "newest" => {
-            picked.sort_by_cached_key(|&i| std::cmp::Reverse((t(i).created_at, t(i).increment_id)))
-        }
-        "problems" => picked.sort_by_cached_key(|&i| {
-            (
-                !wf.task_problem(&t(i).id),
-                t(i).deadline.unwrap_or(i64::MAX),
-                t(i).increment_id,
-            )
+        "newest" => window.sorted(picked, desc, |i| {
+            std::cmp::Reverse((t(i).created_at, t(i).increment_id))
         }),
-        "completed_newest" => picked.sort_by_cached_key(|&i| {
+        "problems" => {
+            let open = wf.tasks_with_open_problems();
+            window.sorted(picked, desc, |i| {
+                (
+                    !open.contains(t(i).id.as_str()),
+                    t(i).deadline.unwrap_or(i64::MAX),
+                    t(i).increment_id,
+                )
+            })
+        }
+        "completed_newest" => window.sorted(picked, desc, |i| {
             (
                 std::cmp::Reverse(t(i).completed_at.unwrap_or(i64::MIN)),
                 t(i).increment_id,
             )
         }),
-        "position" => picked.sort_by_cached_key(|&i| (t(i).position, t(i).increment_id)),
-        _ => picked.sort_by_cached_key(|&i| (t(i).deadline.unwrap_or(i64::MAX), t(i).increment_id)),
-    }
-    if desc {
-        picked.reverse();
+        "position" => window.sorted(picked, desc, |i| (t(i).position, t(i).increment_id)),
+        _ => window.sorted(picked, desc, |i| {
+            (t(i).deadline.unwrap_or(i64::MAX), t(i).increment_id)
+        }),
     }
 }
 
+/// One page of the tasks at `picked`, ordered by `field`.
 fn page_of(
     st: &State,
     ctx: &Ctx<'_>,
     paging: &Paging,
     picked: &[usize],
+    (field, desc): (&str, bool),
     with: &[&str],
     at: i64,
 ) -> Response<Body> {
     let window = paging.window(picked.len());
-    let items: Vec<Value> = picked[window.start..window.start + window.count]
-        .iter()
-        .map(|&i| st.task_out(i, with, at, true))
+    let items: Vec<_> = page_order(&st.workflow, picked, field, desc, &window)
+        .into_iter()
+        .map(|i| st.task_item(i, with, at))
         .collect();
     list_response(ctx, &window, items)
 }
@@ -183,7 +194,7 @@ pub(crate) fn list(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
         let at = now();
         let wf = &st.workflow;
         let archived_tasks = archived_tasks(wf);
-        let mut picked: Vec<usize> = (0..wf.tasks.len())
+        let picked: Vec<usize> = (0..wf.tasks.len())
             .filter(|&i| {
                 let t = &wf.tasks[i];
                 let hidden = archived_tasks[i];
@@ -209,8 +220,7 @@ pub(crate) fn list(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
                     && status.is_none_or(|s| status_matches(wf, t, s, at))
             })
             .collect();
-        sort_tasks(wf, &mut picked, field, desc);
-        Ok(page_of(st, ctx, &paging, &picked, &with, at))
+        Ok(page_of(st, ctx, &paging, &picked, (field, desc), &with, at))
     };
     run().unwrap_or_else(|res| res)
 }
@@ -232,7 +242,7 @@ pub(crate) fn list_mine(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
         let at = now();
         let wf = &st.workflow;
         let archived_tasks = archived_tasks(wf);
-        let mut picked: Vec<usize> = (0..wf.tasks.len())
+        let picked: Vec<usize> = (0..wf.tasks.len())
             .filter(|&i| {
                 let t = &wf.tasks[i];
                 !archived_tasks[i]
@@ -240,8 +250,7 @@ pub(crate) fn list_mine(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
                     && status_matches(wf, t, status, at)
             })
             .collect();
-        sort_tasks(wf, &mut picked, field, desc);
-        Ok(page_of(st, ctx, &paging, &picked, &[], at))
+        Ok(page_of(st, ctx, &paging, &picked, (field, desc), &[], at))
     };
     run().unwrap_or_else(|res| res)
 }
@@ -266,7 +275,7 @@ pub(crate) fn list_of_process(st: &mut State, ctx: &Ctx<'_>, run_id: &str) -> Re
         let unassigned = bool_param(ctx, "unassigned")?;
         let at = now();
         let wf = &st.workflow;
-        let mut picked: Vec<usize> = wf
+        let picked: Vec<usize> = wf
             .tasks_of(run_id)
             .into_iter()
             .filter(|&i| {
@@ -278,8 +287,7 @@ pub(crate) fn list_of_process(st: &mut State, ctx: &Ctx<'_>, run_id: &str) -> Re
                     && status.is_none_or(|s| status_matches(wf, t, s, at))
             })
             .collect();
-        sort_tasks(wf, &mut picked, field, desc);
-        Ok(page_of(st, ctx, &paging, &picked, &with, at))
+        Ok(page_of(st, ctx, &paging, &picked, (field, desc), &with, at))
     };
     run().unwrap_or_else(|res| res)
 }

@@ -273,20 +273,17 @@ impl StepType {
 }
 
 /// The users, guests and groups a task (or step) is assigned to.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// Serialized as the API shows it, keys in alphabetical order.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub(crate) struct Owners {
-    pub users: Vec<i64>,
-    pub guests: Vec<String>,
     pub groups: Vec<String>,
+    pub guests: Vec<String>,
+    pub users: Vec<i64>,
 }
 
 impl Owners {
     pub fn is_empty(&self) -> bool {
         self.users.is_empty() && self.guests.is_empty() && self.groups.is_empty()
-    }
-
-    pub fn to_json(&self) -> Value {
-        json!({"users": self.users, "guests": self.guests, "groups": self.groups})
     }
 }
 

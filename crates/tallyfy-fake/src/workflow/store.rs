@@ -2,13 +2,16 @@
 //! records whose rendering reads other records (a process's progress reads its tasks, a task's
 //! `problem` reads its comments).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::activity::{Activity, Entity};
-use super::model::{Asset, Comment, Field, Process, RunStatus, Tag, Task, TaskStatus, Template};
-use super::time::{ts, ts_json};
+use super::model::{
+    Asset, Comment, Field, Owners, Process, RunStatus, Tag, Task, TaskStatus, Template,
+};
+use super::time::{Stamp, ts, ts_json};
 use crate::hash::mix;
 
 /// Tasks that are due within this many seconds count as `due_soon`.
@@ -271,6 +274,15 @@ impl Workflow {
             .any(|c| c.task_id == task_id && c.is_open_problem())
     }
 
+    /// The ids of the tasks with a problem nobody has resolved.
+    pub fn tasks_with_open_problems(&self) -> HashSet<&str> {
+        self.comments
+            .iter()
+            .filter(|c| c.is_open_problem())
+            .map(|c| c.task_id.as_str())
+            .collect()
+    }
+
     /// Whether any task of the process has an open problem.
     pub fn has_open_issue(&self, run_id: &str) -> bool {
         self.run_tasks(run_id)
@@ -456,6 +468,12 @@ impl Workflow {
 
     /// A task's JSON; `includes` are names from `with` (`run`, `step`, `threads`, `form_fields`).
     pub fn task_json(&self, t: &Task, includes: &[&str], now: i64) -> Value {
+        serde_json::to_value(self.task_view(t, includes, now)).expect("a task always serializes")
+    }
+
+    /// The task as [`TaskView`]: what [`task_json`](Self::task_json) holds, written straight from
+    /// the records when serialized.
+    pub fn task_view<'a>(&'a self, t: &'a Task, includes: &[&str], now: i64) -> TaskView<'a> {
         let process = t
             .run_id
             .as_deref()
@@ -463,63 +481,117 @@ impl Workflow {
             .map(|i| &self.processes[i]);
         // A one-off task's step is its own, in no template: it has no id to show.
         let step = (!t.oneoff).then_some(&t.step);
-        let mut v = json!({
-            "id": t.id,
-            "increment_id": t.increment_id,
-            "title": t.title,
-            "run_id": t.run_id,
-            "checklist_id": t.checklist_id,
-            "step_id": step.map(|s| &s.id),
-            "alias": step.map(|s| &s.alias),
-            "status": t.status.as_str(),
-            "status_label": t.status.label(),
-            "task_type": t.step.step_type.as_str(),
-            "is_oneoff_task": t.oneoff,
-            "is_completable": t.status != TaskStatus::Completed,
-            "is_approved": t.is_approved,
-            "owners": t.owners.to_json(),
-            "position": t.position,
-            "started_at": ts_json(t.started_at),
-            "deadline": ts_json(t.deadline),
-            "created_at": ts(t.created_at),
-            "last_updated": ts(t.last_updated),
-            "completed_at": ts_json(t.completed_at),
-            "archived_at": ts_json(t.archived_at.or(process.and_then(|p| p.archived_at))),
-            "completer_id": t.completer_id,
-            "everyone_must_complete": t.step.everyone_must_complete,
-            "can_complete_only_assignees": t.step.can_complete_only_assignees,
-            "max_assignable": t.max_assignable,
-            "webhook": t.webhook,
-            "prevent_guest_comment": t.prevent_guest_comment,
-            "top_secret": t.top_secret,
-            "is_soft_start_date": t.is_soft_start_date,
-            "problem": self.task_problem(&t.id),
-            "taskdata": t.taskdata,
-            "summary": t.summary,
-        });
+        let mut view = TaskView {
+            alias: step.map(|s| s.alias.as_str()),
+            archived_at: Stamp(t.archived_at.or(process.and_then(|p| p.archived_at))),
+            can_complete_only_assignees: t.step.can_complete_only_assignees,
+            checklist_id: t.checklist_id.as_deref(),
+            completed_at: Stamp(t.completed_at),
+            completer_id: t.completer_id,
+            created_at: Stamp(Some(t.created_at)),
+            deadline: Stamp(t.deadline),
+            everyone_must_complete: t.step.everyone_must_complete,
+            form_fields: None,
+            id: &t.id,
+            increment_id: t.increment_id,
+            is_approved: t.is_approved,
+            is_completable: t.status != TaskStatus::Completed,
+            is_oneoff_task: t.oneoff,
+            is_soft_start_date: t.is_soft_start_date,
+            last_updated: Stamp(Some(t.last_updated)),
+            max_assignable: t.max_assignable,
+            owners: &t.owners,
+            position: t.position,
+            prevent_guest_comment: t.prevent_guest_comment,
+            problem: self.task_problem(&t.id),
+            run: None,
+            run_id: t.run_id.as_deref(),
+            started_at: Stamp(t.started_at),
+            status: t.status.as_str(),
+            status_label: t.status.label(),
+            step: None,
+            step_id: step.map(|s| s.id.as_str()),
+            summary: t.summary.as_deref(),
+            task_type: t.step.step_type.as_str(),
+            taskdata: &t.taskdata,
+            threads: None,
+            title: &t.title,
+            top_secret: t.top_secret,
+            webhook: t.webhook.as_deref(),
+        };
         for name in includes {
-            let include = match *name {
-                "run" => json!({"data": process.map(|p| self.process_json(p, &[], now))}),
-                "step" => match step {
-                    Some(s) => json!({"data": s.to_json()}),
-                    None => continue,
-                },
-                "threads" => json!({"data": self
-                    .comments
-                    .iter()
-                    .filter(|c| c.task_id == t.id)
-                    .map(Comment::to_json)
-                    .collect::<Vec<_>>()}),
-                "form_fields" => json!({"data": t
-                    .step
-                    .captures
-                    .iter()
-                    .map(|f| f.form_field_json(t.taskdata.get(&f.id)))
-                    .collect::<Vec<_>>()}),
-                _ => continue,
-            };
-            v[*name] = include;
+            match *name {
+                "run" => {
+                    view.run =
+                        Some(json!({"data": process.map(|p| self.process_json(p, &[], now))}))
+                }
+                "step" => view.step = step.map(|s| json!({"data": s.to_json()})),
+                "threads" => {
+                    view.threads = Some(json!({"data": self
+                        .comments
+                        .iter()
+                        .filter(|c| c.task_id == t.id)
+                        .map(Comment::to_json)
+                        .collect::<Vec<_>>()}))
+                }
+                "form_fields" => {
+                    view.form_fields = Some(json!({"data": t
+                        .step
+                        .captures
+                        .iter()
+                        .map(|f| f.form_field_json(t.taskdata.get(&f.id)))
+                        .collect::<Vec<_>>()}))
+                }
+                _ => {}
+            }
         }
-        v
+        view
     }
+}
+
+/// A task as the API shows it, borrowed from the records. Keys in alphabetical order, as a JSON
+/// object built from a map would have them; the includes (`run`, `step`, `threads`,
+/// `form_fields`) only when asked.
+#[derive(Debug, Serialize)]
+pub(crate) struct TaskView<'a> {
+    alias: Option<&'a str>,
+    archived_at: Stamp,
+    can_complete_only_assignees: bool,
+    checklist_id: Option<&'a str>,
+    completed_at: Stamp,
+    completer_id: Option<i64>,
+    created_at: Stamp,
+    deadline: Stamp,
+    everyone_must_complete: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    form_fields: Option<Value>,
+    id: &'a str,
+    increment_id: i64,
+    is_approved: Option<bool>,
+    is_completable: bool,
+    is_oneoff_task: bool,
+    is_soft_start_date: bool,
+    last_updated: Stamp,
+    max_assignable: i64,
+    owners: &'a Owners,
+    position: i64,
+    prevent_guest_comment: bool,
+    problem: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    run: Option<Value>,
+    run_id: Option<&'a str>,
+    started_at: Stamp,
+    status: &'static str,
+    status_label: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    step: Option<Value>,
+    step_id: Option<&'a str>,
+    summary: Option<&'a str>,
+    task_type: &'static str,
+    taskdata: &'a serde_json::Map<String, Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    threads: Option<Value>,
+    title: &'a str,
+    top_secret: bool,
+    webhook: Option<&'a str>,
 }

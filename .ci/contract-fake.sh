@@ -160,13 +160,14 @@ checks.positive_data_acceptance.enabled = false
 # (tallyfy-workflow-api.md section 11; /tmp/coord/workflow-wire.md). launch_process: the kick-off
 # form's required fields and per-type values are checked against the template (422 prerun.<id>),
 # and tags[] must name existing tags. complete_task: an approval needs is_approved, required
-# captures need values and an open problem blocks completion (422). resolve_problem: thread_id
-# must name an open problem of the task (422). update_process: archived processes are refused, 422
+# captures need values and an open problem blocks completion (422). resolve_problem,
+# resolve_process_problem, resolve_template_problem: thread_id must name an open problem of that
+# task, process or template (422). update_process: archived processes are refused, 422
 # "Cannot update archived processes.". update_task: a completed task cannot be changed (422), and
 # taskdata is checked per field type. reopen_task: only a completed task can be reopened (422).
 # Each is asserted in crates/tallyfy-fake/tests/{templates,processes,tasks}.rs.
 [[operations]]
-include-operation-id = ["delete_template", "delete_process", "launch_process", "complete_task", "resolve_problem", "update_process", "update_task", "reopen_task"]
+include-operation-id = ["delete_template", "delete_process", "launch_process", "complete_task", "resolve_problem", "resolve_process_problem", "resolve_template_problem", "update_process", "update_task", "reopen_task"]
 checks.positive_data_acceptance.enabled = false
 
 # create_template and update_template: owner_id and user_id must be members, users[] members and
@@ -207,10 +208,10 @@ checks.use_after_free.enabled = false
 
 # use_after_free for the process operations: DELETE /runs/{run_id} archives the process (200, status
 # "archived"); it does not delete it, and an archived process stays readable and can be activated
-# (Tallyfy's archive/activate pair, tallyfy-workflow-api.md section 4). Asserted in
-# tests/processes.rs.
+# (Tallyfy's archive/activate pair, tallyfy-workflow-api.md section 4), and takes comments and
+# problem reports. Asserted in tests/processes.rs and tests/comments.rs.
 [[operations]]
-include-operation-id = ["get_process", "activate_process", "update_process", "archive_process", "list_process_tasks"]
+include-operation-id = ["get_process", "activate_process", "update_process", "archive_process", "list_process_tasks", "create_process_comment", "report_process_problem", "resolve_process_problem"]
 checks.use_after_free.enabled = false
 
 # create_tag and update_tag: a title another tag has (case-insensitive) is refused with 422 (titles

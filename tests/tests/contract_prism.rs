@@ -752,6 +752,34 @@ async fn workflow(client: &Client, fake: &FakeTallyfy) {
         .resolve_problem(&first, Resolution::new(&problem_id, "Done"))
         .await
         .unwrap();
+    // The same on the process and on the template themselves.
+    let comments = client.comments();
+    comments
+        .create_on_process(&run_id, NewComment::new("Kick-off call booked"))
+        .await
+        .unwrap();
+    let problem = comments
+        .report_problem_on_process(&run_id, "Budget not approved")
+        .await
+        .unwrap();
+    let problem_id = problem.id.as_ref().unwrap().to_string();
+    comments
+        .resolve_problem_on_process(&run_id, Resolution::new(&problem_id, "Approved"))
+        .await
+        .unwrap();
+    comments
+        .create_on_template(&template_id, NewComment::new("Step 2 needs a checklist"))
+        .await
+        .unwrap();
+    let problem = comments
+        .report_problem_on_template(&template_id, "No reviewer")
+        .await
+        .unwrap();
+    let problem_id = problem.id.as_ref().unwrap().to_string();
+    comments
+        .resolve_problem_on_template(&template_id, Resolution::new(&problem_id, "Assigned"))
+        .await
+        .unwrap();
 
     for t in &tasks {
         let id = t.id.as_ref().unwrap().to_string();

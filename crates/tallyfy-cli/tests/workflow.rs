@@ -371,6 +371,43 @@ async fn task_lists_comments_and_problems() {
             .any(|c| c["label"] == "problem" && c["resolve_id"].is_string())
     );
 
+    // A problem on the process itself: the process shows it until it is resolved.
+    let issue = json_of(&exited(
+        run(
+            &fake,
+            &[
+                "comments",
+                "report-problem-on-process",
+                &run_id,
+                "Budget not approved",
+            ],
+        )
+        .await,
+        0,
+    ));
+    assert!(issue["task_id"].is_null(), "{issue}");
+    let get_process = ["processes", "get", run_id.as_str()];
+    let open_issue = json_of(&exited(run(&fake, &get_process).await, 0))["has_open_issue"].clone();
+    assert_eq!(open_issue, true);
+    exited(
+        run(
+            &fake,
+            &[
+                "comments",
+                "resolve-problem-on-process",
+                &run_id,
+                "--thread-id",
+                &id(&issue),
+                "--content",
+                "Approved",
+            ],
+        )
+        .await,
+        0,
+    );
+    let open_issue = json_of(&exited(run(&fake, &get_process).await, 0))["has_open_issue"].clone();
+    assert_eq!(open_issue, false);
+
     // An unknown process is exit 3, a bad id is refused before sending (exit 2).
     exited(
         run(

@@ -46,9 +46,9 @@
 //! - [`shapes`]: [`Shapes`], canonical JSON or every documented variant of it.
 //! - [`validation`]: the input rules (email, URL and date checks are public).
 //! - [`errors`]: the documented error bodies.
-//! - `routes` (private): routing and the 64 operations (`routes/guests.rs`, `routes/members.rs`,
-//!   `routes/templates.rs`, `routes/processes.rs`, `routes/tasks.rs`, `routes/tags.rs`,
-//!   `routes/groups.rs`, `routes/files.rs`, `routes/activity.rs`).
+//! - `routes` (private): routing and the 70 operations (`routes/guests.rs`, `routes/members.rs`,
+//!   `routes/templates.rs`, `routes/processes.rs`, `routes/tasks.rs`, `routes/comments.rs`,
+//!   `routes/tags.rs`, `routes/groups.rs`, `routes/files.rs`, `routes/activity.rs`).
 //! - `seed`, `state`, `workflow`, `places` and `hash` (private), each importing only the ones after
 //!   it: the deterministic seed data, the stored guests and members and their JSON, the workflow
 //!   records (`workflow/`: model, form-value checks, store, operations, seed), the time zone and
@@ -97,9 +97,13 @@
 //!   `/completed-tasks`, archive, restore, delete) refuse a process's task with 422 on `task_id`.
 //! - Activity (`routes/activity.rs`): every workflow call the fake serves is recorded and listed
 //!   newest first, 20 a page, with the documented filters; seeding records nothing.
-//! - Comments: a problem sets the task's `problem` and the process's `has_open_issue` until a
-//!   resolution (`resolved-threads`) gives the problem its `resolve_id`; they are read with
-//!   `GET /tasks/{id}?with=threads`. A comment without `state` gets `hide-for-guests`.
+//! - Comments (`routes/comments.rs`): on a task, or on a process or template itself
+//!   (`/runs/{id}/comment`, `/checklists/{id}/problem`, ...; then `task_id` is `null`). A task's
+//!   problem sets its `problem` and blocks its completion, and a task's or process's own problem
+//!   sets the process's `has_open_issue`, until a resolution (`resolved-threads`, on the same
+//!   record) gives the problem its `resolve_id`. Task comments are read with
+//!   `GET /tasks/{id}?with=threads`; those on processes and templates show in the activity feed.
+//!   A comment without `state` gets `hide-for-guests`.
 //! - Tags (`routes/tags.rs`): seeded ones sit on templates and processes (`with=tags`,
 //!   `with=statistics` counts them); launch's `tags[]` must name existing tags; titles are unique;
 //!   deleting answers 204 even for an unknown id. Groups (`routes/groups.rs`) are the same groups

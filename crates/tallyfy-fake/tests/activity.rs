@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Api, start_workflow};
+use common::{Api, id, start_workflow};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -26,10 +26,6 @@ fn entries(page: &Value) -> Vec<(String, String)> {
             )
         })
         .collect()
-}
-
-fn id(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_string()
 }
 
 #[tokio::test]

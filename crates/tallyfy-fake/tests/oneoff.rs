@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Api, Reply, TASK_KEYS, start_workflow};
+use common::{Api, Reply, TASK_KEYS, id, start_workflow};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -29,10 +29,6 @@ fn simple() -> Value {
         "owners": {"users": [ADMIN]},
         "deadline": "2026-07-15T17:00:00Z",
     })
-}
-
-fn id(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_string()
 }
 
 async fn get(api: &Api, id: &str) -> Reply {

@@ -4,31 +4,9 @@
 
 mod common;
 
-use common::{Api, Reply, TASK_KEYS, start_workflow};
+use common::{Api, COMMENT_KEYS, Reply, TASK_KEYS, id, keys_exactly, start_workflow};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-
-const COMMENT_KEYS: &[&str] = &[
-    "id",
-    "content",
-    "author_id",
-    "author_type",
-    "task_id",
-    "label",
-    "state",
-    "created_at",
-    "updated_at",
-    "archived_at",
-    "resolve_id",
-];
-
-fn keys_exactly(v: &Value, keys: &[&str]) {
-    let map = v.as_object().unwrap();
-    assert_eq!(map.len(), keys.len(), "{v}");
-    for k in keys {
-        assert!(map.contains_key(*k), "{k} missing: {v}");
-    }
-}
 
 /// Launches the Blog Post Publishing template (see `Api::launch_blog`). Returns the run id and its
 /// tasks.
@@ -52,10 +30,6 @@ async fn task(api: &Api, id: &str, with: &str) -> Value {
     let r = api.get(&api.url(&format!("/tasks/{id}{query}"))).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
     r.json()["data"].clone()
-}
-
-fn id(v: &Value) -> String {
-    v["id"].as_str().unwrap().to_string()
 }
 
 #[tokio::test]

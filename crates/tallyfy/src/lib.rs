@@ -335,6 +335,14 @@
 //! let threads = task.threads.unwrap_or_default();
 //! assert_eq!(threads.len(), 3);
 //! assert!(threads.iter().any(|c| c.label.as_deref() == Some("problem") && c.resolve_id.is_some()));
+//!
+//! // A process (or a template) takes comments and problems of its own; an open one shows as the
+//! // process's `has_open_issue`, without holding up any task.
+//! let issue = client.comments().report_problem_on_process(&run_id, "Budget not approved").await?;
+//! assert!(issue.task_id.is_none());
+//! assert_eq!(client.processes().get(&run_id).await?.has_open_issue, Some(true));
+//! let issue_id = issue.id.as_ref().unwrap().to_string();
+//! client.comments().resolve_problem_on_process(&run_id, Resolution::new(&issue_id, "Approved")).await?;
 //! # Ok(()) }
 //! ```
 //!

@@ -1403,6 +1403,70 @@ async fn workflow_bodies_are_exact() {
         &[],
         Some(json!({"thread_id": "thread-9", "content": "Unblocked"})),
     );
+    // The same three on a process and on a template itself.
+    for (area, on) in [("runs", "process"), ("checklists", "template")] {
+        let seen = match on {
+            "process" => {
+                w.one(comments.create_on_process(
+                    ID,
+                    NewComment::new("Kick-off done").label("advice".parse().unwrap()),
+                ))
+                .await
+            }
+            _ => {
+                w.one(comments.create_on_template(
+                    ID,
+                    NewComment::new("Kick-off done").label("advice".parse().unwrap()),
+                ))
+                .await
+            }
+        };
+        check(
+            &format!("create_{on}_comment"),
+            &seen,
+            "POST",
+            &format!("{ORG_PATH}/{area}/{ID_SEGMENT}/comment"),
+            &[],
+            Some(json!({"content": "Kick-off done", "label": "advice"})),
+        );
+        let seen = match on {
+            "process" => {
+                w.one(comments.report_problem_on_process(ID, "Budget"))
+                    .await
+            }
+            _ => {
+                w.one(comments.report_problem_on_template(ID, "Budget"))
+                    .await
+            }
+        };
+        check(
+            &format!("report_{on}_problem"),
+            &seen,
+            "POST",
+            &format!("{ORG_PATH}/{area}/{ID_SEGMENT}/problem"),
+            &[],
+            Some(json!({"content": "Budget"})),
+        );
+        let resolution = Resolution::new("thread-9", "Approved").state("open".parse().unwrap());
+        let seen = match on {
+            "process" => {
+                w.one(comments.resolve_problem_on_process(ID, resolution))
+                    .await
+            }
+            _ => {
+                w.one(comments.resolve_problem_on_template(ID, resolution))
+                    .await
+            }
+        };
+        check(
+            &format!("resolve_{on}_problem"),
+            &seen,
+            "POST",
+            &format!("{ORG_PATH}/{area}/{ID_SEGMENT}/resolved-threads"),
+            &[],
+            Some(json!({"thread_id": "thread-9", "content": "Approved", "state": "open"})),
+        );
+    }
 
     let seen = w
         .one(

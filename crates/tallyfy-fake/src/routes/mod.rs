@@ -1,4 +1,4 @@
-//! Routing: from a raw request target to one of the 64 operations (17 for guests and members, 31
+//! Routing: from a raw request target to one of the 70 operations (17 for guests and members, 37
 //! for templates, processes, tasks and comments, 5 for tags, 5 for groups, 5 for files, 1 for the
 //! activity feed), and the checks every call passes.
 //!
@@ -9,8 +9,8 @@
 //! 3. `Authorization: Bearer <token>` must carry the fake's token, and `X-Tallyfy-Client` must be
 //!    present (any value), else 401;
 //! 4. the organization in the path must be the fake's, else 403;
-//! 5. the operation's own checks (see `guests.rs`, `members.rs`, `templates.rs`, `processes.rs`
-//!    and `tasks.rs`).
+//! 5. the operation's own checks (see `guests.rs`, `members.rs`, `templates.rs`, `processes.rs`,
+//!    `tasks.rs`, `comments.rs` and the others).
 //!
 //! Routing is done here rather than with a router crate so that each path segment is split on the raw
 //! `/` and then percent-decoded exactly once: `a%2Fb%40x.io` is one segment, `a/b@x.io`, and `+` stays
@@ -21,6 +21,7 @@
 #![allow(clippy::result_large_err)]
 
 pub(crate) mod activity;
+pub(crate) mod comments;
 pub(crate) mod files;
 pub(crate) mod groups;
 pub(crate) mod guests;
@@ -38,7 +39,8 @@ use percent_encoding::percent_decode_str;
 
 use crate::errors;
 use crate::state::State;
-use crate::workflow::ops::Via;
+use crate::workflow::model::CommentOn;
+use crate::workflow::ops::{CommentKind, Via};
 use request::Ctx;
 
 /// One of the API's paths, with its decoded parameters.
@@ -75,9 +77,12 @@ enum Route {
     TaskPurge(String),
     OneoffCompleted,
     OneoffCompletedTask(String),
-    TaskComment(String),
-    TaskProblem(String),
-    TaskResolve(String),
+    /// `.../comment` on a task, process or template.
+    Comment(CommentOn),
+    /// `.../problem`.
+    Problem(CommentOn),
+    /// `.../resolved-threads`.
+    Resolve(CommentOn),
     Tags,
     Tag(String),
     Groups,
@@ -123,7 +128,7 @@ impl Route {
             Route::TaskRestore(_) => &["PUT"],
             Route::TaskPurge(_) | Route::OneoffCompletedTask(_) => &["DELETE"],
             Route::OneoffCompleted => &["POST"],
-            Route::TaskComment(_) | Route::TaskProblem(_) | Route::TaskResolve(_) => &["POST"],
+            Route::Comment(_) | Route::Problem(_) | Route::Resolve(_) => &["POST"],
             Route::Tags | Route::Groups => &["GET", "POST"],
             Route::Tag(_) | Route::Group(_) => &["GET", "PUT", "DELETE"],
             Route::FileUpload | Route::Assets => &["POST"],
@@ -168,10 +173,16 @@ fn match_route(raw_path: &str) -> Option<(String, Route)> {
         ("checklists", [c]) => Route::Template(decode(c)?),
         ("checklists", [c, "restore"]) => Route::TemplateRestore(decode(c)?),
         ("checklists", [c, "delete"]) => Route::TemplatePurge(decode(c)?),
+        ("checklists", [c, "comment"]) => Route::Comment(CommentOn::Template(decode(c)?)),
+        ("checklists", [c, "problem"]) => Route::Problem(CommentOn::Template(decode(c)?)),
+        ("checklists", [c, "resolved-threads"]) => Route::Resolve(CommentOn::Template(decode(c)?)),
         ("runs", []) => Route::Runs,
         ("runs", [r]) => Route::Run(decode(r)?),
         ("runs", [r, "activate"]) => Route::RunActivate(decode(r)?),
         ("runs", [r, "delete"]) => Route::RunPurge(decode(r)?),
+        ("runs", [r, "comment"]) => Route::Comment(CommentOn::Process(decode(r)?)),
+        ("runs", [r, "problem"]) => Route::Problem(CommentOn::Process(decode(r)?)),
+        ("runs", [r, "resolved-threads"]) => Route::Resolve(CommentOn::Process(decode(r)?)),
         ("runs", [r, "tasks"]) => Route::RunTasks(decode(r)?),
         ("runs", [r, "tasks", t]) => Route::RunTask(decode(r)?, decode(t)?),
         ("runs", [r, "completed-tasks"]) => Route::CompletedTasks(decode(r)?),
@@ -183,9 +194,9 @@ fn match_route(raw_path: &str) -> Option<(String, Route)> {
         ("tasks", [t, "delete"]) => Route::TaskPurge(decode(t)?),
         ("completed-tasks", []) => Route::OneoffCompleted,
         ("completed-tasks", [t]) => Route::OneoffCompletedTask(decode(t)?),
-        ("tasks", [t, "comment"]) => Route::TaskComment(decode(t)?),
-        ("tasks", [t, "problem"]) => Route::TaskProblem(decode(t)?),
-        ("tasks", [t, "resolved-threads"]) => Route::TaskResolve(decode(t)?),
+        ("tasks", [t, "comment"]) => Route::Comment(CommentOn::Task(decode(t)?)),
+        ("tasks", [t, "problem"]) => Route::Problem(CommentOn::Task(decode(t)?)),
+        ("tasks", [t, "resolved-threads"]) => Route::Resolve(CommentOn::Task(decode(t)?)),
         ("tags", []) => Route::Tags,
         ("tags", [t]) => Route::Tag(decode(t)?),
         ("groups", []) => Route::Groups,
@@ -322,13 +333,9 @@ pub(crate) fn dispatch(
         (Route::TaskPurge(id), _) => tasks::delete(st, &id),
         (Route::OneoffCompleted, _) => tasks::complete(st, &ctx, Via::Oneoff),
         (Route::OneoffCompletedTask(id), _) => tasks::reopen(st, Via::Oneoff, &id),
-        (Route::TaskComment(id), _) => {
-            tasks::comment(st, &ctx, &id, crate::workflow::ops::CommentKind::Comment)
-        }
-        (Route::TaskProblem(id), _) => {
-            tasks::comment(st, &ctx, &id, crate::workflow::ops::CommentKind::Problem)
-        }
-        (Route::TaskResolve(id), _) => tasks::resolve(st, &ctx, &id),
+        (Route::Comment(on), _) => comments::comment(st, &ctx, &on, CommentKind::Comment),
+        (Route::Problem(on), _) => comments::comment(st, &ctx, &on, CommentKind::Problem),
+        (Route::Resolve(on), _) => comments::resolve(st, &ctx, &on),
         (Route::Tags, "GET") => tags::list(st, &ctx),
         (Route::Tags, _) => tags::create(st, &ctx),
         (Route::Tag(id), "GET") => tags::get(st, &ctx, &id),

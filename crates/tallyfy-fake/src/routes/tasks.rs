@@ -38,7 +38,7 @@ use crate::state::{State, now};
 use crate::workflow::Workflow;
 use crate::workflow::activity::Entity;
 use crate::workflow::model::{Task, TaskStatus};
-use crate::workflow::ops::{self, Actor, CommentKind, Via};
+use crate::workflow::ops::{self, Actor, Via};
 use crate::workflow::store::DUE_SOON;
 use crate::workflow::time::{ts, ts_json};
 
@@ -478,64 +478,4 @@ pub(crate) fn delete(st: &mut State, task_id: &str) -> Response<Body> {
         }
         Err(r) => refused(r),
     }
-}
-
-/// The comment made, logged as `verb` (described as `done`, "Commented on") in the audit trail.
-fn comment_reply(
-    st: &mut State,
-    r: Result<usize, ops::Refusal>,
-    verb: &'static str,
-    done: &str,
-) -> Response<Body> {
-    match r {
-        Ok(i) => {
-            let c = &st.workflow.comments[i];
-            let title = st
-                .workflow
-                .task_pos(&c.task_id)
-                .map(|t| st.workflow.tasks[t].title.clone())
-                .unwrap_or_default();
-            let (id, description) = (c.id.clone(), format!("{done} task: {title}"));
-            let reply = data(StatusCode::CREATED, c.to_json());
-            log(st, verb, (Entity::Thread, &id), description);
-            reply
-        }
-        Err(r) => refused(r),
-    }
-}
-
-/// `POST /organizations/{org}/tasks/{id}/comment` and `.../problem`.
-pub(crate) fn comment(
-    st: &mut State,
-    ctx: &Ctx<'_>,
-    task_id: &str,
-    kind: CommentKind,
-) -> Response<Body> {
-    if st.workflow.task_pos(task_id).is_none() {
-        return crate::errors::resource_not_found();
-    }
-    let body = match ctx.json_object() {
-        Ok(b) => b,
-        Err(res) => return res,
-    };
-    let (user, _) = actor_parts(st);
-    let r = ops::add_comment(&mut st.workflow, task_id, &body, kind, user, now());
-    match kind {
-        CommentKind::Comment => comment_reply(st, r, "commented", "Commented on"),
-        CommentKind::Problem => comment_reply(st, r, "issue-reported", "Reported a problem on"),
-    }
-}
-
-/// `POST /organizations/{org}/tasks/{id}/resolved-threads`
-pub(crate) fn resolve(st: &mut State, ctx: &Ctx<'_>, task_id: &str) -> Response<Body> {
-    if st.workflow.task_pos(task_id).is_none() {
-        return crate::errors::resource_not_found();
-    }
-    let body = match ctx.json_object() {
-        Ok(b) => b,
-        Err(res) => return res,
-    };
-    let (user, _) = actor_parts(st);
-    let r = ops::resolve_problem(&mut st.workflow, task_id, &body, user, now());
-    comment_reply(st, r, "issue-resolved", "Resolved a problem on")
 }

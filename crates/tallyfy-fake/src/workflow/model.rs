@@ -533,11 +533,19 @@ impl Task {
     }
 }
 
-/// A comment (thread) on a task: a plain comment, a problem report or a resolution.
+/// What a comment is on: a task, or a process or template itself (ids).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum CommentOn {
+    Task(String),
+    Process(String),
+    Template(String),
+}
+
+/// A comment (thread): a plain comment, a problem report or a resolution.
 #[derive(Clone, Debug)]
 pub(crate) struct Comment {
     pub id: String,
-    pub task_id: String,
+    pub on: CommentOn,
     pub content: String,
     pub author_id: i64,
     /// `comment`, `problem`, `resolve`, `improvement` or `advice`.
@@ -550,6 +558,14 @@ pub(crate) struct Comment {
 }
 
 impl Comment {
+    /// The task the comment is on, unless it is on a process or template itself.
+    pub fn task_id(&self) -> Option<&str> {
+        match &self.on {
+            CommentOn::Task(id) => Some(id),
+            CommentOn::Process(_) | CommentOn::Template(_) => None,
+        }
+    }
+
     /// An open problem: a `problem` comment nobody has resolved.
     pub fn is_open_problem(&self) -> bool {
         self.label == "problem" && self.resolve_id.is_none()
@@ -561,7 +577,7 @@ impl Comment {
             "content": self.content,
             "author_id": self.author_id,
             "author_type": "user",
-            "task_id": self.task_id,
+            "task_id": self.task_id(),
             "label": self.label,
             "state": self.state,
             "created_at": ts(self.created_at),

@@ -20,8 +20,8 @@ use serde_json::{Map, Value};
 
 use super::forms;
 use super::model::{
-    Comment, Field, FieldType, Owners, Process, RunStatus, Step, StepType, Task, TaskStatus,
-    Template, group_id, slug, user_id,
+    Comment, CommentOn, Field, FieldType, Owners, Process, RunStatus, Step, StepType, Task,
+    TaskStatus, Template, group_id, slug, user_id,
 };
 use super::store::{TEMPLATE_SWITCHES, TEMPLATE_TEXTS, Workflow};
 use super::time::day;
@@ -544,7 +544,11 @@ pub(crate) fn delete_process(wf: &mut Workflow, run_id: &str) -> Result<(), Refu
         .collect();
     wf.tasks.retain(|t| t.run_id.as_deref() != Some(run_id));
     wf.reindex();
-    wf.comments.retain(|c| !gone.contains(&c.task_id));
+    wf.comments.retain(|c| match &c.on {
+        CommentOn::Task(t) => !gone.contains(t),
+        CommentOn::Process(r) => r != run_id,
+        CommentOn::Template(_) => true,
+    });
     Ok(())
 }
 
@@ -1180,17 +1184,27 @@ pub(crate) fn delete_oneoff(wf: &mut Workflow, task_id: &str) -> Result<(), Refu
     let pos = standalone(wf, task_id)?;
     wf.tasks.remove(pos);
     wf.reindex();
-    wf.comments.retain(|c| c.task_id != task_id);
+    wf.comments.retain(|c| c.task_id() != Some(task_id));
     Ok(())
 }
 
 /// What kind of comment a call posts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum CommentKind {
-    /// `POST /tasks/{id}/comment`: `label` from the body (default `comment`).
+    /// `POST .../comment`: `label` from the body (default `comment`).
     Comment,
-    /// `POST /tasks/{id}/problem`: always `problem`.
+    /// `POST .../problem`: always `problem`.
     Problem,
+}
+
+/// Whether what a comment would be on exists: any task, any process (archived ones too), a live
+/// template (an archived one is invisible, as to every lookup).
+pub(crate) fn can_comment_on(wf: &Workflow, on: &CommentOn) -> bool {
+    match on {
+        CommentOn::Task(id) => wf.task_pos(id).is_some(),
+        CommentOn::Process(id) => wf.process_pos(id).is_some(),
+        CommentOn::Template(id) => wf.live_template_pos(id).is_some(),
+    }
 }
 
 const STATES: &[&str] = &["open", "hide-for-guests", "collapsed"];
@@ -1200,7 +1214,7 @@ pub(crate) const DEFAULT_STATE: &str = "hide-for-guests";
 
 fn push_comment(
     wf: &mut Workflow,
-    task_id: &str,
+    on: &CommentOn,
     content: &str,
     label: &str,
     state: &str,
@@ -1210,7 +1224,7 @@ fn push_comment(
     let id = wf.new_id();
     wf.comments.push(Comment {
         id,
-        task_id: task_id.to_string(),
+        on: on.clone(),
         content: content.to_string(),
         author_id: author,
         label: label.to_string(),
@@ -1221,16 +1235,18 @@ fn push_comment(
     wf.comments.len() - 1
 }
 
-/// Posts a comment or a problem on any task; returns the comment's position.
+/// Posts a comment or a problem on a task, process or template; returns the comment's position.
 pub(crate) fn add_comment(
     wf: &mut Workflow,
-    task_id: &str,
+    on: &CommentOn,
     body: &Map<String, Value>,
     kind: CommentKind,
     author: i64,
     at: i64,
 ) -> Result<usize, Refusal> {
-    wf.task_pos(task_id).ok_or(Refusal::NotFound)?;
+    if !can_comment_on(wf, on) {
+        return Err(Refusal::NotFound);
+    }
     let mut v = Validator::new(body);
     let content = if v.required("content") {
         v.string("content", false)
@@ -1246,7 +1262,7 @@ pub(crate) fn add_comment(
     let state = state.unwrap_or(DEFAULT_STATE);
     Ok(push_comment(
         wf,
-        task_id,
+        on,
         content.unwrap_or_default(),
         label,
         state,
@@ -1255,17 +1271,19 @@ pub(crate) fn add_comment(
     ))
 }
 
-/// `POST /tasks/{id}/resolved-threads`: resolves an open problem of the task with a `resolve`
-/// comment, whose position is returned. 422 on `thread_id` unless it names an open problem of
-/// this task.
+/// `POST .../resolved-threads`: resolves an open problem of the task (process, template) with a
+/// `resolve` comment, whose position is returned. 422 on `thread_id` unless it names an open
+/// problem on that same record.
 pub(crate) fn resolve_problem(
     wf: &mut Workflow,
-    task_id: &str,
+    on: &CommentOn,
     body: &Map<String, Value>,
     author: i64,
     at: i64,
 ) -> Result<usize, Refusal> {
-    wf.task_pos(task_id).ok_or(Refusal::NotFound)?;
+    if !can_comment_on(wf, on) {
+        return Err(Refusal::NotFound);
+    }
     let mut v = Validator::new(body);
     let thread_id = if v.required("thread_id") {
         v.string("thread_id", false)
@@ -1283,7 +1301,7 @@ pub(crate) fn resolve_problem(
     let Some(problem) = wf
         .comments
         .iter()
-        .position(|c| c.id == thread_id && c.task_id == task_id && c.is_open_problem())
+        .position(|c| c.id == thread_id && c.on == *on && c.is_open_problem())
     else {
         return Err(Refusal::one(
             "thread_id",
@@ -1292,7 +1310,7 @@ pub(crate) fn resolve_problem(
     };
     let pos = push_comment(
         wf,
-        task_id,
+        on,
         content.unwrap_or_default(),
         "resolve",
         state.unwrap_or(DEFAULT_STATE),
@@ -1331,6 +1349,8 @@ pub(crate) fn delete_template(wf: &mut Workflow, id: &str) -> Result<(), Refusal
         ));
     }
     wf.templates.remove(pos);
+    wf.comments
+        .retain(|c| !matches!(&c.on, CommentOn::Template(t) if t == id));
     Ok(())
 }
 

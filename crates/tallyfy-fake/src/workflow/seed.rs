@@ -24,7 +24,9 @@
 
 use serde_json::{Map, Value, json};
 
-use super::model::{Deadline, Field, FieldType, Owners, Step, StepType, Tag, Template, Unit, slug};
+use super::model::{
+    CommentOn, Deadline, Field, FieldType, Owners, Step, StepType, Tag, Template, Unit, slug,
+};
 use super::ops::{self, Actor, CommentKind, Via};
 use super::store::Workflow;
 use super::time::ts;
@@ -638,7 +640,7 @@ fn launch_seeded(wf: &mut Workflow, j: usize, actor: Actor<'_>) {
         );
         ops::add_comment(
             wf,
-            &task_id,
+            &CommentOn::Task(task_id),
             &problem,
             CommentKind::Problem,
             members[j % members.len()],

@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use super::activity::{Activity, Entity};
 use super::model::{
-    Asset, Comment, Field, Owners, Process, RunStatus, Tag, Task, TaskStatus, Template,
+    Asset, Comment, CommentOn, Field, Owners, Process, RunStatus, Tag, Task, TaskStatus, Template,
 };
 use super::time::{Stamp, ts, ts_json};
 use crate::hash::mix;
@@ -186,18 +186,17 @@ impl Workflow {
                     .and_then(|t| self.tasks[t].run_id.clone());
                 (run.clone().map(|r| (Entity::Run, r)), None)
             }
-            Entity::Thread => {
-                let task = self
-                    .comments
-                    .iter()
-                    .find(|c| c.id == subject.1)
-                    .map(|c| c.task_id.clone());
-                let run = task
-                    .as_deref()
-                    .and_then(|t| self.task_pos(t))
-                    .and_then(|t| self.tasks[t].run_id.clone());
-                (task.map(|t| (Entity::Task, t)), run)
-            }
+            Entity::Thread => match self.comments.iter().find(|c| c.id == subject.1) {
+                Some(c) => match &c.on {
+                    CommentOn::Task(t) => {
+                        let run = self.task_pos(t).and_then(|i| self.tasks[i].run_id.clone());
+                        (Some((Entity::Task, t.clone())), run)
+                    }
+                    CommentOn::Process(r) => (Some((Entity::Run, r.clone())), None),
+                    CommentOn::Template(t) => (Some((Entity::Checklist, t.clone())), None),
+                },
+                None => (None, None),
+            },
             Entity::Run => {
                 let template = self
                     .process_pos(subject.1)
@@ -271,7 +270,7 @@ impl Workflow {
     pub fn task_problem(&self, task_id: &str) -> bool {
         self.comments
             .iter()
-            .any(|c| c.task_id == task_id && c.is_open_problem())
+            .any(|c| c.task_id() == Some(task_id) && c.is_open_problem())
     }
 
     /// The ids of the tasks with a problem nobody has resolved.
@@ -279,15 +278,22 @@ impl Workflow {
         self.comments
             .iter()
             .filter(|c| c.is_open_problem())
-            .map(|c| c.task_id.as_str())
+            .filter_map(Comment::task_id)
             .collect()
     }
 
-    /// Whether any task of the process has an open problem.
+    /// Whether the process itself, or any of its tasks, has an open problem.
     pub fn has_open_issue(&self, run_id: &str) -> bool {
-        self.run_tasks(run_id)
+        self.comments
             .iter()
-            .any(|&i| self.task_problem(&self.tasks[i].id))
+            .filter(|c| c.is_open_problem())
+            .any(|c| match &c.on {
+                CommentOn::Process(r) => r == run_id,
+                CommentOn::Task(t) => self
+                    .task_pos(t)
+                    .is_some_and(|i| self.tasks[i].run_id.as_deref() == Some(run_id)),
+                CommentOn::Template(_) => false,
+            })
     }
 
     /// The process's status as written: `archived` while archived, else `active` or `complete`.
@@ -530,7 +536,7 @@ impl Workflow {
                     view.threads = Some(json!({"data": self
                         .comments
                         .iter()
-                        .filter(|c| c.task_id == t.id)
+                        .filter(|c| c.task_id() == Some(t.id.as_str()))
                         .map(Comment::to_json)
                         .collect::<Vec<_>>()}))
                 }

@@ -237,3 +237,32 @@ pub const TASK_KEYS: &[&str] = &[
     "taskdata",
     "summary",
 ];
+
+/// Every key of a comment as the fake writes it.
+pub const COMMENT_KEYS: &[&str] = &[
+    "id",
+    "content",
+    "author_id",
+    "author_type",
+    "task_id",
+    "label",
+    "state",
+    "created_at",
+    "updated_at",
+    "archived_at",
+    "resolve_id",
+];
+
+/// Asserts that `v` is an object with exactly these keys.
+pub fn keys_exactly(v: &Value, keys: &[&str]) {
+    let map = v.as_object().unwrap();
+    assert_eq!(map.len(), keys.len(), "{v}");
+    for k in keys {
+        assert!(map.contains_key(*k), "{k} missing: {v}");
+    }
+}
+
+/// The `id` of a record.
+pub fn id(v: &Value) -> String {
+    v["id"].as_str().unwrap().to_string()
+}

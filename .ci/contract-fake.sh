@@ -162,12 +162,15 @@ checks.positive_data_acceptance.enabled = false
 # and tags[] must name existing tags. complete_task: an approval needs is_approved, required
 # captures need values and an open problem blocks completion (422). resolve_problem,
 # resolve_process_problem, resolve_template_problem: thread_id must name an open problem of that
-# task, process or template (422). update_process: archived processes are refused, 422
-# "Cannot update archived processes.". update_task: a completed task cannot be changed (422), and
-# taskdata is checked per field type. reopen_task: only a completed task can be reopened (422).
-# Each is asserted in crates/tallyfy-fake/tests/{templates,processes,tasks}.rs.
+# task, process or template (422). save_capture_value: id must name a form field of the task's
+# step, the value must fit that field's type, and the task must be open, not archived and not in
+# an archived process (422), as for update_task (tallyfy-docs/guides/task-operations.md).
+# update_process: archived processes are refused, 422 "Cannot update archived processes.".
+# update_task: a completed task cannot be changed (422), and taskdata is checked per field type.
+# reopen_task: only a completed task can be reopened (422). Each is asserted in
+# crates/tallyfy-fake/tests/{templates,processes,tasks,comments}.rs.
 [[operations]]
-include-operation-id = ["delete_template", "delete_process", "launch_process", "complete_task", "resolve_problem", "resolve_process_problem", "resolve_template_problem", "update_process", "update_task", "reopen_task"]
+include-operation-id = ["delete_template", "delete_process", "launch_process", "complete_task", "resolve_problem", "resolve_process_problem", "resolve_template_problem", "save_capture_value", "update_process", "update_task", "reopen_task"]
 checks.positive_data_acceptance.enabled = false
 
 # create_template and update_template: owner_id and user_id must be members, users[] members and
@@ -201,9 +204,9 @@ checks.positive_data_acceptance.enabled = false
 
 # use_after_free for archive_oneoff_task: DELETE /tasks/{task_id} archives the task (204); it stays
 # readable with archived_at set, as Tallyfy's archive page says, until restore_oneoff_task or
-# delete_oneoff_task. Asserted in crates/tallyfy-fake/tests/oneoff.rs.
+# delete_oneoff_task (saving a form value on it is a 422 naming the archive, not a 404). Asserted in crates/tallyfy-fake/tests/oneoff.rs.
 [[operations]]
-include-operation-id = ["archive_oneoff_task", "get_task", "restore_oneoff_task", "update_oneoff_task", "create_comment", "report_problem", "resolve_problem"]
+include-operation-id = ["archive_oneoff_task", "get_task", "restore_oneoff_task", "update_oneoff_task", "create_comment", "report_problem", "resolve_problem", "save_capture_value"]
 checks.use_after_free.enabled = false
 
 # use_after_free for the process operations: DELETE /runs/{run_id} archives the process (200, status

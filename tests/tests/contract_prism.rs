@@ -19,9 +19,9 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tallyfy::{
-    Client, Completion, Error, FilePart, Form, FormValue, GuestUpdate, Invite, Launch,
-    MemberInclude, MemberUpdate, NewComment, NewGroup, NewGuest, ProcessInclude, ProcessUpdate,
-    Resolution, Role, TagFields, TaskInclude, TaskUpdate, TemplateInclude, Upload,
+    CaptureValue, Client, Completion, Error, FilePart, Form, FormValue, GuestUpdate, Invite,
+    Launch, MemberInclude, MemberUpdate, NewComment, NewGroup, NewGuest, ProcessInclude,
+    ProcessUpdate, Resolution, Role, TagFields, TaskInclude, TaskUpdate, TemplateInclude, Upload,
 };
 use tallyfy_fake::FakeTallyfy;
 
@@ -613,6 +613,13 @@ async fn workflow(client: &Client, fake: &FakeTallyfy) {
         client.templates().get("0".repeat(32)),
     )
     .await;
+    let fields = client.templates().form_fields(&template_id).await.unwrap();
+    assert_eq!(
+        fields.ko_form_fields.len(),
+        template.prerun.len(),
+        "the kick-off form"
+    );
+    assert!(!fields.form_fields.is_empty(), "the steps' fields");
 
     // Launch: refused without the required kick-off values, then with them.
     expect_fake_error(
@@ -724,6 +731,23 @@ async fn workflow(client: &Client, fake: &FakeTallyfy) {
     client
         .tasks()
         .update(&run_id, &first, TaskUpdate::new().taskdata(values))
+        .await
+        .unwrap();
+    // The same field again, alone, through the one-value route.
+    let notes = task
+        .form_fields
+        .iter()
+        .flatten()
+        .find(|f| f.label.as_deref() == Some("Call notes"))
+        .and_then(|f| f.id.as_ref())
+        .unwrap()
+        .to_string();
+    client
+        .tasks()
+        .save_value(
+            &first,
+            CaptureValue::new(notes, FormValue::text("Agreed on the call")),
+        )
         .await
         .unwrap();
 

@@ -306,6 +306,48 @@ async fn task_lists_comments_and_problems() {
 
     let task = &mine[0];
     let (task_id, run_id) = (id(task), task["run_id"].as_str().unwrap().to_string());
+    // One form value, as JSON; Tallyfy documents no answer, so the CLI says what was done.
+    let with_fields = json_of(&exited(
+        run(&fake, &["tasks", "get", &task_id, "--with", "form_fields"]).await,
+        0,
+    ));
+    let field = &with_fields["form_fields"]["data"][0];
+    let saved = exited(
+        run(
+            &fake,
+            &[
+                "tasks",
+                "save-value",
+                &task_id,
+                "--id",
+                field["id"].as_str().unwrap(),
+                "--value",
+                "\"Agreed\"",
+            ],
+        )
+        .await,
+        0,
+    );
+    assert_eq!(
+        json_of(&saved),
+        json!({"ok": true, "done": "Save one form value of a task"})
+    );
+    let after = json_of(&exited(run(&fake, &["tasks", "get", &task_id]).await, 0));
+    assert_eq!(after["taskdata"][field["id"].as_str().unwrap()], "Agreed");
+    // The template's form fields: its kick-off form and its steps' fields.
+    let checklist_id = task["checklist_id"].as_str().unwrap().to_string();
+    let fields = json_of(&exited(
+        run(&fake, &["templates", "form-fields", &checklist_id]).await,
+        0,
+    ));
+    assert!(
+        fields["form_fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["id"] == field["id"]),
+        "{fields}"
+    );
     exited(
         run(
             &fake,

@@ -46,7 +46,7 @@
 //! - [`shapes`]: [`Shapes`], canonical JSON or every documented variant of it.
 //! - [`validation`]: the input rules (email, URL and date checks are public).
 //! - [`errors`]: the documented error bodies.
-//! - `routes` (private): routing and the 70 operations (`routes/guests.rs`, `routes/members.rs`,
+//! - `routes` (private): routing and the 72 operations (`routes/guests.rs`, `routes/members.rs`,
 //!   `routes/templates.rs`, `routes/processes.rs`, `routes/tasks.rs`, `routes/comments.rs`,
 //!   `routes/tags.rs`, `routes/groups.rs`, `routes/files.rs`, `routes/activity.rs`).
 //! - `seed`, `state`, `workflow`, `places` and `hash` (private), each importing only the ones after

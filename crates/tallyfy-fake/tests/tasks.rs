@@ -812,3 +812,147 @@ async fn get_task_and_unknown_ids() {
         .await;
     assert_eq!(r.header("allow"), Some("POST"));
 }
+
+#[tokio::test]
+async fn saving_one_form_value_at_a_time() {
+    let api = start_workflow(2, 4, 0).await;
+    let (run, tasks) = blog_process(&api).await;
+    let draft = id(&tasks[0]);
+    let capture_id = id(&tasks[0]["form_fields"]["data"][0]);
+    let save = api.url(&format!("/tasks/{draft}/captures"));
+
+    for (body, field, message) in [
+        (json!({"value": "x"}), "id", "The id field is required."),
+        (
+            json!({"id": capture_id}),
+            "value",
+            "The value field is required.",
+        ),
+        (
+            json!({"id": "0123456789abcdef0123456789abcdef", "value": "x"}),
+            "id",
+            "The selected id is invalid.",
+        ),
+        (
+            json!({"id": capture_id, "value": {"shape": "none"}}),
+            "value",
+            "The Draft link must be a single value.",
+        ),
+        (
+            json!({"id": capture_id, "value": "x".repeat(201)}),
+            "value",
+            "The Draft link may not be greater than 200 characters.",
+        ),
+    ] {
+        let r = api.post(&save, body.clone()).await;
+        assert_eq!(
+            r.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{body}: {}",
+            r.text
+        );
+        assert_eq!(r.field_errors()[field], json!([message]), "{body}");
+    }
+    assert!(
+        task(&api, &draft, "").await["taskdata"]
+            .get(&capture_id)
+            .is_none(),
+        "nothing saved"
+    );
+
+    let r = api
+        .post(
+            &save,
+            json!({"id": capture_id, "value": "https://docs.example/draft"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(r.text.is_empty(), "no body: {}", r.text);
+    assert_eq!(
+        task(&api, &draft, "").await["taskdata"][&capture_id],
+        "https://docs.example/draft"
+    );
+    // null clears the field again; a required field then blocks completion once more.
+    let r = api
+        .post(&save, json!({"id": capture_id, "value": null}))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert!(
+        task(&api, &draft, "").await["taskdata"]
+            .get(&capture_id)
+            .is_none()
+    );
+    assert_eq!(
+        complete(&api, &run, json!({"task_id": draft})).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    // Saved, the value is what completion needs.
+    api.post(
+        &save,
+        json!({"id": capture_id, "value": "https://docs.example/v2"}),
+    )
+    .await;
+    let r = complete(&api, &run, json!({"task_id": draft})).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = api
+        .post(&save, json!({"id": capture_id, "value": "late"}))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.field_errors()["task_id"],
+        json!(["A completed task cannot be updated."])
+    );
+    let r = api
+        .post(
+            &api.url("/tasks/0123456789abcdef0123456789abcdef/captures"),
+            json!({"id": capture_id, "value": "x"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn no_value_is_saved_on_an_archived_task() {
+    let api = start_workflow(2, 4, 0).await;
+    let (run, tasks) = blog_process(&api).await;
+    let (draft, capture_id) = (id(&tasks[0]), id(&tasks[0]["form_fields"]["data"][0]));
+    assert_eq!(
+        api.delete(&api.url(&format!("/runs/{run}"))).await.status,
+        StatusCode::OK
+    );
+    let r = api
+        .post(
+            &api.url(&format!("/tasks/{draft}/captures")),
+            json!({"id": capture_id, "value": "x"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.field_errors()["run_id"],
+        json!(["Cannot update archived processes."])
+    );
+
+    let r = api
+        .post(&api.url("/tasks"), json!({"title": "Sign", "task_type": "task", "owners": {}, "deadline": "2026-07-15 17:00:00"}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let oneoff = id(&r.json()["data"]);
+    assert_eq!(
+        api.delete(&api.url(&format!("/tasks/{oneoff}")))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    let r = api
+        .post(
+            &api.url(&format!("/tasks/{oneoff}/captures")),
+            json!({"id": "x", "value": "x"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        r.field_errors()["task_id"],
+        json!(["Cannot change an archived task; restore it first."])
+    );
+}

@@ -611,3 +611,55 @@ async fn update_keeps_changes_adds_and_cuts_kickoff_fields() {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn form_fields_are_the_kickoff_fields_and_every_steps_fields() {
+    let api = start_workflow(2, 5, 0).await;
+    let templates = api.templates().await;
+    let live: Vec<&Value> = templates
+        .iter()
+        .filter(|t| t["archived_at"].is_null())
+        .collect();
+    let (mut kickoff, mut captures) = (0, 0);
+    for t in &live {
+        let tid = t["id"].as_str().unwrap();
+        let r = api
+            .get(&api.url(&format!("/checklists/{tid}/form-fields")))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+        let d = r.json()["data"].clone();
+        assert_eq!((&d["id"], &d["title"]), (&t["id"], &t["title"]));
+        assert_eq!(d["ko_form_fields"], t["prerun"], "the kick-off form");
+        let steps: Vec<Value> = t["steps"]["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|s| s["captures"].as_array().unwrap().clone())
+            .collect();
+        assert_eq!(
+            d["form_fields"],
+            Value::Array(steps),
+            "every step's fields, in step order"
+        );
+        kickoff += d["ko_form_fields"].as_array().unwrap().len();
+        captures += d["form_fields"].as_array().unwrap().len();
+    }
+    assert!(
+        kickoff > 0 && captures > 0,
+        "{kickoff} kick-off fields, {captures} step fields"
+    );
+
+    let tid = live[0]["id"].as_str().unwrap();
+    assert_eq!(
+        api.delete(&api.url(&format!("/checklists/{tid}")))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    for t in [tid, "0123456789abcdef0123456789abcdef"] {
+        let r = api
+            .get(&api.url(&format!("/checklists/{t}/form-fields")))
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{t}");
+    }
+}

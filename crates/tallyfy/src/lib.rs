@@ -171,7 +171,8 @@
 //! ```
 //!
 //! To change the assignees or the deadline of some steps' tasks, read the template's steps (their
-//! ids are the keys) and pass [`types::StepOverrides`] as [`Launch::tasks`].
+//! ids are the keys) and pass [`types::StepOverrides`] as [`Launch::tasks`]. [`Templates::form_fields`]
+//! gives a template's kick-off fields and all its steps' form fields in one call.
 //!
 //! ## Create and change a template
 //!
@@ -221,16 +222,16 @@
 //!
 //! [`Tasks::mine`] lists the open tasks of the token's user, [`Tasks::list`] the organization's and
 //! [`Processes::tasks`] one process's. A task read with `with(&[TaskInclude::FormFields])` gives
-//! [`Form::task`] its fields; [`Tasks::update`] saves the values and [`Tasks::complete`] completes
-//! it. An approval needs its decision, [`Completion::is_approved`]. Completing the last open task
-//! completes the process.
+//! [`Form::task`] its fields; [`Tasks::update`] saves the values ([`Tasks::save_value`] saves one)
+//! and [`Tasks::complete`] completes it. An approval needs its decision,
+//! [`Completion::is_approved`]. Completing the last open task completes the process.
 //!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
 //! # let fake = tallyfy_fake::FakeTallyfy::builder().seed_members(3).seed_templates(1).seed_processes(1).start().await.unwrap();
 //! # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
 //! use futures::TryStreamExt;
-//! use tallyfy::{Completion, Form, TaskInclude, TaskUpdate};
+//! use tallyfy::{CaptureValue, Completion, Form, FormValue, TaskInclude, TaskUpdate};
 //!
 //! let mine: Vec<_> = client.tasks().mine().items().try_collect().await?;
 //! let task = &mine[0];
@@ -242,6 +243,10 @@
 //!     .choose("Call outcome", "Proceed")?
 //!     .build()?;
 //! client.tasks().update(&run_id, &task_id, TaskUpdate::new().taskdata(values)).await?;
+//! // One field alone, by its id: the form field's, as `Form` found it by label.
+//! let notes = task.form_fields.iter().flatten().find(|f| f.label.as_deref() == Some("Call notes"))
+//!     .and_then(|f| f.id.as_ref()).map(ToString::to_string).unwrap_or_default();
+//! client.tasks().save_value(&task_id, CaptureValue::new(notes, FormValue::text("Agreed on Monday."))).await?;
 //! let done = client.tasks().complete(&run_id, Completion::new(&task_id)).await?;
 //! assert_eq!(done.status.as_deref(), Some("completed"));
 //!

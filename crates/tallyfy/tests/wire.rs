@@ -17,8 +17,8 @@ use tallyfy::types::{
 };
 use tallyfy::types::{TaskType, TemplateType};
 use tallyfy::{
-    Assignees, Client, Completion, FormValue, FormValues, GuestUpdate, Invite, Launch,
-    MemberInclude, MemberUpdate, NewComment, NewGroup, NewGuest, NewTask, NewTemplate,
+    Assignees, CaptureValue, Client, Completion, FormValue, FormValues, GuestUpdate, Invite,
+    Launch, MemberInclude, MemberUpdate, NewComment, NewGroup, NewGuest, NewTask, NewTemplate,
     OneoffTaskUpdate, ProcessInclude, ProcessUpdate, Resolution, Role, TagFields, TaskInclude,
     TaskUpdate, TemplateInclude, TemplateUpdate,
 };
@@ -895,6 +895,13 @@ async fn workflow_reads_and_bodiless_calls_send_the_exact_path() {
             .await,
         ),
         (
+            "list_template_form_fields",
+            "GET",
+            format!("/checklists/{ID_SEGMENT}/form-fields"),
+            vec![],
+            w.one(t.form_fields(ID)).await,
+        ),
+        (
             "archive_template",
             "DELETE",
             format!("/checklists/{ID_SEGMENT}"),
@@ -1128,6 +1135,37 @@ async fn workflow_bodies_are_exact() {
             "taskdata": values_json, "webhook": "https://hooks.example/done",
             "prevent_guest_comment": true, "max_assignable": 0
         })),
+    );
+
+    // One value at a time: a choice, and `Empty` (sent as `null`, which clears the field).
+    let seen = w
+        .one(w.client.tasks().save_value(
+            ID,
+            CaptureValue::new("f-drop", FormValue::choice(2, "Office 365")),
+        ))
+        .await;
+    check(
+        "save_capture_value",
+        &seen,
+        "POST",
+        &format!("{ORG_PATH}/tasks/{ID_SEGMENT}/captures"),
+        &[],
+        Some(json!({"id": "f-drop", "value": {"id": 2, "text": "Office 365"}})),
+    );
+    let seen = w
+        .one(
+            w.client
+                .tasks()
+                .save_value(ID, CaptureValue::new("f-drop", FormValue::empty())),
+        )
+        .await;
+    check(
+        "save_capture_value",
+        &seen,
+        "POST",
+        &format!("{ORG_PATH}/tasks/{ID_SEGMENT}/captures"),
+        &[],
+        Some(json!({"id": "f-drop", "value": null})),
     );
 
     let seen = w

@@ -1,4 +1,4 @@
-//! Routing: from a raw request target to one of the 70 operations (17 for guests and members, 37
+//! Routing: from a raw request target to one of the 72 operations (17 for guests and members, 39
 //! for templates, processes, tasks and comments, 5 for tags, 5 for groups, 5 for files, 1 for the
 //! activity feed), and the checks every call passes.
 //!
@@ -77,6 +77,8 @@ enum Route {
     TaskPurge(String),
     OneoffCompleted,
     OneoffCompletedTask(String),
+    TemplateFormFields(String),
+    TaskCaptures(String),
     /// `.../comment` on a task, process or template.
     Comment(CommentOn),
     /// `.../problem`.
@@ -129,6 +131,8 @@ impl Route {
             Route::TaskPurge(_) | Route::OneoffCompletedTask(_) => &["DELETE"],
             Route::OneoffCompleted => &["POST"],
             Route::Comment(_) | Route::Problem(_) | Route::Resolve(_) => &["POST"],
+            Route::TemplateFormFields(_) => &["GET"],
+            Route::TaskCaptures(_) => &["POST"],
             Route::Tags | Route::Groups => &["GET", "POST"],
             Route::Tag(_) | Route::Group(_) => &["GET", "PUT", "DELETE"],
             Route::FileUpload | Route::Assets => &["POST"],
@@ -173,6 +177,7 @@ fn match_route(raw_path: &str) -> Option<(String, Route)> {
         ("checklists", [c]) => Route::Template(decode(c)?),
         ("checklists", [c, "restore"]) => Route::TemplateRestore(decode(c)?),
         ("checklists", [c, "delete"]) => Route::TemplatePurge(decode(c)?),
+        ("checklists", [c, "form-fields"]) => Route::TemplateFormFields(decode(c)?),
         ("checklists", [c, "comment"]) => Route::Comment(CommentOn::Template(decode(c)?)),
         ("checklists", [c, "problem"]) => Route::Problem(CommentOn::Template(decode(c)?)),
         ("checklists", [c, "resolved-threads"]) => Route::Resolve(CommentOn::Template(decode(c)?)),
@@ -194,6 +199,7 @@ fn match_route(raw_path: &str) -> Option<(String, Route)> {
         ("tasks", [t, "delete"]) => Route::TaskPurge(decode(t)?),
         ("completed-tasks", []) => Route::OneoffCompleted,
         ("completed-tasks", [t]) => Route::OneoffCompletedTask(decode(t)?),
+        ("tasks", [t, "captures"]) => Route::TaskCaptures(decode(t)?),
         ("tasks", [t, "comment"]) => Route::Comment(CommentOn::Task(decode(t)?)),
         ("tasks", [t, "problem"]) => Route::Problem(CommentOn::Task(decode(t)?)),
         ("tasks", [t, "resolved-threads"]) => Route::Resolve(CommentOn::Task(decode(t)?)),
@@ -333,6 +339,8 @@ pub(crate) fn dispatch(
         (Route::TaskPurge(id), _) => tasks::delete(st, &id),
         (Route::OneoffCompleted, _) => tasks::complete(st, &ctx, Via::Oneoff),
         (Route::OneoffCompletedTask(id), _) => tasks::reopen(st, Via::Oneoff, &id),
+        (Route::TemplateFormFields(id), _) => templates::form_fields(st, &id),
+        (Route::TaskCaptures(id), _) => tasks::save_capture_value(st, &ctx, &id),
         (Route::Comment(on), _) => comments::comment(st, &ctx, &on, CommentKind::Comment),
         (Route::Problem(on), _) => comments::comment(st, &ctx, &on, CommentKind::Problem),
         (Route::Resolve(on), _) => comments::resolve(st, &ctx, &on),

@@ -289,9 +289,7 @@ pub(crate) fn delete(st: &mut State, id: &str) -> Response<Body> {
         Ok(()) => {
             let description = format!("Deleted process: {}", name.unwrap_or_default());
             log(st, "deleted", (Entity::Run, id), description);
-            let mut res = Response::new(Body::empty());
-            *res.status_mut() = StatusCode::OK;
-            res
+            crate::routes::request::empty(StatusCode::OK)
         }
         Err(r) => refused(r),
     }

@@ -1,5 +1,5 @@
-//! The task operations (organization list, my tasks, a process's tasks, get, update, complete,
-//! reopen), the one-off task operations, and the three comment operations.
+//! The task operations (organization list, my tasks, a process's tasks, get, update, saving one
+//! form value, complete, reopen) and the one-off task operations. Comments are in `comments.rs`.
 //!
 //! | operation | success | refusals |
 //! |---|---|---|
@@ -11,10 +11,10 @@
 //! | create_oneoff_task | 201 | 422 (field rules, unknown owners, groups, tags or `run_id`) |
 //! | archive_oneoff_task, delete_oneoff_task | 204 | 404 |
 //! | restore_oneoff_task | 200 | 404 |
+//! | save_capture_value | 200, no body | 404, 422 (`task_id` completed, `id` no field of the task, `value` by the field's type) |
 //!
 //! The one-off routes take standalone tasks only: a task in a process (launched, or one-off in a
 //! process) is a 422 on `task_id` there, naming the process.
-//! | create_comment, report_problem, resolve_problem | 201 | 404 unknown task, 422 (`content`, `state`, `label`, `thread_id`) |
 //!
 //! Sorts are free strings in the spec, so an unknown one gives the default order.
 //!
@@ -31,8 +31,8 @@ use serde_json::{Value, json};
 use crate::pagination::PageWindow;
 use crate::routes::processes::{People, actor_parts, log};
 use crate::routes::request::{
-    Ctx, Paging, bool_param, data, enum_param, includes, int_list_param, list_response, no_content,
-    nonempty, refused, sort_param,
+    Ctx, Paging, bool_param, data, empty, enum_param, includes, int_list_param, list_response,
+    no_content, nonempty, refused, sort_param,
 };
 use crate::state::{State, now};
 use crate::workflow::Workflow;
@@ -379,6 +379,25 @@ pub(crate) fn update(st: &mut State, ctx: &Ctx<'_>, via: Via<'_>, task_id: &str)
         Ok(i) => {
             log_task(st, i, "updated", "Updated");
             data(StatusCode::OK, st.task_out(i, &[], at, false))
+        }
+        Err(r) => refused(r),
+    }
+}
+
+/// `POST /organizations/{org}/tasks/{id}/captures`: one form value; `200` with no body (Tallyfy
+/// documents none).
+pub(crate) fn save_capture_value(st: &mut State, ctx: &Ctx<'_>, task_id: &str) -> Response<Body> {
+    if st.workflow.task_pos(task_id).is_none() {
+        return crate::errors::resource_not_found();
+    }
+    let body = match ctx.json_object() {
+        Ok(b) => b,
+        Err(res) => return res,
+    };
+    match ops::save_capture_value(&mut st.workflow, task_id, &body, now()) {
+        Ok(i) => {
+            log_task(st, i, "updated", "Updated");
+            empty(StatusCode::OK)
         }
         Err(r) => refused(r),
     }

@@ -1,9 +1,10 @@
-//! The seven template (checklist) operations.
+//! The eight template (checklist) operations.
 //!
 //! | operation | success | refusals |
 //! |---|---|---|
 //! | list | 200 list (default 10 a page, newest update first) | 422 for a bad query parameter |
 //! | get | 200 | 404 unknown or archived |
+//! | form fields | 200 `{id, title, ko_form_fields, form_fields}` | 404 unknown or archived |
 //! | create | 201 | 422 (`title`, `type`, lengths, URLs, members, groups, `prerun.<i>.<field>`) |
 //! | update | 200 | 404 unknown or archived; 422 as create, and `prerun.<i>.id` naming no field of the template |
 //! | archive | 200 message | 404 unknown or already archived |
@@ -12,7 +13,7 @@
 
 use axum::body::Body;
 use http::{Response, StatusCode};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::errors;
 use crate::routes::processes::{People, log};
@@ -22,6 +23,7 @@ use crate::routes::request::{
 };
 use crate::state::{State, now};
 use crate::workflow::activity::Entity;
+use crate::workflow::model::Field;
 use crate::workflow::ops;
 
 /// The default page size of the templates list.
@@ -132,6 +134,26 @@ pub(crate) fn get(st: &mut State, ctx: &Ctx<'_>, id: &str) -> Response<Body> {
         Some(i) => data(StatusCode::OK, st.template_out(i, &with)),
         None => errors::resource_not_found(),
     }
+}
+
+/// `GET /organizations/{org}/checklists/{id}/form-fields`: the kick-off fields and every step's
+/// form fields, in step order, in one object.
+pub(crate) fn form_fields(st: &mut State, id: &str) -> Response<Body> {
+    let wf = &st.workflow;
+    let Some(i) = wf.live_template_pos(id) else {
+        return errors::resource_not_found();
+    };
+    let t = &wf.templates[i];
+    let captures: Vec<Value> = t
+        .steps
+        .iter()
+        .flat_map(|s| s.captures.iter().map(Field::capture_json))
+        .collect();
+    let kickoff: Vec<Value> = t.prerun.iter().map(Field::kickoff_json).collect();
+    data(
+        StatusCode::OK,
+        json!({"id": t.id, "title": t.title, "ko_form_fields": kickoff, "form_fields": captures}),
+    )
 }
 
 /// Records `verb` (described as `done`, "Archived") on the template `id` in the audit trail.

@@ -225,28 +225,29 @@ pub(crate) fn check_all(
 ) -> Vec<(String, Option<Value>)> {
     let mut changes = Vec::new();
     for (key, value) in values {
-        // A known field's own rule speaks first; any value must also have a form value's shape.
-        let checked = fields
-            .iter()
-            .find(|f| &f.id == key)
-            .map(|f| check_value(f, value));
-        let refusal = match &checked {
-            Some(Err(message)) => Some(message.clone()),
-            _ if !form_value_shape(value) => {
-                Some(format!("The {prefix}.{key} is not a form value."))
-            }
-            _ => None,
+        let name = format!("{prefix}.{key}");
+        let checked = match fields.iter().find(|f| &f.id == key) {
+            Some(f) => check_one(f, value, &name).map(Some),
+            None if form_value_shape(value) => Ok(None),
+            None => Err(format!("The {name} is not a form value.")),
         };
-        match (refusal, checked) {
-            (Some(message), _) => errors
-                .entry(format!("{prefix}.{key}"))
-                .or_default()
-                .push(message),
-            (None, Some(Ok(v))) => changes.push((key.clone(), v)),
-            (None, _) => {}
+        match checked {
+            Ok(Some(v)) => changes.push((key.clone(), v)),
+            Ok(None) => {}
+            Err(message) => errors.entry(name).or_default().push(message),
         }
     }
     changes
+}
+
+/// Checks one value sent for `field` (named `name` in messages) as [`check_all`] checks each:
+/// the field's own rule speaks first, then the value must have a form value's shape.
+pub(crate) fn check_one(field: &Field, value: &Value, name: &str) -> Result<Option<Value>, String> {
+    let checked = check_value(field, value)?;
+    if !form_value_shape(value) {
+        return Err(format!("The {name} is not a form value."));
+    }
+    Ok(checked)
 }
 
 /// Applies changes from [`check_all`].

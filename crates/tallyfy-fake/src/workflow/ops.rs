@@ -687,6 +687,64 @@ pub(crate) fn update_task(
     Ok(pos)
 }
 
+/// `POST /tasks/{id}/captures`: saves the value of one of the task's form fields (`id`), checked
+/// by its type; `null` (or any blank value) clears it. Refused as an update of the task would be
+/// (completed, archived, or in an archived process), and for a missing `id` or `value` or an `id`
+/// that is no field of the task's.
+pub(crate) fn save_capture_value(
+    wf: &mut Workflow,
+    task_id: &str,
+    body: &Map<String, Value>,
+    at: i64,
+) -> Result<usize, Refusal> {
+    let pos = wf.task_pos(task_id).ok_or(Refusal::NotFound)?;
+    let run = wf.tasks[pos].run_id.clone();
+    find_task(wf, run.as_deref().map_or(Via::Oneoff, Via::Run), task_id)?;
+    if wf.tasks[pos].status == TaskStatus::Completed {
+        return Err(Refusal::one(
+            "task_id",
+            "A completed task cannot be updated.",
+        ));
+    }
+    let mut v = Validator::new(body);
+    let id = if v.required("id") {
+        v.string("id", false)
+    } else {
+        None
+    };
+    let mut errors = std::mem::take(&mut v.errors);
+    // `null` is a value here (it clears the field), so only a missing key is refused.
+    let value = body.get("value");
+    if value.is_none() {
+        errors
+            .entry("value".into())
+            .or_default()
+            .push("The value field is required.".into());
+    }
+    let field = id.and_then(|id| wf.tasks[pos].step.captures.iter().find(|f| f.id == id));
+    if id.is_some() && field.is_none() {
+        errors
+            .entry("id".into())
+            .or_default()
+            .push("The selected id is invalid.".into());
+    }
+    let change = match (field, value) {
+        (Some(f), Some(value)) => match forms::check_one(f, value, "value") {
+            Ok(v) => Some((f.id.clone(), v)),
+            Err(message) => {
+                errors.entry("value".into()).or_default().push(message);
+                None
+            }
+        },
+        _ => None,
+    };
+    invalid_unless_ok(errors)?;
+    let t = &mut wf.tasks[pos];
+    forms::apply(&mut t.taskdata, change.into_iter().collect());
+    t.last_updated = at;
+    Ok(pos)
+}
+
 /// Makes the first `not-started` task active when no open task is active or in progress.
 fn promote_next(wf: &mut Workflow, run_id: &str) {
     let ids = wf.tasks_of(run_id);

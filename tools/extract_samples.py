@@ -55,9 +55,10 @@ Outside JSON strings, in this order, while the sample's extent is found:
 What a sample is
 ----------------
 Each page documents one operation (``PAGES`` below), or one per section when a page documents
-several (``PAGES`` maps the page's ``##`` headings to operations; a sample under any other
-section fails). A page whose operation the spec does not have yet is in ``NOT_COVERED`` with the
-reason; its samples are counted in the manifest's ``not_covered`` but not written. A page with
+several (``PAGES`` maps the page's ``##`` headings, or a ``###`` heading where one section holds
+two operations' samples, to operations; a sample under any other section fails). A page whose
+operation the spec does not have yet is in ``NOT_COVERED`` with the reason; its samples are
+counted in the manifest's ``not_covered`` but not written. A page with
 samples in neither table fails, as does an entry in both or an entry for a page that is gone.
 
 A sample with a top-level ``data`` key is that operation's response; one with ``error`` or
@@ -141,17 +142,20 @@ PAGES = {
     "tallyfy-docs/files/get-file-metadata.md": "get_asset",
     "tallyfy-docs/files/download-file.md": "download_file",
     "tallyfy-docs/files/delete-file.md": "delete_file",
+    # Upload, then attach: the attach section shows a task's body and a template's, each under its
+    # own `###` heading, which names the operation there.
+    "tallyfy-docs/files/upload-attach-file.md": {
+        "## Step 1 - Upload the file": "upload_file",
+        "### Body for task fields": "update_task",
+        "### Body for kick-off fields": "update_template",
+        "### Attach response": "update_task",
+    },
 }
 
 # Pages whose operation openapi/tallyfy.yaml does not have yet, and why. Their samples are
 # counted in the manifest's ``not_covered``, not written; add the operation to the spec, then
 # move the page to PAGES.
-NOT_COVERED = {
-    "tallyfy-docs/files/upload-attach-file.md": "upload_file, update_task and update_template: "
-    "one section holds both a task body (update_task) and a kick-off body (update_template), and "
-    "PAGES maps sections, not single samples; the upload response is the same asset record "
-    "get-file-metadata.md covers",
-}
+NOT_COVERED: dict[str, str] = {}
 
 # Samples that are the value of one property of their operation's body, not a whole body: page,
 # then the nearest heading above the sample, then the property.
@@ -466,10 +470,13 @@ def kind_of(value: dict[str, object], heading: str = "") -> str:
 
 
 def operation_of(sample: Sample) -> str:
-    """The operation a sample documents: its page's, or its section's."""
+    """The operation a sample documents: its page's, or that of the nearest heading above it when
+    the page names that heading, or else its section's."""
     page = PAGES[sample.source]
     if isinstance(page, str):
         return page
+    if sample.heading in page:
+        return page[sample.heading]
     if sample.section not in page:
         raise SampleError(
             f"{sample.source}:{sample.line}: section {sample.section!r} has no operation in PAGES"

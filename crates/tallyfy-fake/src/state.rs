@@ -747,7 +747,7 @@ mod tests {
             processes: 30,
         };
         let st = crate::seed::build("org", 7, counts, None, 100, Shapes::Canonical);
-        let with = ["run", "step", "threads", "form_fields"];
+        let with = ["run", "step", "threads", "form_fields", "tags"];
         assert!(st.workflow.tasks.len() > 50);
         for pos in 0..st.workflow.tasks.len() {
             for with in [&with[..], &[]] {

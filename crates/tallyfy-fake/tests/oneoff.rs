@@ -499,3 +499,38 @@ async fn a_task_can_join_an_existing_process() {
         "the process counts it"
     );
 }
+
+#[tokio::test]
+async fn a_one_off_tasks_tags_are_kept_and_shown_with_tags() {
+    let api = start_workflow(2, 1, 1).await;
+    let r = api
+        .post(
+            &api.url("/tags"),
+            json!({"title": "Legal", "color": "#3b5998"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.text);
+    let tag = r.json()["data"].clone();
+    let t = created(
+        &api,
+        json!({"title": "Sign", "task_type": "task", "owners": {}, "deadline": "2026-07-15 17:00:00", "tags": [tag["id"]]}),
+    )
+    .await;
+    assert!(t.get("tags").is_none(), "only with=tags: {t}");
+    let r = api
+        .get(&api.url(&format!("/tasks/{}?with=tags", id(&t))))
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let tags = r.json()["data"]["tags"]["data"].clone();
+    assert_eq!(tags.as_array().map(Vec::len), Some(1), "{tags}");
+    assert_eq!(
+        (&tags[0]["id"], &tags[0]["title"]),
+        (&tag["id"], &json!("Legal"))
+    );
+    // A launched task has none.
+    let listed = api
+        .get(&api.url("/tasks?with=tags&is_oneoff=false&per_page=1"))
+        .await
+        .json();
+    assert_eq!(listed["data"][0]["tags"], json!({"data": []}));
+}

@@ -666,7 +666,7 @@ async fn task_list_filters() {
     assert!(t["threads"]["data"].is_array() && t["form_fields"]["data"].is_array());
     for bad in [
         "status=not-started",
-        "with=tags",
+        "with=tag",
         "is_oneoff=1",
         "status=",
         "with=",

@@ -958,8 +958,13 @@ async fn workflow_reads_and_bodiless_calls_send_the_exact_path() {
             "get_task",
             "GET",
             format!("/tasks/{ID_SEGMENT}"),
-            vec![("with", "threads")],
-            w.one(tasks.get(ID).with(&[TaskInclude::Threads])).await,
+            vec![("with", "threads,tags")],
+            w.one(
+                tasks
+                    .get(ID)
+                    .with(&[TaskInclude::Threads, TaskInclude::Tags]),
+            )
+            .await,
         ),
         (
             "reopen_task",

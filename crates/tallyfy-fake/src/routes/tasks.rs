@@ -45,7 +45,7 @@ use crate::workflow::time::{ts, ts_json};
 /// The default page size of the task lists.
 pub const DEFAULT_PER_PAGE: u64 = 10;
 
-const INCLUDES: &[&str] = &["run", "step", "threads", "form_fields"];
+const INCLUDES: &[&str] = &["run", "step", "threads", "form_fields", "tags"];
 const ORG_STATUSES: &[&str] = &[
     "active",
     "complete",

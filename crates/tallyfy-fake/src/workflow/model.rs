@@ -496,6 +496,8 @@ pub(crate) struct Task {
     /// Capture values by capture id (only captures that have a value).
     pub taskdata: Map<String, Value>,
     pub summary: Option<String>,
+    /// Tag ids (a one-off task's `tags`; a launched task has none).
+    pub tags: Vec<String>,
 }
 
 impl Task {
@@ -528,6 +530,7 @@ impl Task {
             max_assignable: step.max_assignable,
             taskdata: Map::new(),
             summary: step.summary.clone(),
+            tags: Vec::new(),
             step,
         }
     }

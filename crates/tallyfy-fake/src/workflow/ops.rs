@@ -1129,6 +1129,8 @@ pub(crate) fn create_oneoff(
         created_at: at,
     };
     let started_at = started_at.unwrap_or(at);
+    // Each task carries the tags (and a fan-out's process too).
+    let task_tags = tags.clone().unwrap_or_default();
     let make = |wf: &mut Workflow, run_id: Option<String>, owners: Owners, position: i64| {
         let id = wf.new_id();
         let mut step = step.clone();
@@ -1155,6 +1157,7 @@ pub(crate) fn create_oneoff(
             position,
             started_at: Some(started_at),
             deadline: Some(deadline),
+            tags: task_tags.clone(),
             id,
             ..Task::from_step(step, at)
         }

@@ -472,7 +472,8 @@ impl Workflow {
         v
     }
 
-    /// A task's JSON; `includes` are names from `with` (`run`, `step`, `threads`, `form_fields`).
+    /// A task's JSON; `includes` are names from `with` (`run`, `step`, `threads`, `form_fields`,
+    /// `tags`).
     pub fn task_json(&self, t: &Task, includes: &[&str], now: i64) -> Value {
         serde_json::to_value(self.task_view(t, includes, now)).expect("a task always serializes")
     }
@@ -518,6 +519,7 @@ impl Workflow {
             step: None,
             step_id: step.map(|s| s.id.as_str()),
             summary: t.summary.as_deref(),
+            tags: None,
             task_type: t.step.step_type.as_str(),
             taskdata: &t.taskdata,
             threads: None,
@@ -540,6 +542,7 @@ impl Workflow {
                         .map(Comment::to_json)
                         .collect::<Vec<_>>()}))
                 }
+                "tags" => view.tags = Some(self.tags_json(&t.tags)),
                 "form_fields" => {
                     view.form_fields = Some(json!({"data": t
                         .step
@@ -593,6 +596,8 @@ pub(crate) struct TaskView<'a> {
     step: Option<Value>,
     step_id: Option<&'a str>,
     summary: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tags: Option<Value>,
     task_type: &'static str,
     taskdata: &'a serde_json::Map<String, Value>,
     #[serde(skip_serializing_if = "Option::is_none")]

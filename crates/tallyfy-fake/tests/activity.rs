@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Api, id, start_workflow};
+use common::{Api, activity_entries as entries, id, start_workflow};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -11,21 +11,6 @@ async fn feed(api: &Api, query: &str) -> Value {
     let r = api.get(&api.url(&format!("/activity-feeds?{query}"))).await;
     assert_eq!(r.status, StatusCode::OK, "{query}: {}", r.text);
     r.json()
-}
-
-/// `(verb, description)` of each entry of a page.
-fn entries(page: &Value) -> Vec<(String, String)> {
-    page["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| {
-            (
-                a["verb"][0].as_str().unwrap().to_string(),
-                a["description"][0].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
 }
 
 #[tokio::test]

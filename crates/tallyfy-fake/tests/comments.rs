@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Api, COMMENT_KEYS, id, keys_exactly, start_workflow};
+use common::{Api, COMMENT_KEYS, activity_entries, id, keys_exactly, start_workflow};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -23,17 +23,7 @@ async fn history(api: &Api, entity_type: &str, entity_id: &str) -> Vec<(String, 
         )))
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.text);
-    r.json()["data"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|a| {
-            (
-                a["verb"][0].as_str().unwrap().to_string(),
-                a["description"][0].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
+    activity_entries(&r.json())
 }
 
 #[tokio::test]

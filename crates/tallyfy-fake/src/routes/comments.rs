@@ -22,10 +22,7 @@ pub(crate) fn comment(
     on: &CommentOn,
     kind: CommentKind,
 ) -> Response<Body> {
-    if !ops::can_comment_on(&st.workflow, on) {
-        return crate::errors::resource_not_found();
-    }
-    let body = match ctx.json_object() {
+    let body = match body_for(st, ctx, on) {
         Ok(b) => b,
         Err(res) => return res,
     };
@@ -39,16 +36,26 @@ pub(crate) fn comment(
 
 /// `POST .../resolved-threads`
 pub(crate) fn resolve(st: &mut State, ctx: &Ctx<'_>, on: &CommentOn) -> Response<Body> {
-    if !ops::can_comment_on(&st.workflow, on) {
-        return crate::errors::resource_not_found();
-    }
-    let body = match ctx.json_object() {
+    let body = match body_for(st, ctx, on) {
         Ok(b) => b,
         Err(res) => return res,
     };
     let (user, _) = actor_parts(st);
     let r = ops::resolve_problem(&mut st.workflow, on, &body, user, now());
     reply(st, r, "issue-resolved", "Resolved a problem on")
+}
+
+/// The request's JSON object, once what the comment is on is known to exist (404 before the
+/// body is looked at).
+fn body_for(
+    st: &State,
+    ctx: &Ctx<'_>,
+    on: &CommentOn,
+) -> Result<serde_json::Map<String, serde_json::Value>, Response<Body>> {
+    if !ops::can_comment_on(&st.workflow, on) {
+        return Err(crate::errors::resource_not_found());
+    }
+    ctx.json_object()
 }
 
 /// The comment made, logged as `verb` (described as `done`, "Commented on", and what it is on) in

@@ -266,3 +266,18 @@ pub fn keys_exactly(v: &Value, keys: &[&str]) {
 pub fn id(v: &Value) -> String {
     v["id"].as_str().unwrap().to_string()
 }
+
+/// `(verb, description)` of each entry of an activity-feed page.
+pub fn activity_entries(page: &Value) -> Vec<(String, String)> {
+    page["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["verb"][0].as_str().unwrap().to_string(),
+                a["description"][0].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}

@@ -84,17 +84,21 @@
 //!   task answers 200 and changes nothing; the last one completes the process (`complete`,
 //!   `completed_at`, 100%). Reopening needs a completed task and puts a complete process back to
 //!   `active`. Updating a completed task is a 422; a present `owners` replaces all three buckets.
+//!   `POST /tasks/{id}/captures` saves one form value by the same rules and answers 200 with no
+//!   body.
 //! - Processes: `PUT` empties `users`/`groups` left out of the body (Tallyfy's documented trap) and
 //!   refuses archived processes (422 `Cannot update archived processes.`); archiving writes
 //!   `status: "archived"` and keeps the status underneath for `activate`; `delete` removes only an
 //!   archived process (else 422), with its tasks and comments, and answers 200 with an empty body.
 //! - Templates can be created and changed: a `prerun` sent to `PUT` is the whole kick-off form (a
 //!   field named by `id` keeps its id, others are added, the rest removed); `users`/`groups` left
-//!   out are emptied, as for processes.
+//!   out are emptied, as for processes. `GET /checklists/{id}/form-fields` answers one object: the
+//!   kick-off fields (`ko_form_fields`) and every step's form fields (`form_fields`).
 //! - One-off tasks (`POST /tasks`): `run_id` null unless it names a process; with
 //!   `separate_task_for_each_assignee`, a process of the hidden MISC template with one task per
 //!   assignee. Their own routes (`PUT /tasks/{id}` with title, deadline and owners every time,
 //!   `/completed-tasks`, archive, restore, delete) refuse a process's task with 422 on `task_id`.
+//!   Their `tags` are kept and shown with `with=tags`.
 //! - Activity (`routes/activity.rs`): every workflow call the fake serves is recorded and listed
 //!   newest first, 20 a page, with the documented filters; seeding records nothing.
 //! - Comments (`routes/comments.rs`): on a task, or on a process or template itself

@@ -12,6 +12,7 @@ use std::time::Duration;
 use crate::handle::FakeTallyfy;
 use crate::server::{self, Shared};
 use crate::shapes::Shapes;
+use crate::tokens::Tokens;
 
 /// The organization id a fake serves unless told otherwise.
 pub const DEFAULT_ORG_ID: &str = "demo-org";
@@ -23,6 +24,8 @@ pub const DEFAULT_PAGE_CAP: u64 = 100;
 pub const DEFAULT_SEED: u64 = 42;
 /// How many requests [`FakeTallyfy::requests`] keeps by default (older ones are dropped).
 pub const DEFAULT_RECORD_LIMIT: usize = 10_000;
+/// The password every member has for the OAuth password grant unless told otherwise.
+pub const DEFAULT_USER_PASSWORD: &str = "fake-password";
 
 /// Configures a [`FakeTallyfy`]; get one from [`FakeTallyfy::builder`].
 ///
@@ -58,6 +61,9 @@ pub struct FakeTallyfyBuilder {
     seat_limit: Option<u32>,
     listen: SocketAddr,
     record_limit: usize,
+    client: Option<(String, String)>,
+    token_ttl: Option<Duration>,
+    user_password: String,
     log_requests: bool,
     shapes: Shapes,
 }
@@ -81,6 +87,9 @@ impl Default for FakeTallyfyBuilder {
         Self {
             org_id: DEFAULT_ORG_ID.into(),
             token: DEFAULT_TOKEN.into(),
+            client: None,
+            token_ttl: None,
+            user_password: DEFAULT_USER_PASSWORD.into(),
             guests: 0,
             members: 1,
             templates: 0,
@@ -197,6 +206,31 @@ impl FakeTallyfyBuilder {
         self
     }
 
+    /// An application the token endpoint (`POST /oauth/token`) knows: the client-credentials,
+    /// password and refresh grants need this `client_id` (a number, as Tallyfy's are) and
+    /// `client_secret`. Without it every token request is a 401 `invalid_client`. The fixed
+    /// [`token`](Self::token) keeps working beside the tokens issued.
+    pub fn client_credentials(mut self, id: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.client = Some((id.into(), secret.into()));
+        self
+    }
+
+    /// How long every token the fake issues lives (default: the documented lifetimes, 7 days for
+    /// client credentials, 1 hour for the password and refresh grants, 3 months for an
+    /// application's user token; see [`crate::tokens`]). A short one lets a test watch tokens
+    /// expire.
+    pub fn token_ttl(mut self, ttl: Duration) -> Self {
+        self.token_ttl = Some(ttl);
+        self
+    }
+
+    /// The password every member has for the password grant (default [`DEFAULT_USER_PASSWORD`]);
+    /// the `username` is the member's email.
+    pub fn user_password(mut self, password: impl Into<String>) -> Self {
+        self.user_password = password.into();
+        self
+    }
+
     /// Builds the data, binds the address and starts serving on the current Tokio runtime.
     ///
     /// # Errors
@@ -227,6 +261,8 @@ impl FakeTallyfyBuilder {
             record_limit: self.record_limit,
             log_requests: self.log_requests,
             counter: AtomicU64::new(0),
+            tokens: Mutex::new(Tokens::new(self.client, self.token_ttl, self.seed)),
+            user_password: self.user_password,
         });
         let (tx, rx) = tokio::sync::watch::channel(false);
         let task = tokio::spawn(server::run(listener, shared.clone(), rx));

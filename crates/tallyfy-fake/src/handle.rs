@@ -76,6 +76,31 @@ impl FakeTallyfy {
         &self.shared.token
     }
 
+    /// The URL of the token endpoint, `http://127.0.0.1:PORT/oauth/token` (the fake answers at
+    /// `/api/oauth/token` too).
+    pub fn token_url(&self) -> String {
+        format!("http://{}/oauth/token", self.addr)
+    }
+
+    /// How many requests the token endpoint has had, refused ones included.
+    pub fn token_requests(&self) -> u64 {
+        lock(&self.shared.tokens).requests()
+    }
+
+    /// Revokes every access and refresh token issued so far: requests with them get 401 and
+    /// refreshing fails. The fixed [`token`](Self::token) keeps working, and so do the application's
+    /// credentials, so a client can ask for a new token.
+    pub fn revoke_tokens(&self) {
+        lock(&self.shared.tokens).revoke_all();
+    }
+
+    /// Forgets the application's credentials, as when an application is deleted: every token
+    /// request from then on is a 401 `invalid_client`. Tokens already issued keep working until
+    /// they expire or [`revoke_tokens`](Self::revoke_tokens).
+    pub fn revoke_client(&self) {
+        lock(&self.shared.tokens).revoke_client();
+    }
+
     /// Locks the state for a change (which drops the cached JSON).
     fn state_mut(&self) -> std::sync::MutexGuard<'_, crate::state::State> {
         let mut st = lock(&self.shared.state);

@@ -35,8 +35,9 @@
 //! ```
 //!
 //! # Map
-//! - [`builder`]: [`FakeTallyfyBuilder`], the configuration (org, token, seed data including
-//!   templates and processes, latency, page cap, seat limit) and `start`.
+//! - [`builder`]: [`FakeTallyfyBuilder`], the configuration (org, token, an OAuth application and
+//!   token lifetime, seed data including templates and processes, latency, page cap, seat limit)
+//!   and `start`.
 //! - [`handle`]: [`FakeTallyfy`], the running server: URL, state, faults, recorded requests,
 //!   shutdown.
 //! - [`inserts`]: [`SeedGuest`] and [`SeedMember`], for setting up state directly.
@@ -46,16 +47,31 @@
 //! - [`shapes`]: [`Shapes`], canonical JSON or every documented variant of it.
 //! - [`validation`]: the input rules (email, URL and date checks are public).
 //! - [`errors`]: the documented error bodies.
+//! - [`tokens`]: the OAuth tokens issued and their documented lifetimes.
 //! - `routes` (private): routing and the 72 operations (`routes/guests.rs`, `routes/members.rs`,
 //!   `routes/templates.rs`, `routes/processes.rs`, `routes/tasks.rs`, `routes/comments.rs`,
-//!   `routes/tags.rs`, `routes/groups.rs`, `routes/files.rs`, `routes/activity.rs`).
+//!   `routes/tags.rs`, `routes/groups.rs`, `routes/files.rs`, `routes/activity.rs`), and the OAuth
+//!   token endpoint and an application's user token (`routes/oauth.rs`).
 //! - `seed`, `state`, `workflow`, `places` and `hash` (private), each importing only the ones after
 //!   it: the deterministic seed data, the stored guests and members and their JSON, the workflow
 //!   records (`workflow/`: model, form-value checks, store, operations, seed), the time zone and
-//!   country tables, and the one hash all generated data comes from.
+//!   country tables, and the one hash all generated data comes from; `sync` holds the one lock
+//!   helper.
 //!
 //! # Behaviour in brief
 //! - Paths are served under `/api/organizations/...` and `/organizations/...`.
+//! - OAuth (`routes/oauth.rs`): with an application configured
+//!   ([`FakeTallyfyBuilder::client_credentials`], `--client-id`/`--client-secret`), `POST
+//!   /oauth/token` (and `/api/oauth/token`) takes form-encoded client-credentials, password (a
+//!   member's email and [`builder::DEFAULT_USER_PASSWORD`] unless configured) and refresh grants and
+//!   answers `{token_type, expires_in, access_token}` (plus `refresh_token` for the last two); the
+//!   API takes an issued token beside the fixed one until it expires (401 after). Refusals have
+//!   the OAuth shape: JSON bodies 400 `invalid_request`, unknown grants 400
+//!   `unsupported_grant_type`, wrong or non-numeric clients 401 `invalid_client`, bad passwords
+//!   and used refresh tokens 400 `invalid_grant`. `POST /api/applications/{org}/users/{email}/token`
+//!   gives an application a member's token (3 months). [`FakeTallyfy::token_requests`],
+//!   [`revoke_tokens`](FakeTallyfy::revoke_tokens) and [`revoke_client`](FakeTallyfy::revoke_client)
+//!   let tests watch and break it.
 //! - Unknown path: 404 `{"error": true, "message": "API endpoint not found", "code":
 //!   "ENDPOINT_NOT_FOUND"}`; wrong method: 405 with `Allow`; missing or wrong bearer token, or no
 //!   `X-Tallyfy-Client` header: 401; another organization: 403.
@@ -146,6 +162,7 @@ pub mod inserts;
 pub mod pagination;
 pub mod server;
 pub mod shapes;
+pub mod tokens;
 pub mod validation;
 
 mod hash;
@@ -153,6 +170,7 @@ mod places;
 mod routes;
 mod seed;
 mod state;
+mod sync;
 mod workflow;
 
 pub use builder::FakeTallyfyBuilder;

@@ -3,7 +3,8 @@
 //! ```text
 //! tallyfy-fake --listen 127.0.0.1:0 --org ORG --token TOKEN --seed-guests N --seed-members M \
 //!     [--seed-templates N] [--seed-processes M] [--latency-ms N] [--page-cap N] \
-//!     [--seat-limit N] [--seed N] [--shapes canonical|varied]
+//!     [--seat-limit N] [--seed N] [--shapes canonical|varied] \
+//!     [--client-id ID --client-secret SECRET] [--token-ttl-secs N] [--user-password PASSWORD]
 //! ```
 //!
 //! The first line on stdout is `listening on http://ADDR`; the API is at `http://ADDR/api` (and at
@@ -64,6 +65,18 @@ struct Args {
     /// record; see the `tallyfy_fake::shapes` docs).
     #[arg(long, default_value = "canonical", env = tallyfy_fake::shapes::SHAPES_ENV)]
     shapes: Shapes,
+    /// The application's client id for the token endpoint (`POST /oauth/token`); a number.
+    #[arg(long, requires = "client_secret")]
+    client_id: Option<String>,
+    /// The application's client secret.
+    #[arg(long, requires = "client_id")]
+    client_secret: Option<String>,
+    /// Lifetime of every token the fake issues, in seconds (default: the documented ones).
+    #[arg(long)]
+    token_ttl_secs: Option<u64>,
+    /// The password every member has for the password grant.
+    #[arg(long, default_value = tallyfy_fake::builder::DEFAULT_USER_PASSWORD)]
+    user_password: String,
 }
 
 #[tokio::main]
@@ -82,9 +95,16 @@ async fn main() -> anyhow::Result<()> {
         .page_cap(args.page_cap)
         .record_limit(args.record_limit)
         .log_requests(args.log_requests)
-        .shapes(args.shapes);
+        .shapes(args.shapes)
+        .user_password(args.user_password);
     if let Some(seats) = args.seat_limit {
         builder = builder.seat_limit(seats);
+    }
+    if let (Some(id), Some(secret)) = (args.client_id, args.client_secret) {
+        builder = builder.client_credentials(id, secret);
+    }
+    if let Some(secs) = args.token_ttl_secs {
+        builder = builder.token_ttl(Duration::from_secs(secs));
     }
     let fake = builder.start().await?;
     {

@@ -26,6 +26,7 @@ use tokio::task::JoinSet;
 use crate::faults::{self, Fault, QueuedFault};
 use crate::routes;
 use crate::state::State;
+use crate::tokens::Tokens;
 
 /// One request as the fake received it.
 #[derive(Clone, Debug)]
@@ -71,12 +72,13 @@ pub(crate) struct Shared {
     pub record_limit: usize,
     pub log_requests: bool,
     pub counter: AtomicU64,
+    /// The application's credentials and the OAuth tokens issued.
+    pub tokens: Mutex<Tokens>,
+    /// The password every member has for the password grant.
+    pub user_password: String,
 }
 
-/// Locks a mutex, ignoring poisoning (a panicking test must not break the others' view of the fake).
-pub(crate) fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|e| e.into_inner())
-}
+pub(crate) use crate::sync::lock;
 
 /// The error that makes hyper close a connection without answering.
 #[derive(Debug)]
@@ -139,6 +141,8 @@ async fn handle(
             org_id: &shared.org_id,
             token: &shared.token,
             host: &shared.host,
+            tokens: &shared.tokens,
+            user_password: &shared.user_password,
         };
         routes::dispatch(
             &cfg,

@@ -77,3 +77,57 @@ async fn binary_prints_its_address_serves_and_stops() {
         child.wait().unwrap();
     }
 }
+
+#[tokio::test]
+async fn binary_issues_tokens_for_its_application() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tallyfy-fake"))
+        .args([
+            "--client-id",
+            "77",
+            "--client-secret",
+            "bin-secret",
+            "--token-ttl-secs",
+            "30",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("binary starts");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let addr = first
+        .trim_end()
+        .strip_prefix("listening on http://")
+        .unwrap()
+        .to_string();
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let res = http
+        .post(format!("http://{addr}/oauth/token"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("grant_type=client_credentials&client_id=77&client_secret=bin-secret")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["expires_in"], 30);
+    let res = http
+        .get(format!("http://{addr}/api/organizations/demo-org/guests"))
+        .bearer_auth(body["access_token"].as_str().unwrap())
+        .header("X-Tallyfy-Client", "APIClient")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // One of the pair alone is refused before the server starts.
+    let out = Command::new(env!("CARGO_BIN_EXE_tallyfy-fake"))
+        .args(["--client-id", "77"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--client-secret"));
+}

@@ -26,6 +26,7 @@ pub(crate) mod files;
 pub(crate) mod groups;
 pub(crate) mod guests;
 pub(crate) mod members;
+mod oauth;
 pub(crate) mod processes;
 mod request;
 pub(crate) mod tags;
@@ -39,6 +40,8 @@ use percent_encoding::percent_decode_str;
 
 use crate::errors;
 use crate::state::State;
+use crate::sync::lock;
+use crate::tokens::Tokens;
 use crate::workflow::model::CommentOn;
 use crate::workflow::ops::{CommentKind, Via};
 use request::Ctx;
@@ -223,18 +226,33 @@ pub(crate) struct Config<'a> {
     pub org_id: &'a str,
     pub token: &'a str,
     pub host: &'a str,
+    /// The OAuth tokens issued, which the API accepts beside `token` until they expire.
+    pub tokens: &'a std::sync::Mutex<Tokens>,
+    /// The password every member has for the password grant.
+    pub user_password: &'a str,
 }
 
-/// Whether the headers carry the right token and a client header; the 401 otherwise.
-fn check_auth(headers: &HeaderMap, token: &str) -> Result<(), Response<Body>> {
-    let bearer = headers
+/// The token of an `Authorization: Bearer ...` header.
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| {
             let (scheme, rest) = v.split_once(' ')?;
             scheme.eq_ignore_ascii_case("bearer").then_some(rest)
-        });
-    if bearer != Some(token) {
+        })
+}
+
+/// Whether the headers carry the fixed token or an issued one that has not expired, and a client
+/// header; the 401 otherwise (an expired token gets the same answer as an unknown one).
+fn check_auth(headers: &HeaderMap, cfg: &Config<'_>) -> Result<(), Response<Body>> {
+    let known = bearer(headers).is_some_and(|b| {
+        b == cfg.token
+            || lock(cfg.tokens)
+                .holder(b, std::time::Instant::now())
+                .is_some()
+    });
+    if !known {
         return Err(errors::unauthenticated("Unauthenticated."));
     }
     if !headers.contains_key("x-tallyfy-client") {
@@ -255,6 +273,15 @@ pub(crate) fn dispatch(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Response<Body> {
+    if let Some(route) = oauth::route(raw_path) {
+        let settings = oauth::Oauth {
+            org_id: cfg.org_id,
+            tokens: cfg.tokens,
+            state,
+            user_password: cfg.user_password,
+        };
+        return oauth::answer(&settings, route, method, headers, body);
+    }
     let Some((org, route)) = match_route(raw_path) else {
         return errors::endpoint_not_found();
     };
@@ -262,7 +289,7 @@ pub(crate) fn dispatch(
     if !allowed.contains(&method.as_str()) {
         return errors::method_not_allowed(allowed);
     }
-    if let Err(res) = check_auth(headers, cfg.token) {
+    if let Err(res) = check_auth(headers, cfg) {
         return res;
     }
     if org != cfg.org_id {
@@ -287,7 +314,7 @@ pub(crate) fn dispatch(
             .and_then(|v| v.to_str().ok())
             .map(str::to_string),
     };
-    let mut st = state.lock().unwrap_or_else(|e| e.into_inner());
+    let mut st = lock(state);
     let st = &mut *st;
     if method != Method::GET {
         // Anything but a read may change the state: drop the render cache.

@@ -95,7 +95,8 @@
 //!   (whenever no open task is active or in progress, the first not-started one becomes active).
 //!   Without `name`: `"<template title> - YYYY-MM-DD"`.
 //! - Tasks: the token's user is the default administrator (my tasks: tasks whose `owners.users`
-//!   has 1001; completer unless `override_user`). Completing needs `is_approved` on an approval,
+//!   has 1001; completer unless `override_user`), or the member a member's OAuth token was issued
+//!   to (password grant, refresh, an application's user token). Completing needs `is_approved` on an approval,
 //!   a value in every required capture and no open problem (422 each); completing a completed
 //!   task answers 200 and changes nothing; the last one completes the process (`complete`,
 //!   `completed_at`, 100%). Reopening needs a completed task and puts a complete process back to

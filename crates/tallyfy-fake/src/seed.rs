@@ -348,6 +348,7 @@ pub(crate) fn build(
         version: 0,
         render_cache: HashMap::new(),
         cache_version: 0,
+        acting_member: None,
         // With no seeded member, the workflow's people are the default administrator's id.
         workflow: crate::workflow::seed::build(
             seed,

@@ -556,6 +556,9 @@ pub(crate) struct State {
     pub cache_version: u64,
     /// Templates, processes, tasks and comments.
     pub workflow: crate::workflow::Workflow,
+    /// The member the current request's token acts as, when it is a member's OAuth token; `None`
+    /// for the fixed token and an application's token, which act as the default administrator.
+    pub acting_member: Option<i64>,
 }
 
 impl State {

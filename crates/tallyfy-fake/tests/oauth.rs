@@ -373,3 +373,75 @@ async fn revoked_tokens_and_credentials_stop_working() {
         "issued tokens live on until they expire or are revoked"
     );
 }
+
+#[tokio::test]
+async fn a_members_token_acts_as_that_member() {
+    let fake = fake(None).await;
+    let member = fake.members()[1].clone();
+    let (id, email) = (member.id.unwrap(), member.email.unwrap());
+    assert_ne!(id, tallyfy_fake::DEFAULT_ADMIN_ID);
+    let (_, granted) = form(
+        &fake.token_url(),
+        &[
+            ("grant_type", "password"),
+            ("client_id", ID),
+            ("client_secret", SECRET),
+            ("username", &email),
+            ("password", "fake-password"),
+        ],
+    )
+    .await;
+    let theirs = granted["access_token"].as_str().unwrap().to_string();
+    let http = reqwest::Client::new();
+    let call = |method: reqwest::Method, path: &str, token: &str, body: Option<Value>| {
+        let mut req = http
+            .request(
+                method,
+                format!("{}/organizations/{}{path}", fake.base_url(), fake.org_id()),
+            )
+            .bearer_auth(token)
+            .header("X-Tallyfy-Client", "APIClient");
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        async move {
+            let res = req.send().await.unwrap();
+            assert!(res.status().is_success(), "{}", res.status());
+            res.json::<Value>().await.unwrap()
+        }
+    };
+    // A task for the member, made with the fixed token (the default administrator).
+    let task = call(
+        reqwest::Method::POST,
+        "/tasks",
+        fake.token(),
+        Some(json!({"title": "Sign", "task_type": "task", "owners": {"users": [id]}, "deadline": "2026-07-15 17:00:00"})),
+    )
+    .await;
+    let task_id = task["data"]["id"].as_str().unwrap().to_string();
+    let mine = |token: String| call(reqwest::Method::GET, "/me/tasks", &token, None);
+    let listed: Vec<Value> = mine(theirs.clone()).await["data"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(
+        listed.iter().any(|t| t["id"] == task_id.as_str()),
+        "the member's own tasks"
+    );
+    let admins: Vec<Value> = mine(fake.token().to_string()).await["data"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert!(
+        admins.iter().all(|t| t["id"] != task_id.as_str()),
+        "not the administrator's"
+    );
+    let comment = call(
+        reqwest::Method::POST,
+        &format!("/tasks/{task_id}/comment"),
+        &theirs,
+        Some(json!({"content": "On it"})),
+    )
+    .await;
+    assert_eq!(comment["data"]["author_id"], id);
+}

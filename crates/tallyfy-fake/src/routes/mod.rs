@@ -41,7 +41,7 @@ use percent_encoding::percent_decode_str;
 use crate::errors;
 use crate::state::State;
 use crate::sync::lock;
-use crate::tokens::Tokens;
+use crate::tokens::{Holder, Tokens};
 use crate::workflow::model::CommentOn;
 use crate::workflow::ops::{CommentKind, Via};
 use request::Ctx;
@@ -244,23 +244,27 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// Whether the headers carry the fixed token or an issued one that has not expired, and a client
-/// header; the 401 otherwise (an expired token gets the same answer as an unknown one).
-fn check_auth(headers: &HeaderMap, cfg: &Config<'_>) -> Result<(), Response<Body>> {
-    let known = bearer(headers).is_some_and(|b| {
-        b == cfg.token
-            || lock(cfg.tokens)
-                .holder(b, std::time::Instant::now())
-                .is_some()
+/// header; the 401 otherwise (an expired token gets the same answer as an unknown one). Gives the
+/// member a member's token acts as (`None`: the default administrator).
+fn check_auth(headers: &HeaderMap, cfg: &Config<'_>) -> Result<Option<i64>, Response<Body>> {
+    let holder = bearer(headers).and_then(|b| {
+        if b == cfg.token {
+            return Some(None);
+        }
+        match lock(cfg.tokens).holder(b, std::time::Instant::now())? {
+            Holder::Member(id) => Some(Some(id)),
+            Holder::Application => Some(None),
+        }
     });
-    if !known {
+    let Some(member) = holder else {
         return Err(errors::unauthenticated("Unauthenticated."));
-    }
+    };
     if !headers.contains_key("x-tallyfy-client") {
         return Err(errors::unauthenticated(
             "Unauthenticated. The X-Tallyfy-Client header is required.",
         ));
     }
-    Ok(())
+    Ok(member)
 }
 
 /// Answers one request that no fault intercepted.
@@ -289,9 +293,10 @@ pub(crate) fn dispatch(
     if !allowed.contains(&method.as_str()) {
         return errors::method_not_allowed(allowed);
     }
-    if let Err(res) = check_auth(headers, cfg) {
-        return res;
-    }
+    let member = match check_auth(headers, cfg) {
+        Ok(member) => member,
+        Err(res) => return res,
+    };
     if org != cfg.org_id {
         return errors::wrong_org();
     }
@@ -316,6 +321,7 @@ pub(crate) fn dispatch(
     };
     let mut st = lock(state);
     let st = &mut *st;
+    st.acting_member = member;
     if method != Method::GET {
         // Anything but a read may change the state: drop the render cache.
         st.touch();

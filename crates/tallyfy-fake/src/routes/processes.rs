@@ -44,9 +44,11 @@ pub(crate) fn actor_parts(st: &State) -> (i64, Vec<i64>) {
     (acting_user(st), st.members.iter().map(|m| m.id).collect())
 }
 
-/// The token's user: the default administrator.
+/// The token's user: the member a member's OAuth token was issued to, else the default
+/// administrator.
 fn acting_user(st: &State) -> i64 {
-    st.default_admin_id()
+    st.acting_member
+        .or_else(|| st.default_admin_id())
         .unwrap_or(crate::seed::FIRST_MEMBER_ID)
 }
 

@@ -445,3 +445,35 @@ async fn a_members_token_acts_as_that_member() {
     .await;
     assert_eq!(comment["data"]["author_id"], id);
 }
+
+#[tokio::test]
+async fn faults_reach_the_token_endpoint_too() {
+    use tallyfy_fake::{Fault, FaultMatch};
+    let fake = fake(None).await;
+    let only_tokens = || FaultMatch::path_contains("/oauth/token").method("POST");
+    fake.inject_matching(only_tokens(), Fault::Status(503), 1);
+    fake.inject_matching(only_tokens(), Fault::Delay(Duration::from_millis(300)), 1);
+    let (status, _) = form(&fake.token_url(), &client_credentials()).await;
+    assert_eq!(
+        status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "a failing token endpoint"
+    );
+    let started = std::time::Instant::now();
+    let (status, body) = form(&fake.token_url(), &client_credentials()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "a slow one"
+    );
+    assert_eq!(
+        api_status(&fake, fake.token()).await,
+        StatusCode::OK,
+        "the API was not touched"
+    );
+    assert_eq!(
+        fake.token_requests(),
+        1,
+        "the 503 never reached the endpoint"
+    );
+}

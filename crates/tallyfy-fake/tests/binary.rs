@@ -1,37 +1,27 @@
 //! The `tallyfy-fake` binary: its first stdout line, serving, and stopping on SIGTERM.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+mod common;
+
+use std::process::Command;
+
+use common::spawn_binary;
 
 #[tokio::test]
 async fn binary_prints_its_address_serves_and_stops() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tallyfy-fake"))
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--org",
-            "bin-org",
-            "--token",
-            "bin-token",
-            "--seed-guests",
-            "120",
-            "--seed-members",
-            "4",
-            "--page-cap",
-            "50",
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("binary starts");
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let addr = first
-        .trim_end()
-        .strip_prefix("listening on http://")
-        .unwrap_or_else(|| panic!("first line: {first:?}"))
-        .to_string();
+    let (mut child, addr) = spawn_binary(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--org",
+        "bin-org",
+        "--token",
+        "bin-token",
+        "--seed-guests",
+        "120",
+        "--seed-members",
+        "4",
+        "--page-cap",
+        "50",
+    ]);
     assert!(addr.starts_with("127.0.0.1:"));
 
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
@@ -80,27 +70,14 @@ async fn binary_prints_its_address_serves_and_stops() {
 
 #[tokio::test]
 async fn binary_issues_tokens_for_its_application() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tallyfy-fake"))
-        .args([
-            "--client-id",
-            "77",
-            "--client-secret",
-            "bin-secret",
-            "--token-ttl-secs",
-            "30",
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("binary starts");
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let addr = first
-        .trim_end()
-        .strip_prefix("listening on http://")
-        .unwrap()
-        .to_string();
+    let (mut child, addr) = spawn_binary(&[
+        "--client-id",
+        "77",
+        "--client-secret",
+        "bin-secret",
+        "--token-ttl-secs",
+        "30",
+    ]);
     let http = reqwest::Client::builder().no_proxy().build().unwrap();
     let res = http
         .post(format!("http://{addr}/oauth/token"))

@@ -54,6 +54,18 @@ async fn api_status(fake: &FakeTallyfy, token: &str) -> StatusCode {
         .status()
 }
 
+/// The password grant for `email` with `password`: the status and the JSON body.
+async fn password_grant(fake: &FakeTallyfy, email: &str, password: &str) -> (StatusCode, Value) {
+    let pairs = [
+        ("grant_type", "password"),
+        ("client_id", ID),
+        ("client_secret", SECRET),
+        ("username", email),
+        ("password", password),
+    ];
+    form(&fake.token_url(), &pairs).await
+}
+
 fn client_credentials() -> [(&'static str, &'static str); 3] {
     [
         ("grant_type", "client_credentials"),
@@ -117,17 +129,7 @@ async fn the_documented_lifetimes_apply_unless_one_is_configured() {
     let (_, cc) = form(&fake.token_url(), &client_credentials()).await;
     assert_eq!(cc["expires_in"], 604_800, "7 days");
     let email = fake.members()[0].email.clone().unwrap();
-    let (_, pw) = form(
-        &fake.token_url(),
-        &[
-            ("grant_type", "password"),
-            ("client_id", ID),
-            ("client_secret", SECRET),
-            ("username", &email),
-            ("password", "fake-password"),
-        ],
-    )
-    .await;
+    let (_, pw) = password_grant(&fake, &email, "fake-password").await;
     assert_eq!(pw["expires_in"], 3_600, "1 hour");
 }
 
@@ -238,18 +240,7 @@ async fn refusals_have_the_oauth_error_shape() {
 async fn the_password_grant_gives_a_refresh_token_that_works_once() {
     let fake = fake(None).await;
     let email = fake.members()[1].email.clone().unwrap();
-    let password = |pw: &'static str| {
-        [
-            ("grant_type", "password"),
-            ("client_id", ID),
-            ("client_secret", SECRET),
-            ("username", ""),
-            ("password", pw),
-        ]
-    };
-    let mut pairs = password("fake-password");
-    pairs[3].1 = &email;
-    let (status, body) = form(&fake.token_url(), &pairs).await;
+    let (status, body) = password_grant(&fake, &email, "fake-password").await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(
         keys(&body),
@@ -260,16 +251,12 @@ async fn the_password_grant_gives_a_refresh_token_that_works_once() {
         StatusCode::OK
     );
 
-    let mut wrong = password("not-it");
-    wrong[3].1 = &email;
-    let (status, refused) = form(&fake.token_url(), &wrong).await;
+    let (status, refused) = password_grant(&fake, &email, "not-it").await;
     assert_eq!(
         (status, refused["error"].as_str()),
         (StatusCode::BAD_REQUEST, Some("invalid_grant"))
     );
-    let mut stranger = password("fake-password");
-    stranger[3].1 = "nobody@example.com";
-    let (status, _) = form(&fake.token_url(), &stranger).await;
+    let (status, _) = password_grant(&fake, "nobody@example.com", "fake-password").await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
     let refresh = body["refresh_token"].as_str().unwrap();
@@ -380,17 +367,7 @@ async fn a_members_token_acts_as_that_member() {
     let member = fake.members()[1].clone();
     let (id, email) = (member.id.unwrap(), member.email.unwrap());
     assert_ne!(id, tallyfy_fake::DEFAULT_ADMIN_ID);
-    let (_, granted) = form(
-        &fake.token_url(),
-        &[
-            ("grant_type", "password"),
-            ("client_id", ID),
-            ("client_secret", SECRET),
-            ("username", &email),
-            ("password", "fake-password"),
-        ],
-    )
-    .await;
+    let (_, granted) = password_grant(&fake, &email, "fake-password").await;
     let theirs = granted["access_token"].as_str().unwrap().to_string();
     let http = reqwest::Client::new();
     let call = |method: reqwest::Method, path: &str, token: &str, body: Option<Value>| {

@@ -5,10 +5,9 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use common::Api;
+use common::{Api, spawn_binary};
 use serde_json::Value;
 use tallyfy_client::types::{FlexibleId, ListGuestsWith};
 use tallyfy_client::{Client, reqwest};
@@ -492,27 +491,14 @@ async fn the_binary_serves_varied_shapes_and_refuses_an_unknown_name() {
         "{stderr}"
     );
 
-    let mut child = Command::new(bin)
-        .args([
-            "--listen",
-            "127.0.0.1:0",
-            "--seed-guests",
-            "3",
-            "--shapes",
-            "varied",
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut first)
-        .unwrap();
-    let addr = first
-        .trim_end()
-        .strip_prefix("listening on http://")
-        .unwrap()
-        .to_string();
+    let (mut child, addr) = spawn_binary(&[
+        "--listen",
+        "127.0.0.1:0",
+        "--seed-guests",
+        "3",
+        "--shapes",
+        "varied",
+    ]);
     let body: Value = reqwest::Client::builder()
         .no_proxy()
         .build()

@@ -281,3 +281,24 @@ pub fn activity_entries(page: &Value) -> Vec<(String, String)> {
         })
         .collect()
 }
+
+/// Starts the `tallyfy-fake` binary with `args` and reads its first line: the child, and the
+/// address it listens on (`127.0.0.1:PORT`).
+pub fn spawn_binary(args: &[&str]) -> (std::process::Child, String) {
+    use std::io::{BufRead, BufReader};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tallyfy-fake"))
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let addr = first
+        .trim_end()
+        .strip_prefix("listening on http://")
+        .unwrap_or_else(|| panic!("first line: {first:?}"))
+        .to_string();
+    (child, addr)
+}

@@ -603,6 +603,19 @@ fn find_task(wf: &Workflow, via: Via<'_>, task_id: &str) -> Result<usize, Refusa
     }
 }
 
+/// The task a call may change: found as [`find_task`] finds it, and not completed (422 on
+/// `task_id`).
+fn changeable_task(wf: &Workflow, via: Via<'_>, task_id: &str) -> Result<usize, Refusal> {
+    let pos = find_task(wf, via, task_id)?;
+    if wf.tasks[pos].status == TaskStatus::Completed {
+        return Err(Refusal::one(
+            "task_id",
+            "A completed task cannot be updated.",
+        ));
+    }
+    Ok(pos)
+}
+
 /// `PUT /runs/{run}/tasks/{task}` and `PUT /tasks/{task}`. A present `owners` replaces every
 /// bucket (a bucket left out is emptied); `taskdata` is checked per capture type and merged. 422
 /// on `task_id` when the task is completed. The one-off route requires `title`, `deadline` and
@@ -615,13 +628,7 @@ pub(crate) fn update_task(
     directory: &Directory<'_>,
     at: i64,
 ) -> Result<usize, Refusal> {
-    let pos = find_task(wf, via, task_id)?;
-    if wf.tasks[pos].status == TaskStatus::Completed {
-        return Err(Refusal::one(
-            "task_id",
-            "A completed task cannot be updated.",
-        ));
-    }
+    let pos = changeable_task(wf, via, task_id)?;
     let oneoff = matches!(via, Via::Oneoff);
     let mut v = Validator::new(body);
     if oneoff {
@@ -699,13 +706,7 @@ pub(crate) fn save_capture_value(
 ) -> Result<usize, Refusal> {
     let pos = wf.task_pos(task_id).ok_or(Refusal::NotFound)?;
     let run = wf.tasks[pos].run_id.clone();
-    find_task(wf, run.as_deref().map_or(Via::Oneoff, Via::Run), task_id)?;
-    if wf.tasks[pos].status == TaskStatus::Completed {
-        return Err(Refusal::one(
-            "task_id",
-            "A completed task cannot be updated.",
-        ));
-    }
+    changeable_task(wf, run.as_deref().map_or(Via::Oneoff, Via::Run), task_id)?;
     let mut v = Validator::new(body);
     let id = if v.required("id") {
         v.string("id", false)

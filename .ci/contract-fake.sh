@@ -182,6 +182,15 @@ checks.positive_data_acceptance.enabled = false
 include-operation-id = ["create_template", "update_template"]
 checks.positive_data_acceptance.enabled = false
 
+# request_token: a schema-valid password or refresh grant whose username, password or refresh token
+# the server does not know is refused with 400 invalid_grant, and a grant type that lacks the
+# fields it needs with 400 invalid_request (RFC 6749 section 5.2, which Tallyfy's token endpoint
+# follows; tallyfy-docs/guides/troubleshooting.md shows its error bodies). Asserted in
+# crates/tallyfy-fake/tests/oauth.rs.
+[[operations]]
+include-operation-id = "request_token"
+checks.positive_data_acceptance.enabled = false
+
 # list_activity: created_after and created_before must be days of the calendar (the pattern lets
 # 2026-13-40 through), else 422 (tallyfy-docs/processes/get-process-activity.md gives the format).
 # Asserted in crates/tallyfy-fake/tests/activity.rs.

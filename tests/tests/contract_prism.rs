@@ -166,6 +166,8 @@ async fn every_operation_through_a_validating_proxy() {
     let fake = FakeTallyfy::builder()
         .org_id("contract-org")
         .token("contract-token")
+        .client_credentials(CLIENT_ID, CLIENT_SECRET)
+        .user_password("contract-password")
         .seed_guests(120)
         .seed_members(6)
         .seed_templates(4)
@@ -337,6 +339,7 @@ async fn every_operation_through_a_validating_proxy() {
 
     workflow(&client, &fake).await;
     oneoff_tasks_templates_and_activity(&client, &fake).await;
+    authentication(&prism.url, &fake).await;
 
     // Auth.
     let wrong = Client::builder()
@@ -380,6 +383,72 @@ async fn every_operation_through_a_validating_proxy() {
         missed.is_empty(),
         "operations the scenario never called: {missed:?}"
     );
+}
+
+const CLIENT_ID: &str = "4242";
+const CLIENT_SECRET: &str = "contract-secret";
+
+/// The token endpoint's grants and refusals, and an application's token for a member, each
+/// through Prism (which checks the form body and the answers against the spec).
+async fn authentication(prism: &str, fake: &FakeTallyfy) {
+    let with = |credentials: tallyfy::Credentials| {
+        Client::builder()
+            .credentials(credentials)
+            .token_url(format!("{prism}/oauth/token"))
+            .org("contract-org")
+            .base_url(prism)
+            .build()
+            .unwrap()
+    };
+    let tokens = fake.token_requests();
+    let service =
+        with(tallyfy::Credentials::client_credentials(CLIENT_ID, CLIENT_SECRET).scope("*"));
+    service.guests().list().page(1).await.unwrap();
+    let email = fake.members()[1].email.clone().unwrap();
+    let member = with(
+        tallyfy::Credentials::client_credentials(CLIENT_ID, CLIENT_SECRET).acting_as(email.clone()),
+    );
+    member.guests().list().page(1).await.unwrap();
+    let user = with(tallyfy::Credentials::password(
+        CLIENT_ID,
+        CLIENT_SECRET,
+        email,
+        "contract-password",
+    ));
+    user.guests().list().page(1).await.unwrap();
+    assert_eq!(fake.token_requests(), tokens + 3);
+
+    for (credentials, status, code) in [
+        (
+            tallyfy::Credentials::client_credentials(CLIENT_ID, "wrong"),
+            401,
+            "invalid_client",
+        ),
+        (
+            tallyfy::Credentials::password(CLIENT_ID, CLIENT_SECRET, "nobody@example.com", "x"),
+            400,
+            "invalid_grant",
+        ),
+    ] {
+        let before = fake.requests().len();
+        let err = with(credentials).guests().list().page(1).await.unwrap_err();
+        match &err {
+            Error::Token(e) => match &**e {
+                tallyfy::TokenError::Refused {
+                    status: s, error, ..
+                } => {
+                    assert_eq!((s.as_u16(), error.as_str()), (status, code), "{err}");
+                }
+                other => panic!("{other:?}"),
+            },
+            other => panic!("expected a token refusal, got {other:?}"),
+        }
+        assert_eq!(
+            fake.requests().len(),
+            before + 1,
+            "the fake answered: {err}"
+        );
+    }
 }
 
 /// One-off tasks, creating and changing templates, and the activity feed, with their refusals.

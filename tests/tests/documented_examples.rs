@@ -41,6 +41,7 @@ fn round_trip(schema: &str, value: &Value) -> Value {
         "TagInput" => via::<types::TagInput>(value),
         "GroupCreate" => via::<types::GroupCreate>(value),
         "AssetEnvelope" => via::<types::AssetEnvelope>(value),
+        "TokenResponse" => via::<types::TokenResponse>(value),
         other => panic!("no generated type is mapped for schema {other}; add it to round_trip()"),
     }
 }

@@ -1,4 +1,5 @@
-//! The token is in no `Debug`, `Display`, error message or log output at any level: the SDK's own
+//! The token (and, with OAuth, the client secret, passwords and every access and refresh token) is
+//! in no `Debug`, `Display`, error message or log output at any level: the SDK's own
 //! `tracing` events and spans, and its HTTP stack's `log` records (reqwest logs through the `log`
 //! crate), on every thread of a multi-threaded runtime.
 //!
@@ -13,6 +14,9 @@ use tallyfy::{Client, NewGuest};
 use tallyfy_fake::{FakeTallyfy, Fault};
 
 const TOKEN: &str = "tok-SECRET-3f9a1c";
+const CLIENT_ID: &str = "5150";
+const CLIENT_SECRET: &str = "cs-SECRET-9b1d44";
+const PASSWORD: &str = "pw-SECRET-0c7e12";
 /// Logged on purpose by the positive control; never given to the SDK.
 const CANARY: &str = "tok-CANARY-77d2e0";
 
@@ -123,7 +127,111 @@ async fn the_token_is_in_no_debug_display_error_or_log_output() {
     let e = wrong.guests().get(&email).await.unwrap_err();
     shown.push(format!("{e} {e:?}"));
 
+    // OAuth: every secret a client holds or is given (the client secret, a password, each access
+    // token, each refresh token), through fetches, renewals, a 401 renewal, refusals and a member
+    // token.
+    let oauth = FakeTallyfy::builder()
+        .client_credentials(CLIENT_ID, CLIENT_SECRET)
+        .user_password(PASSWORD)
+        .token_ttl(std::time::Duration::from_secs(1))
+        .seed_members(2)
+        .seed_guests(3)
+        .start()
+        .await
+        .unwrap();
+    let member = oauth.members()[0].email.clone().unwrap();
+    let with = |credentials: tallyfy::Credentials| {
+        Client::builder()
+            .credentials(credentials)
+            .token_url(oauth.token_url())
+            .org(oauth.org_id())
+            .base_url(oauth.base_url())
+            .build()
+            .unwrap()
+    };
+    let clients = [
+        with(tallyfy::Credentials::client_credentials(
+            CLIENT_ID,
+            CLIENT_SECRET,
+        )),
+        with(
+            tallyfy::Credentials::client_credentials(CLIENT_ID, CLIENT_SECRET)
+                .acting_as(member.clone()),
+        ),
+        with(tallyfy::Credentials::password(
+            CLIENT_ID,
+            CLIENT_SECRET,
+            member.clone(),
+            PASSWORD,
+        )),
+    ];
+    for client in &clients {
+        client.guests().list().page(1).await.unwrap();
+        shown.push(format!("{client:?}"));
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1_000)).await;
+    for client in &clients {
+        client.guests().list().page(1).await.unwrap();
+        shown.push(format!("{:?}", client.authorization().await.unwrap()));
+    }
+    oauth.revoke_tokens();
+    clients[0].guests().list().page(1).await.unwrap();
+    for wrong in [
+        with(tallyfy::Credentials::client_credentials(
+            CLIENT_ID,
+            "wrong-secret",
+        )),
+        with(tallyfy::Credentials::password(
+            CLIENT_ID,
+            CLIENT_SECRET,
+            member.clone(),
+            "wrong-password",
+        )),
+    ] {
+        let e = wrong.guests().list().page(1).await.unwrap_err();
+        shown.push(format!("{e} {e:?} {wrong:?}"));
+    }
+    oauth.revoke_client();
+    let e = with(tallyfy::Credentials::client_credentials(
+        CLIENT_ID,
+        CLIENT_SECRET,
+    ))
+    .guests()
+    .list()
+    .page(1)
+    .await
+    .unwrap_err();
+    shown.push(format!("{e} {e:?}"));
+    let mut secrets = vec![CLIENT_SECRET.to_owned(), PASSWORD.to_owned()];
+    for request in oauth.requests() {
+        if let Some(token) = request.header("authorization") {
+            secrets.push(token.trim_start_matches("Bearer ").to_owned());
+        }
+        for (key, value) in url::form_urlencoded::parse(&request.body) {
+            if key == "refresh_token" {
+                secrets.push(value.into_owned());
+            }
+        }
+    }
+    assert!(
+        secrets.len() > 12,
+        "tokens were issued and sent: {}",
+        secrets.len()
+    );
+
     let logs = captured.text();
+    assert!(
+        logs.contains("renewed an access token"),
+        "the token events were captured:\n{logs}"
+    );
+    for text in shown.iter().chain([&logs]) {
+        for secret in &secrets {
+            assert!(
+                !text.contains(secret.as_str()),
+                "a secret leaked into:\n{text}"
+            );
+        }
+    }
     assert!(
         logs.contains("tallyfy.request"),
         "the SDK's spans were captured:\n{logs}"

@@ -723,9 +723,13 @@ fn query_kind(spec: &OpenAPI, id: &str, data: &openapiv3::ParameterData) -> Resu
 
 /// Every operation, in the spec's order.
 pub fn requests(spec: &OpenAPI) -> Result<Vec<Request>> {
+    let auth = auth_tags(spec);
     let mut out = Vec::new();
     for (path, method, op) in spec.operations() {
         let id = op.operation_id.clone().context("no operationId")?;
+        if op.tags.iter().any(|t| auth.contains(&t.as_str())) {
+            continue;
+        }
         let item = match spec.paths.paths.get(path) {
             Some(ReferenceOr::Item(item)) => item,
             _ => bail!("{path}: inline the path item"),
@@ -1005,10 +1009,22 @@ pub fn list_items(spec: &OpenAPI, requests: &[Request]) -> Result<Vec<ListItem>>
     Ok(out)
 }
 
-/// The spec's tags, in their declared order.
-pub fn tags(spec: &OpenAPI) -> Vec<Tag> {
+/// The tags marked `x-tallyfy-auth`: their operations get tokens, and the SDK's credentials call
+/// them itself, so they have no handle, request builder or CLI command.
+pub fn auth_tags(spec: &OpenAPI) -> Vec<&str> {
     spec.tags
         .iter()
+        .filter(|t| t.extensions.get("x-tallyfy-auth") == Some(&serde_json::Value::Bool(true)))
+        .map(|t| t.name.as_str())
+        .collect()
+}
+
+/// The spec's tags that have resource handles, in their declared order.
+pub fn tags(spec: &OpenAPI) -> Vec<Tag> {
+    let auth = auth_tags(spec);
+    spec.tags
+        .iter()
+        .filter(|t| !auth.contains(&t.name.as_str()))
         .map(|t| Tag {
             name: t.name.clone(),
             description: t.description.clone().unwrap_or_default(),

@@ -35,6 +35,8 @@ pub const REPLACEMENTS: &[(&str, &str, &[TypeImpl])] = &[
     ),
     // Form values (`prerun`, `taskdata`): one typed value per field type, read by shape
     // (crates/tallyfy-client/src/forms.rs), so launching and completing need no hand-written JSON.
+    // Client secrets, passwords and tokens: hidden from the generated types' derived `Debug`.
+    ("Secret", "crate::Secret", &[]),
     ("FormValues", "crate::FormValues", &[TypeImpl::Default]),
     ("FormValue", "crate::FormValue", &[TypeImpl::Default]),
     ("ChoiceValue", "crate::Choice", &[]),

@@ -51,6 +51,7 @@ enum Place {
     PathParameter,
     QueryParameter,
     Schema,
+    Tag,
 }
 
 /// The project's vendor extensions and where each belongs (the README's "Change the spec" section
@@ -67,6 +68,7 @@ const EXTENSIONS: &[(&str, Place)] = &[
     ("x-tallyfy-comma-list", Place::QueryParameter),
     ("x-tallyfy-verb", Place::Operation),
     ("x-tallyfy-upload", Place::Schema),
+    ("x-tallyfy-auth", Place::Tag),
 ];
 
 /// What `node`, at this JSON pointer (split into keys), is.
@@ -81,6 +83,7 @@ fn place_of(at: &[String], node: &serde_json::Map<String, Value>) -> Option<Plac
     }
     match keys.as_slice() {
         ["paths", _, method] if METHODS.contains(method) => Some(Place::Operation),
+        ["tags", _] => Some(Place::Tag),
         ["components", "schemas", _, ..] => Some(Place::Schema),
         _ if keys.contains(&"schema") => Some(Place::Schema),
         _ => None,
@@ -107,12 +110,16 @@ fn check_extensions(node: &Value, at: &mut Vec<String>, problems: &mut Vec<Strin
                             Place::PathParameter => "a path parameter",
                             Place::QueryParameter => "a query parameter",
                             Place::Schema => "a schema",
+                            Place::Tag => "a tag",
                         }
                     ));
                     continue;
                 }
                 match (key.as_str(), value) {
-                    ("x-tallyfy-timestamp", Value::Bool(true)) => {}
+                    ("x-tallyfy-timestamp" | "x-tallyfy-auth", Value::Bool(true)) => {}
+                    ("x-tallyfy-auth", other) => {
+                        problems.push(format!("{shown}: must be true, not {other}"));
+                    }
                     ("x-tallyfy-timestamp", other) => {
                         problems.push(format!("{shown}: must be true, not {other}"));
                     }
@@ -522,6 +529,8 @@ mod tests {
                 "report_problem",
                 "report_process_problem",
                 "report_template_problem",
+                "request_token",
+                "request_user_token",
                 "resolve_problem",
                 "resolve_process_problem",
                 "resolve_template_problem",

@@ -6,7 +6,9 @@ use clap::Parser;
 
 /// Tallyfy guests and members from the shell.
 ///
-/// Real use reads TALLYFY_ACCESS_TOKEN and TALLYFY_ORG_ID (and optionally TALLYFY_BASE_URL);
+/// Real use reads TALLYFY_ORG_ID and either TALLYFY_ACCESS_TOKEN or the client credentials
+/// TALLYFY_CLIENT_ID and TALLYFY_CLIENT_SECRET (with the optional TALLYFY_TOKEN_URL), and
+/// optionally TALLYFY_BASE_URL;
 /// `--fake` runs against an in-process fake server seeded with demo data, with no account needed.
 #[derive(Debug, Parser)]
 #[command(name = "tallyfy", version, about)]
@@ -22,6 +24,13 @@ pub struct Cli {
         hide_env_values = true
     )]
     pub token: Option<String>,
+    /// The OAuth client id, for client credentials (with TALLYFY_CLIENT_SECRET, which is read from
+    /// the environment only).
+    #[arg(long, env = "TALLYFY_CLIENT_ID", global = true)]
+    pub client_id: Option<String>,
+    /// The OAuth token endpoint [default: https://go.tallyfy.com/oauth/token].
+    #[arg(long, env = "TALLYFY_TOKEN_URL", global = true)]
+    pub token_url: Option<String>,
     /// The organization id.
     #[arg(long = "org", env = "TALLYFY_ORG_ID", global = true)]
     pub org: Option<String>,

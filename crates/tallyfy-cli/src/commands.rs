@@ -29,13 +29,30 @@ async fn connect(cli: &Cli) -> Result<(Client, FakeGuard), Failure> {
         return Ok((client, Some(fake)));
     }
     let mut builder = Client::builder().timeouts(timeouts(cli));
-    match &cli.token {
-        Some(t) => builder = builder.token(t.clone()),
-        None => {
+    let secret = std::env::var(tallyfy::config::ENV_CLIENT_SECRET)
+        .ok()
+        .filter(|s| !s.trim().is_empty());
+    match (&cli.token, &cli.client_id, secret) {
+        (Some(_), Some(_), _) => {
             return Err(Failure::usage(
-                "no token: set TALLYFY_ACCESS_TOKEN or pass --token (or try --fake)",
+                "both an access token and a client id were given: use TALLYFY_ACCESS_TOKEN or TALLYFY_CLIENT_ID and TALLYFY_CLIENT_SECRET, not both",
             ));
         }
+        (Some(t), None, _) => builder = builder.token(t.clone()),
+        (None, Some(id), Some(secret)) => builder = builder.client_credentials(id.clone(), secret),
+        (None, Some(_), None) => {
+            return Err(Failure::usage(
+                "a client id needs its secret: set TALLYFY_CLIENT_SECRET",
+            ));
+        }
+        (None, None, _) => {
+            return Err(Failure::usage(
+                "no credentials: set TALLYFY_ACCESS_TOKEN (or pass --token), or TALLYFY_CLIENT_ID and TALLYFY_CLIENT_SECRET (or try --fake)",
+            ));
+        }
+    }
+    if let Some(url) = &cli.token_url {
+        builder = builder.token_url(url.clone());
     }
     match &cli.org {
         Some(o) => builder = builder.org(o.clone()),

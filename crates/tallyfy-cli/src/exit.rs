@@ -24,6 +24,8 @@ pub fn code_for(err: &Error) -> u8 {
     match err {
         Error::InvalidInput { .. } | Error::Config(_) => USAGE,
         Error::RateLimited { .. } => RATE_LIMITED,
+        // The token endpoint refused the credentials: as a 401 would.
+        Error::Token(e) if matches!(**e, tallyfy::TokenError::Refused { .. }) => UNAUTHORIZED,
         _ => match err.status().map(|s| s.as_u16()) {
             Some(404) => NOT_FOUND,
             Some(401 | 403) => UNAUTHORIZED,

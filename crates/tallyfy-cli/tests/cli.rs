@@ -744,3 +744,84 @@ async fn a_closed_stdout_ends_the_command_quietly() {
         );
     }
 }
+
+/// The binary with a clean environment holding client credentials (id 77) for `fake`.
+fn with_client_credentials(fake: &FakeServer, secret: &str) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.env_clear()
+        .env("TALLYFY_BASE_URL", fake.base_url())
+        .env("TALLYFY_CLIENT_ID", "77")
+        .env("TALLYFY_CLIENT_SECRET", secret)
+        .env("TALLYFY_TOKEN_URL", fake.token_url())
+        .env("TALLYFY_ORG_ID", fake.org_id())
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// The acceptance run: client credentials from the environment, a token that lasts one
+/// second, and a walk that takes three, so the token is renewed mid-walk; `-v` says so on stderr
+/// and never shows the secret or a token.
+#[tokio::test(flavor = "multi_thread")]
+async fn client_credentials_from_the_environment_across_renewals() {
+    const SECRET: &str = "cli-client-s3cret";
+    let fake = FakeTallyfy::builder()
+        .org_id("cli-org")
+        .client_credentials("77", SECRET)
+        .token_ttl(Duration::from_secs(1))
+        .latency(Duration::from_millis(100))
+        .seed_guests(60)
+        .start()
+        .await
+        .unwrap();
+    let out = run(
+        with_client_credentials(&fake, SECRET),
+        &["-v", "guests", "list", "--per-page", "2"],
+    )
+    .await;
+    assert_exit(&out, 0);
+    assert_eq!(json(&out).as_array().unwrap().len(), 60);
+    let tokens = fake.token_requests();
+    assert!(tokens >= 3, "{tokens} token requests");
+    let log = text(&out.stderr);
+    assert_eq!(log.matches("fetched an access token").count(), 1, "{log}");
+    assert_eq!(
+        log.matches("renewed an access token").count() as u64,
+        tokens - 1,
+        "{log}"
+    );
+    assert!(!log.contains(SECRET), "{log}");
+    for request in fake.requests() {
+        if let Some(auth) = request.header("authorization") {
+            let token = auth.trim_start_matches("Bearer ");
+            assert!(!log.contains(token), "a token leaked: {log}");
+        }
+    }
+
+    // Both kinds of credentials: refused before any request.
+    let mut both = with_client_credentials(&fake, SECRET);
+    both.env("TALLYFY_ACCESS_TOKEN", "t");
+    fake.clear_requests();
+    let out = run(both, &["guests", "list"]).await;
+    assert_exit(&out, 2);
+    assert!(
+        text(&out.stderr).contains("not both"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(fake.requests().is_empty());
+
+    // A wrong secret: the token endpoint's refusal, exit code 4, and no API call.
+    let out = run(
+        with_client_credentials(&fake, "not-the-secret"),
+        &["guests", "list"],
+    )
+    .await;
+    assert_exit(&out, 4);
+    assert!(
+        text(&out.stderr).contains("invalid_client"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert!(!text(&out.stderr).contains("not-the-secret"));
+    assert_eq!(fake.requests().len(), 1);
+}

@@ -20,9 +20,12 @@
 //!   multipart), and [`read_bytes`], which reads a download's raw body.
 //! - [`Many`] and [`One`]: included records (`with=steps`, `with=run`), read whether they arrive
 //!   wrapped in `{"data": ...}` or bare.
+//! - [`Secret`]: every secret of a body (the spec's `Secret` schema: client secrets, passwords,
+//!   tokens), hidden from `Debug`.
 //! - [`encode_path_segment`]: the strict percent-encoder that every path parameter goes through.
 //! - [`RequestHeaders`]: headers the client adds to every request itself (the generated client's
-//!   inner value, applied by progenitor's `pre` hook), for a `reqwest::Client` built elsewhere.
+//!   inner value, applied by progenitor's `pre` hook), for a `reqwest::Client` built elsewhere, and
+//!   [`with_authorization`], which gives one call its own `Authorization` header (renewed tokens).
 //! - [`decode_response`]: how every typed 2xx response is read and decoded (progenitor's own helper
 //!   copies the header map first and drops the status of a body that does not decode; this one does
 //!   neither).
@@ -74,6 +77,7 @@ mod lenient;
 mod multipart;
 mod path;
 mod response;
+mod secret;
 
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
@@ -81,7 +85,7 @@ mod generated;
 
 pub use forms::{Assignees, Choice, FileRef, FormValue, FormValues};
 pub use generated::*;
-pub use headers::RequestHeaders;
+pub use headers::{RequestHeaders, with_authorization};
 pub use includes::{Many, One};
 pub use lenient::{GroupsInclude, MemberRole, PaginationLinks, Timestamp};
 pub use multipart::{FilePart, Multipart, read_bytes};
@@ -89,3 +93,4 @@ pub use path::encode_path_segment;
 pub use progenitor_client;
 pub use reqwest;
 pub use response::decode_response;
+pub use secret::{ExposeSecret, Secret, SecretString};

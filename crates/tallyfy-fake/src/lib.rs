@@ -48,7 +48,7 @@
 //! - [`validation`]: the input rules (email, URL and date checks are public).
 //! - [`errors`]: the documented error bodies.
 //! - [`tokens`]: the OAuth tokens issued and their documented lifetimes.
-//! - `routes` (private): routing and the 72 operations (`routes/guests.rs`, `routes/members.rs`,
+//! - `routes` (private): routing and the 74 operations (`routes/guests.rs`, `routes/members.rs`,
 //!   `routes/templates.rs`, `routes/processes.rs`, `routes/tasks.rs`, `routes/comments.rs`,
 //!   `routes/tags.rs`, `routes/groups.rs`, `routes/files.rs`, `routes/activity.rs`), and the OAuth
 //!   token endpoint and an application's user token (`routes/oauth.rs`).

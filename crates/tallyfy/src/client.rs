@@ -4,6 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::auth::{Credentials, Redacted, Renewing};
 use crate::retry::RetryConfig;
 use crate::timeouts::Timeouts;
 
@@ -36,23 +37,26 @@ pub(crate) struct Parts {
     pub(crate) retry: RetryConfig,
     /// The retry budget's tokens, shared by every clone.
     pub(crate) budget: crate::budget::Bucket,
-}
-
-/// Shown instead of a secret.
-pub(crate) struct Redacted;
-
-impl fmt::Debug for Redacted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("[redacted]")
-    }
+    /// What the client authenticates with, for `Debug`.
+    pub(crate) credentials: Credentials,
+    /// Renewable credentials and their tokens; `None` for a static token, which is a default
+    /// header instead.
+    pub(crate) auth: Option<Renewing>,
+    /// The static token's header (empty for renewable credentials).
+    pub(crate) static_authorization: reqwest::header::HeaderValue,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let p = &*self.inner;
-        f.debug_struct("Client")
-            .field("token", &Redacted)
-            .field("org", &p.org)
+        let mut d = f.debug_struct("Client");
+        match &p.auth {
+            None => d.field("token", &Redacted),
+            Some(auth) => d
+                .field("credentials", &p.credentials)
+                .field("token_url", &auth.token_url),
+        };
+        d.field("org", &p.org)
             .field("base_url", &p.base_url)
             .field("client_header", &p.client_header)
             .field("user_agent", &p.user_agent)
@@ -85,9 +89,38 @@ impl Client {
     }
 
     /// The generated low-level client underneath, with the same headers and connection pool, for
-    /// anything this crate does not wrap. It does not retry or validate.
+    /// anything this crate does not wrap. It does not retry or validate. With renewable
+    /// credentials (client credentials, password grant, a token source) it sends no token of its
+    /// own: run its calls inside `tallyfy_client::with_authorization` with the header from
+    /// [`authorization`](Self::authorization).
     pub fn raw(&self) -> &tallyfy_client::Client {
         &self.inner.api
+    }
+
+    /// The `Authorization` header the next request would carry (`Bearer <token>`, marked
+    /// sensitive), fetching or renewing the token if needed. For calls through [`raw`](Self::raw)
+    /// or another HTTP client.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+    /// # let fake = tallyfy_fake::FakeTallyfy::builder().client_credentials("7", "s3cret").start().await.unwrap();
+    /// let client = tallyfy::Client::builder()
+    ///     .client_credentials("7", "s3cret")
+    ///     .token_url(fake.token_url())
+    ///     .org(fake.org_id())
+    ///     .base_url(fake.base_url())
+    ///     .build()?;
+    /// let header = client.authorization().await?;
+    /// assert!(header.is_sensitive());
+    /// let raw = tallyfy_client::with_authorization(header, client.raw().list_guests(client.org_id(), None, None, None, None, None, None, None)).await;
+    /// assert!(raw.is_ok());
+    /// # Ok(()) }
+    /// ```
+    pub async fn authorization(&self) -> Result<reqwest::header::HeaderValue, crate::Error> {
+        match &self.inner.auth {
+            Some(auth) => Ok(self.bearer(auth).await?.header),
+            None => Ok(self.inner.static_authorization.clone()),
+        }
     }
 }
 

@@ -9,13 +9,17 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, USER_AGENT};
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use tallyfy_client::RequestHeaders;
 
-use crate::client::{Client, Redacted};
-use crate::error::{ConfigError, Error};
+use crate::auth::Kind;
+use crate::auth::Renewing;
+use crate::auth::{Credentials, DEFAULT_TOKEN_URL};
+use crate::client::Client;
+use crate::error::{ConfigError, Error, Flow};
 use crate::retry::RetryConfig;
 pub use crate::timeouts::Timeouts;
+use crate::transport::ops;
 
 /// The documented API base URL.
 pub const DEFAULT_BASE_URL: &str = "https://go.tallyfy.com/api";
@@ -28,6 +32,13 @@ pub const DEFAULT_USER_AGENT: &str = concat!("tallyfy-rs/", env!("CARGO_PKG_VERS
 
 /// The variable [`Client::from_env`] reads the access token from.
 pub const ENV_TOKEN: &str = "TALLYFY_ACCESS_TOKEN";
+/// The variable [`Client::from_env`] reads the OAuth client id from (with [`ENV_CLIENT_SECRET`]).
+pub const ENV_CLIENT_ID: &str = "TALLYFY_CLIENT_ID";
+/// The variable [`Client::from_env`] reads the OAuth client secret from (with [`ENV_CLIENT_ID`]).
+pub const ENV_CLIENT_SECRET: &str = "TALLYFY_CLIENT_SECRET";
+/// The optional variable [`Client::from_env`] reads the token endpoint from (default
+/// [`DEFAULT_TOKEN_URL`]).
+pub const ENV_TOKEN_URL: &str = "TALLYFY_TOKEN_URL";
 /// The variable [`Client::from_env`] reads the organization id from.
 pub const ENV_ORG: &str = "TALLYFY_ORG_ID";
 /// The optional variable [`Client::from_env`] reads the base URL from.
@@ -39,9 +50,11 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// A client configured from `TALLYFY_ACCESS_TOKEN`, `TALLYFY_ORG_ID` and the optional
-    /// `TALLYFY_BASE_URL` (default `https://go.tallyfy.com/api`). A missing variable is
-    /// [`ConfigError::MissingEnv`] naming it.
+    /// A client configured from the environment (see [`ClientBuilder::from_env`]): client
+    /// credentials from `TALLYFY_CLIENT_ID` and `TALLYFY_CLIENT_SECRET` (token endpoint
+    /// `TALLYFY_TOKEN_URL`, default [`DEFAULT_TOKEN_URL`]), or else the access token
+    /// `TALLYFY_ACCESS_TOKEN`; `TALLYFY_ORG_ID`; the optional `TALLYFY_BASE_URL` (default
+    /// `https://go.tallyfy.com/api`). A missing variable is [`ConfigError::MissingEnv`] naming it.
     pub fn from_env() -> Result<Self, Error> {
         ClientBuilder::from_env()?.build()
     }
@@ -58,7 +71,10 @@ impl Client {
 /// ```
 #[must_use]
 pub struct ClientBuilder {
-    token: Option<SecretString>,
+    credentials: Option<Credentials>,
+    /// Two kinds of credentials given: what each was.
+    conflict: Option<(String, String)>,
+    token_url: String,
     org: Option<String>,
     base_url: String,
     client_header: String,
@@ -104,7 +120,8 @@ impl Http {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
-            .field("token", &self.token.as_ref().map(|_| Redacted))
+            .field("credentials", &self.credentials)
+            .field("token_url", &self.token_url)
             .field("org", &self.org)
             .field("base_url", &self.base_url)
             .field("client_header", &self.client_header)
@@ -127,7 +144,9 @@ impl fmt::Debug for ClientBuilder {
 impl Default for ClientBuilder {
     fn default() -> Self {
         Self {
-            token: None,
+            credentials: None,
+            conflict: None,
+            token_url: DEFAULT_TOKEN_URL.to_owned(),
             org: None,
             base_url: DEFAULT_BASE_URL.to_owned(),
             client_header: DEFAULT_CLIENT_HEADER.to_owned(),
@@ -142,15 +161,73 @@ impl Default for ClientBuilder {
 
 impl ClientBuilder {
     /// The access token (a personal access token or an OAuth access token), sent as
-    /// `Authorization: Bearer <token>`.
-    pub fn token(mut self, token: impl Into<String>) -> Self {
-        self.token = Some(SecretString::from(token.into()));
-        self
+    /// `Authorization: Bearer <token>`: [`Credentials::token`].
+    pub fn token(self, token: impl Into<String>) -> Self {
+        self.credentials(Credentials::token(token))
     }
 
     /// The access token, already held as a secret.
-    pub fn token_secret(mut self, token: SecretString) -> Self {
-        self.token = Some(token);
+    pub fn token_secret(self, token: SecretString) -> Self {
+        self.credentials(Credentials::token_secret(token))
+    }
+
+    /// OAuth client credentials, the way Tallyfy's docs tell services to authenticate:
+    /// [`Credentials::client_credentials`]. The token comes from [`token_url`](Self::token_url).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+    /// # let fake = tallyfy_fake::FakeTallyfy::builder().client_credentials("7", "s3cret").seed_guests(2).start().await.unwrap();
+    /// let client = tallyfy::Client::builder()
+    ///     .client_credentials("7", "s3cret")
+    ///     .token_url(fake.token_url())
+    ///     .org(fake.org_id())
+    ///     .base_url(fake.base_url())
+    ///     .build()?;
+    /// assert_eq!(client.guests().list().collect_all().await?.len(), 2);
+    /// assert_eq!(fake.token_requests(), 1);
+    /// # Ok(()) }
+    /// ```
+    pub fn client_credentials(
+        self,
+        client_id: impl Into<String>,
+        client_secret: impl Into<String>,
+    ) -> Self {
+        self.credentials(Credentials::client_credentials(client_id, client_secret))
+    }
+
+    /// What the client authenticates with (see [`Credentials`]). Giving two different kinds
+    /// (here, [`token`](Self::token) or [`client_credentials`](Self::client_credentials)) makes
+    /// [`build`](Self::build) fail with [`ConfigError::ConflictingCredentials`].
+    ///
+    /// ```
+    /// let err = tallyfy::Client::builder()
+    ///     .token("t")
+    ///     .client_credentials("7", "s3cret")
+    ///     .org("o")
+    ///     .build()
+    ///     .unwrap_err();
+    /// assert_eq!(err.to_string(), "both an access token and client credentials were given; use one");
+    /// ```
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        if let Some(previous) = &self.credentials
+            && previous.describe() != credentials.describe()
+            && self.conflict.is_none()
+        {
+            self.conflict = Some((
+                previous.describe().to_owned(),
+                credentials.describe().to_owned(),
+            ));
+        }
+        self.credentials = Some(credentials);
+        self
+    }
+
+    /// The OAuth token endpoint (default [`DEFAULT_TOKEN_URL`], `https://go.tallyfy.com/oauth/token`;
+    /// the docs also give `https://account.tallyfy.com/oauth/token` and
+    /// `https://go.tallyfy.com/api/oauth/token`). It must end in `/oauth/token`, and plain http is
+    /// refused as for the base URL. Unused with a static token or a token source.
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = url.into();
         self
     }
 
@@ -238,13 +315,19 @@ impl ClientBuilder {
         self
     }
 
-    /// A builder filled from `TALLYFY_ACCESS_TOKEN`, `TALLYFY_ORG_ID` and, if set, `TALLYFY_BASE_URL`.
-    /// Empty variables count as missing.
+    /// A builder filled from the environment. Empty variables count as missing.
+    ///
+    /// - `TALLYFY_CLIENT_ID` and `TALLYFY_CLIENT_SECRET`: client credentials, with the token
+    ///   endpoint `TALLYFY_TOKEN_URL` if set; one without the other is
+    ///   [`ConfigError::MissingEnv`] naming the other;
+    /// - otherwise `TALLYFY_ACCESS_TOKEN`; both kinds set is
+    ///   [`ConfigError::ConflictingCredentials`];
+    /// - `TALLYFY_ORG_ID`, and `TALLYFY_BASE_URL` if set.
     pub fn from_env() -> Result<Self, Error> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
 
-    /// Like [`from_env`](Self::from_env), but reads the three variables through `lookup` (a secret
+    /// Like [`from_env`](Self::from_env), but reads the variables through `lookup` (a secret
     /// store, a test's map, ...).
     ///
     /// ```
@@ -252,12 +335,46 @@ impl ClientBuilder {
     /// let vars = HashMap::from([("TALLYFY_ACCESS_TOKEN", "t")]);
     /// let err = tallyfy::ClientBuilder::from_lookup(|k| vars.get(k).map(|v| v.to_string())).unwrap_err();
     /// assert_eq!(err.to_string(), "environment variable TALLYFY_ORG_ID is not set");
+    ///
+    /// let vars = HashMap::from([
+    ///     ("TALLYFY_ACCESS_TOKEN", "t"),
+    ///     ("TALLYFY_CLIENT_ID", "7"),
+    ///     ("TALLYFY_CLIENT_SECRET", "s3cret"),
+    ///     ("TALLYFY_ORG_ID", "o"),
+    /// ]);
+    /// let err = tallyfy::ClientBuilder::from_lookup(|k| vars.get(k).map(|v| v.to_string())).unwrap_err();
+    /// assert_eq!(
+    ///     err.to_string(),
+    ///     "both TALLYFY_ACCESS_TOKEN and TALLYFY_CLIENT_ID/TALLYFY_CLIENT_SECRET were given; use one"
+    /// );
     /// ```
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
         let get = |var: &'static str| lookup(var).filter(|v| !v.trim().is_empty());
-        let token = get(ENV_TOKEN).ok_or(ConfigError::MissingEnv { var: ENV_TOKEN })?;
+        let token = get(ENV_TOKEN);
+        let credentials = match (get(ENV_CLIENT_ID), get(ENV_CLIENT_SECRET), token) {
+            (Some(_), Some(_), Some(_)) => {
+                return Err(ConfigError::ConflictingCredentials {
+                    first: ENV_TOKEN.to_owned(),
+                    second: format!("{ENV_CLIENT_ID}/{ENV_CLIENT_SECRET}"),
+                }
+                .into());
+            }
+            (Some(id), Some(secret), None) => Credentials::client_credentials(id, secret),
+            (Some(_), None, _) => {
+                return Err(ConfigError::MissingEnv {
+                    var: ENV_CLIENT_SECRET,
+                }
+                .into());
+            }
+            (None, Some(_), _) => return Err(ConfigError::MissingEnv { var: ENV_CLIENT_ID }.into()),
+            (None, None, Some(token)) => Credentials::token(token),
+            (None, None, None) => return Err(ConfigError::MissingEnv { var: ENV_TOKEN }.into()),
+        };
         let org = get(ENV_ORG).ok_or(ConfigError::MissingEnv { var: ENV_ORG })?;
-        let mut builder = Self::default().token(token).org(org);
+        let mut builder = Self::default().credentials(credentials).org(org);
+        if let Some(url) = get(ENV_TOKEN_URL) {
+            builder = builder.token_url(url);
+        }
         if let Some(url) = get(ENV_BASE_URL) {
             builder = builder.base_url(url);
         }
@@ -280,7 +397,10 @@ impl ClientBuilder {
     /// assert!(matches!(err, tallyfy::Error::Config(tallyfy::ConfigError::InsecureHttp { .. })));
     /// ```
     pub fn build(self) -> Result<Client, Error> {
-        let token = self.token.ok_or(ConfigError::MissingToken)?;
+        if let Some((first, second)) = self.conflict {
+            return Err(ConfigError::ConflictingCredentials { first, second }.into());
+        }
+        let credentials = self.credentials.ok_or(ConfigError::MissingToken)?;
         let org = self.org.ok_or(ConfigError::MissingOrg)?;
         crate::path::org_segment(&org).map_err(|reason| ConfigError::InvalidOrg { reason })?;
         let base_url = check_base_url(&self.base_url, self.allow_insecure_http)?;
@@ -299,15 +419,31 @@ impl ClientBuilder {
             }
         }
 
-        let secret = token.expose_secret().trim();
-        if secret.is_empty() {
-            return Err(ConfigError::InvalidToken.into());
-        }
-        let mut auth = HeaderValue::from_str(&format!("Bearer {secret}"))
-            .map_err(|_| ConfigError::InvalidToken)?;
-        auth.set_sensitive(true);
         let mut headers = HeaderMap::new();
-        headers.insert(AUTHORIZATION, auth);
+        // A static token is a default header; renewable credentials send theirs per call.
+        let static_authorization = match &credentials.kind {
+            Kind::Token(token) => {
+                let auth = crate::auth::grants::header(Flow::Source, token)
+                    .map_err(|_| ConfigError::InvalidToken)?;
+                headers.insert(AUTHORIZATION, auth.clone());
+                auth
+            }
+            Kind::Invalid(reason) => {
+                return Err(ConfigError::InvalidCredentials {
+                    reason: reason.clone(),
+                }
+                .into());
+            }
+            Kind::ClientCredentials { client_id, .. } | Kind::Password { client_id, .. }
+                if client_id.trim().is_empty() =>
+            {
+                return Err(ConfigError::InvalidCredentials {
+                    reason: "the client id is empty".into(),
+                }
+                .into());
+            }
+            _ => HeaderValue::from_static(""),
+        };
         headers.insert(ACCEPT, HeaderValue::from_static("application/json"));
         headers.insert(
             HeaderName::from_static("x-tallyfy-client"),
@@ -320,6 +456,24 @@ impl ClientBuilder {
         headers.insert(USER_AGENT, user_agent);
 
         let (http, per_request) = self.http.finish(headers, t.connect)?;
+        let auth = match &credentials.kind {
+            Kind::Token(_) | Kind::Invalid(_) => None,
+            kind => {
+                let token_url = check_token_url(&self.token_url, self.allow_insecure_http)?;
+                let token_base = &token_url[..token_url.len() - ops::REQUEST_TOKEN.path.len()];
+                Some(Renewing {
+                    kind: kind.clone(),
+                    token_api: tallyfy_client::Client::new_with_client(
+                        token_base,
+                        http.clone(),
+                        per_request.clone(),
+                    ),
+                    token_url,
+                    cache: Default::default(),
+                    app: Default::default(),
+                })
+            }
+        };
 
         Ok(Client::from_parts(crate::client::Parts {
             api: tallyfy_client::Client::new_with_client(&base_url, http, per_request),
@@ -330,8 +484,27 @@ impl ClientBuilder {
             timeouts: t,
             budget: crate::budget::Bucket::new(self.retry.budget),
             retry: self.retry,
+            credentials,
+            auth,
+            static_authorization,
         }))
     }
+}
+
+/// Checks the token URL as [`check_base_url`] does (the client secret travels to it), and that it
+/// ends in the token operation's path, which the generated client appends to what comes before.
+fn check_token_url(raw: &str, allow_insecure_http: bool) -> Result<String, ConfigError> {
+    let url = check_base_url(raw, allow_insecure_http).map_err(|e| match e {
+        ConfigError::InvalidBaseUrl { url, reason } => ConfigError::InvalidTokenUrl { url, reason },
+        other => other,
+    })?;
+    if !url.ends_with(ops::REQUEST_TOKEN.path) {
+        return Err(ConfigError::InvalidTokenUrl {
+            url: raw.to_owned(),
+            reason: format!("must end in {}", ops::REQUEST_TOKEN.path),
+        });
+    }
+    Ok(url)
 }
 
 /// Checks the base URL and returns it without a trailing slash (the generated client appends paths
@@ -478,12 +651,13 @@ mod tests {
             Some(match k {
                 ENV_TOKEN => "t".into(),
                 ENV_ORG => "o".into(),
-                _ => "http://127.0.0.1:9/api".into(),
+                ENV_BASE_URL => "http://127.0.0.1:9/api".into(),
+                _ => return None,
             })
         };
         let client = ClientBuilder::from_lookup(all).unwrap().build().unwrap();
         assert_eq!(client.base_url(), "http://127.0.0.1:9/api");
-        let defaults = |k: &str| (k != ENV_BASE_URL).then(|| "x".to_owned());
+        let defaults = |k: &str| matches!(k, ENV_TOKEN | ENV_ORG).then(|| "x".to_owned());
         let client = ClientBuilder::from_lookup(defaults)
             .unwrap()
             .build()

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
 use reqwest::StatusCode;
@@ -123,6 +124,11 @@ pub enum Error {
     #[error(transparent)]
     Config(#[from] ConfigError),
 
+    /// The client could not get an access token for its credentials (see [`TokenError`]). Shared:
+    /// every call that was waiting for the same token request gets the same error.
+    #[error("could not get an access token: {0}")]
+    Token(#[source] Arc<TokenError>),
+
     /// A list walk was stopped because the server's pages did not add up (for example, it ignored the
     /// `page` parameter and sent the same page again).
     #[error("pagination stopped at page {page}: {reason}")]
@@ -132,6 +138,117 @@ pub enum Error {
         /// What went wrong.
         reason: String,
     },
+}
+
+/// Which way of getting a token failed, in a [`TokenError`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Flow {
+    /// `grant_type=client_credentials`.
+    ClientCredentials,
+    /// `grant_type=password`.
+    Password,
+    /// `grant_type=refresh_token`.
+    Refresh,
+    /// An application's token for one member (`/applications/{org}/users/{email}/token`).
+    UserToken,
+    /// The caller's own [`TokenSource`](crate::TokenSource).
+    Source,
+}
+
+impl fmt::Display for Flow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::ClientCredentials => "client credentials grant",
+            Self::Password => "password grant",
+            Self::Refresh => "refresh token grant",
+            Self::UserToken => "member token request",
+            Self::Source => "token source",
+        })
+    }
+}
+
+/// Why no access token could be had, in an [`Error::Token`]. Never holds a secret.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TokenError {
+    /// The token endpoint refused the request with an OAuth error: `invalid_client` (wrong or
+    /// revoked client credentials), `invalid_grant` (wrong password, used refresh token),
+    /// `invalid_request`, `unsupported_grant_type`, or, for a member token, the API's own refusal
+    /// (403 another organization, 404 no such member). Not retried: asking again gets the same answer.
+    #[error("the {flow} was refused: HTTP {} {error}{}", status.as_u16(),
+        description.as_deref().map(|d| format!(": {d}")).unwrap_or_default())]
+    Refused {
+        /// What was asked.
+        flow: Flow,
+        /// The HTTP status (400 or 401 for OAuth errors).
+        status: StatusCode,
+        /// The OAuth error name (`invalid_client`, ...), or the API's code, or the status's reason.
+        error: String,
+        /// `error_description` (or `message`), when the body had one.
+        description: Option<String>,
+        /// The response's `X-Request-Id`, if any.
+        request_id: Option<String>,
+    },
+    /// The token request failed on the way (connection, timeout, a 5xx or 429 after the retries
+    /// the client's [`RetryConfig`](crate::RetryConfig) allows, a body without `access_token`).
+    #[error("the {flow} failed: {source}")]
+    Request {
+        /// What was asked.
+        flow: Flow,
+        /// What went wrong.
+        #[source]
+        source: Box<Error>,
+    },
+    /// The token endpoint's answer cannot be used as a header (it has control characters).
+    #[error("the {flow} returned a token that cannot be sent in a header")]
+    Unusable {
+        /// What was asked.
+        flow: Flow,
+    },
+    /// The caller's [`TokenSource`](crate::TokenSource) failed.
+    #[error("the token source failed: {0}")]
+    Source(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl TokenError {
+    /// The OAuth error name of a refusal (`invalid_client`, `invalid_grant`, ...).
+    ///
+    /// ```
+    /// let e = tallyfy::TokenError::Unusable { flow: tallyfy::Flow::ClientCredentials };
+    /// assert_eq!(e.oauth_error(), None);
+    /// ```
+    pub fn oauth_error(&self) -> Option<&str> {
+        match self {
+            Self::Refused { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// The token error for a failed token request: an error status becomes [`Refused`](Self::Refused)
+    /// (with the OAuth fields), anything else [`Request`](Self::Request).
+    pub(crate) fn from_request(flow: Flow, error: Error) -> Self {
+        match error {
+            Error::Api {
+                status,
+                code,
+                message,
+                request_id,
+                ..
+            } if status.is_client_error() => Self::Refused {
+                flow,
+                status,
+                error: code
+                    .unwrap_or_else(|| status.canonical_reason().unwrap_or("refused").to_owned()),
+                description: Some(message).filter(|m| !m.is_empty()),
+                request_id,
+            },
+            other => Self::Request {
+                flow,
+                source: Box::new(other),
+            },
+        }
+    }
 }
 
 /// Which timeout expired in an [`Error::Timeout`].
@@ -164,8 +281,34 @@ pub enum ConfigError {
         var: &'static str,
     },
     /// No token was given.
-    #[error("no access token: call `.token(..)` or set TALLYFY_ACCESS_TOKEN")]
+    #[error(
+        "no credentials: call `.token(..)` or `.client_credentials(..)`, or set TALLYFY_ACCESS_TOKEN or TALLYFY_CLIENT_ID and TALLYFY_CLIENT_SECRET"
+    )]
     MissingToken,
+    /// Two kinds of credentials were given (an access token and client credentials, say), so it is
+    /// not clear which should be used.
+    #[error("both {first} and {second} were given; use one")]
+    ConflictingCredentials {
+        /// The first (a builder method or environment variables).
+        first: String,
+        /// The second.
+        second: String,
+    },
+    /// The credentials cannot be used as given (an empty client id, `acting_as` on a password
+    /// grant, ...).
+    #[error("invalid credentials: {reason}")]
+    InvalidCredentials {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The token URL could not be used.
+    #[error("invalid token URL {url:?}: {reason}")]
+    InvalidTokenUrl {
+        /// The URL as given.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The token is empty or cannot be sent in a header.
     #[error("the access token is empty or contains characters that cannot be sent in a header")]
     InvalidToken,
@@ -258,6 +401,10 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::RateLimited { .. } | Self::Transport { .. } | Self::Timeout { .. } => true,
+            Self::Token(e) => match &**e {
+                TokenError::Request { source, .. } => source.is_retryable(),
+                _ => false,
+            },
             Self::Api { status, .. } => matches!(status.as_u16(), 500 | 502 | 503 | 504),
             _ => false,
         }

@@ -31,11 +31,75 @@
 //! to [`http_client`](ClientBuilder::http_client); to start from your own `reqwest::ClientBuilder`,
 //! use [`reqwest_client`](ClientBuilder::reqwest_client).
 //!
-//! Every request carries `Authorization: Bearer <token>` (marked sensitive), `Accept:
+//! Every request carries `Authorization: Bearer <token>` (marked sensitive; see [Authenticate a
+//! service](#authenticate-a-service) for tokens the client gets and renews itself), `Accept:
 //! application/json`, `X-Tallyfy-Client: APIClient` (change it with
 //! [`client_header`](ClientBuilder::client_header)) and `User-Agent: tallyfy-rs/<version>`. The token
 //! is never shown by `Debug`, and the client refuses plain `http` to anything but loopback unless you
 //! call [`allow_insecure_http(true)`](ClientBuilder::allow_insecure_http).
+//!
+//! ## Authenticate a service
+//!
+//! A personal access token acts as one person and stops working when they log out of the web app.
+//! Tallyfy's docs tell services to use OAuth client credentials instead: an application token that
+//! lasts seven days, with no refresh token. Give the client the application's id and secret and it
+//! does the rest: it asks the token endpoint (`POST /oauth/token`, form-encoded
+//! `grant_type=client_credentials`) before the first call, keeps the token, and asks again
+//! [`renew_margin`] before it expires (a tenth of its lifetime, at most a minute early).
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+//! # let fake = tallyfy_fake::FakeTallyfy::builder()
+//! #     .client_credentials("4242", "app-secret")
+//! #     .token_ttl(std::time::Duration::from_secs(2))
+//! #     .seed_guests(30)
+//! #     .start().await.unwrap();
+//! // From TALLYFY_CLIENT_ID, TALLYFY_CLIENT_SECRET and TALLYFY_TOKEN_URL, Client::from_env() does the same.
+//! let client = tallyfy::Client::builder()
+//!     .client_credentials("4242", "app-secret")
+//!     .token_url(fake.token_url()) // default: https://go.tallyfy.com/oauth/token
+//!     .org(fake.org_id())
+//!     .base_url(fake.base_url())
+//!     .build()?;
+//! let first = client.guests().list().per_page(10).page(1).await?;
+//! assert_eq!(first.items.len(), 10);
+//! // This fake's tokens last two seconds; the next call renews first.
+//! tokio::time::sleep(std::time::Duration::from_millis(1_900)).await;
+//! client.guests().list().per_page(10).page(2).await?;
+//! assert_eq!(fake.token_requests(), 2);
+//!
+//! // Wrong or revoked credentials are a typed error, not a retry loop:
+//! fake.revoke_client();
+//! fake.revoke_tokens();
+//! match client.guests().list().page(1).await {
+//!     Err(tallyfy::Error::Token(e)) => assert_eq!(e.oauth_error(), Some("invalid_client")),
+//!     other => panic!("{other:?}"),
+//! }
+//! # Ok(()) }
+//! ```
+//!
+//! What the client promises:
+//! - **one token request at a time:** when a token is due under many concurrent calls, one of
+//!   them asks and the others wait for its answer; if that request fails, they all get its error;
+//! - **one renewal after a 401:** a call refused with 401 while using a cached token (revoked,
+//!   or expired early) gets a new token and is sent once more; a second 401, or a 401 to a token
+//!   fetched for that very call, is the call's error;
+//! - **refusals are final:** the token endpoint's 400/401 (`invalid_client`, `invalid_grant`,
+//!   ...) is [`TokenError::Refused`] with the OAuth error and description, and is not retried. A
+//!   5xx, a 429 or a lost connection is retried under the client's [`RetryConfig`] (asking twice
+//!   only issues two tokens), and a slow endpoint is bounded by the client's [`Timeouts`]; what is
+//!   left is [`TokenError::Request`];
+//! - **secrets stay secret:** the client secret, passwords, refresh and access tokens are held as
+//!   [`secrecy::SecretString`] (and in bodies as `tallyfy_client::Secret`), never shown by `Debug`
+//!   or `Display`, and never in errors or `tracing` events. The events (target `tallyfy::auth`, at
+//!   INFO) say when a token was fetched or renewed and how long it lasts.
+//!
+//! Other [`Credentials`]: [`acting_as(email)`](Credentials::acting_as) makes the application act
+//! as one member (its token comes from `/applications/{org}/users/{email}/token`);
+//! [`Credentials::password`] uses the password grant and renews with the refresh token (falling
+//! back to the password if the refresh token is refused); [`Credentials::source`] takes your own
+//! [`TokenSource`] (a vault, say). Two kinds at once (a token and client credentials, in the
+//! builder or the environment) is [`ConfigError::ConflictingCredentials`].
 //!
 //! ## List every guest
 //!
@@ -536,7 +600,10 @@
 //!   [`inputs`]: the one [`Role`].
 //! - [`forms`]: [`Form`], which fills in kick-off and task forms by field label and checks each
 //!   value against its field's type.
-//! - [`client`]: the [`Client`] handle; [`config`]: [`ClientBuilder`], `from_env`.
+//! - [`auth`]: [`Credentials`] (a static token, client credentials, the password grant, a
+//!   [`TokenSource`]) and the renewable ones' token cache (`auth::cache`, single-flight).
+//! - [`client`]: the [`Client`] handle; `auth::grants` (private): the token requests;
+//!   [`config`]: [`ClientBuilder`], `from_env`.
 //! - `transport` (private): the retry loop, timeouts and spans; it reads each operation's facts
 //!   from `src/generated/operations.rs`.
 //! - [`list`]: [`List`], the one builder of every list operation, and [`ListParams`]; `query` and
@@ -551,6 +618,7 @@
 
 #![warn(missing_docs)]
 
+pub mod auth;
 mod body;
 pub mod budget;
 pub mod client;
@@ -573,10 +641,13 @@ pub mod timeouts;
 mod transport;
 mod validate;
 
+pub use auth::{
+    AccessToken, BoxError, Credentials, DEFAULT_TOKEN_URL, TokenFuture, TokenSource, renew_margin,
+};
 pub use budget::RetryBudget;
 pub use client::Client;
 pub use config::{ClientBuilder, DEFAULT_BASE_URL, Timeouts};
-pub use error::{ConfigError, Error, FieldErrors, Result, TimeoutKind};
+pub use error::{ConfigError, Error, FieldErrors, Flow, Result, TimeoutKind, TokenError};
 pub use forms::Form;
 pub use guests::Guest;
 pub use inputs::Role;
@@ -587,6 +658,7 @@ pub use path::GuestKey;
 pub use requests::bodies::*;
 pub use requests::handles::*;
 pub use retry::RetryConfig;
+pub use secrecy::{ExposeSecret, SecretString};
 pub use tallyfy_client::types::{
     GroupInclude, MemberInclude, ProcessInclude, TaskInclude, TemplateInclude,
 };

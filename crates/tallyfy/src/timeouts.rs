@@ -50,3 +50,9 @@ impl Timeouts {
         self
     }
 }
+
+/// `at + d`, saturating at about thirty years from `at` (a huge configured duration never panics).
+pub(crate) fn later(at: tokio::time::Instant, d: std::time::Duration) -> tokio::time::Instant {
+    const FAR: std::time::Duration = std::time::Duration::from_secs(30 * 365 * 86_400);
+    at.checked_add(d.min(FAR)).unwrap_or(at)
+}

@@ -6,20 +6,27 @@
 //! template, such as `/organizations/{org_id}/guests/{guest_email}`: never an email or org id),
 //! `attempt`, `status`, `duration_ms`, `request_id`. Retries are logged at DEBUG. Neither the token
 //! nor any email is ever recorded.
+//!
+//! With renewable credentials, each attempt first gets its `Authorization` header from the
+//! credentials' cache (`auth::grants`), within the total timeout, and a 401 to a cached token
+//! renews it and repeats the attempt once, outside the retry policy and budget.
 
 use std::future::Future;
 use std::time::{Instant, SystemTime};
 
+use futures::future::Either;
 use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
-use tallyfy_client::{Error as RawError, ResponseValue};
+use tallyfy_client::{Error as RawError, ResponseValue, with_authorization};
 use tokio::time::timeout_at;
 use tracing::{Instrument, field};
 
+use crate::auth::Renewing;
 use crate::client::Client;
 use crate::error::{Error, TimeoutKind, request_id_of};
 use crate::retry::{self, Decision, Outcome};
+use crate::timeouts::later;
 
 /// One API operation, as the spans and the retry policy see it: one constant per operation in
 /// [`ops`], generated from the spec.
@@ -54,8 +61,31 @@ enum AttemptError {
 }
 
 impl Client {
-    /// Runs `send` (one call of a generated method) with retries and timeouts.
-    pub(crate) async fn execute<T, F, Fut>(&self, op: Op, mut send: F) -> Result<T, Error>
+    /// Runs `send` (one call of a generated method) with retries and timeouts, authenticated by
+    /// the client's credentials.
+    pub(crate) async fn execute<T, F, Fut>(&self, op: Op, send: F) -> Result<T, Error>
+    where
+        T: DeserializeOwned,
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, RawError<()>>>,
+    {
+        self.run(op, self.parts().auth.as_ref(), send).await
+    }
+
+    /// Like [`execute`](Self::execute), but without asking the credentials for a token: for the
+    /// token requests themselves.
+    pub(crate) async fn execute_plain<T, F, Fut>(&self, op: Op, send: F) -> Result<T, Error>
+    where
+        T: DeserializeOwned,
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<ResponseValue<T>, RawError<()>>>,
+    {
+        self.run(op, None, send).await
+    }
+
+    /// With `auth` (renewable credentials), each attempt carries the token the credentials give
+    /// it, and a 401 to a cached token renews it and tries once more.
+    async fn run<T, F, Fut>(&self, op: Op, auth: Option<&Renewing>, mut send: F) -> Result<T, Error>
     where
         T: DeserializeOwned,
         F: FnMut() -> Fut,
@@ -66,15 +96,29 @@ impl Client {
         let started = tokio::time::Instant::now();
         let deadline = later(started, timeouts.total);
         let mut retries = 0u32;
+        let mut attempt = 1u32;
+        let mut renewed_after_401 = false;
         let mut attempt_start = started;
         loop {
             let attempt_deadline = deadline.min(later(attempt_start, timeouts.per_attempt));
+            let bearer = match auth {
+                Some(auth) => match timeout_at(deadline, Box::pin(self.bearer(auth))).await {
+                    Ok(bearer) => Some(bearer?),
+                    Err(_elapsed) => {
+                        break Err(Error::Timeout {
+                            kind: TimeoutKind::Total,
+                            after: timeouts.total,
+                        });
+                    }
+                },
+                None => None,
+            };
             let span = tracing::info_span!(
                 "tallyfy.request",
                 operation = op.id,
                 method = %op.method,
                 path = op.path,
-                attempt = retries + 1,
+                attempt,
                 status = field::Empty,
                 duration_ms = field::Empty,
                 request_id = field::Empty,
@@ -86,7 +130,11 @@ impl Client {
                 // The generated call's future (1 KB for get_guest) is boxed, so only a pointer moves
                 // with this future's state (moves showed up as memcpy in instruction counts:
                 // crates/tallyfy/bench/instructions.sh).
-                let call = timeout_at(attempt_deadline, Box::pin(send()));
+                let call = match &bearer {
+                    Some(bearer) => Either::Left(with_authorization(bearer.header.clone(), send())),
+                    None => Either::Right(send()),
+                };
+                let call = timeout_at(attempt_deadline, Box::pin(call));
                 // With no subscriber listening, skip the span's enter and exit on every poll.
                 let outcome = if span.is_disabled() {
                     call.await
@@ -124,6 +172,23 @@ impl Client {
                     .await
                     .unwrap_or(AttemptError::TimedOut),
             };
+            if let (Some(auth), Some(bearer), AttemptError::Status { status, .. }) =
+                (auth, &bearer, &error)
+                && *status == StatusCode::UNAUTHORIZED
+                && !bearer.fresh
+                && !renewed_after_401
+            {
+                span.record("status", status.as_u16());
+                tracing::debug!(
+                    parent: &span,
+                    "401 with a cached token: renewing it and trying once more"
+                );
+                auth.cache.invalidate(bearer.generation);
+                renewed_after_401 = true;
+                attempt += 1;
+                attempt_start = tokio::time::Instant::now();
+                continue;
+            }
             let outcome = match &error {
                 AttemptError::Status {
                     status,
@@ -194,15 +259,10 @@ impl Client {
             );
             tokio::time::sleep_until(resume_at).await;
             retries += 1;
+            attempt += 1;
             attempt_start = tokio::time::Instant::now();
         }
     }
-}
-
-/// `at + d`, saturating at about thirty years from `at` (a huge configured duration never panics).
-fn later(at: tokio::time::Instant, d: std::time::Duration) -> tokio::time::Instant {
-    const FAR: std::time::Duration = std::time::Duration::from_secs(30 * 365 * 86_400);
-    at.checked_add(d.min(FAR)).unwrap_or(at)
 }
 
 fn record_request_id(span: &tracing::Span, headers: &HeaderMap) {

@@ -209,7 +209,14 @@ fn public_surface() {
                         },
                         _ => None,
                     })
-                    .unwrap_or_else(|| format!("{}.rs", m.ident));
+                    .unwrap_or_else(|| {
+                        let flat = format!("{}.rs", m.ident);
+                        if src.join(&flat).exists() {
+                            flat
+                        } else {
+                            format!("{}/mod.rs", m.ident)
+                        }
+                    });
                 let file: syn::File =
                     syn::parse_str(&std::fs::read_to_string(src.join(file_name)).unwrap()).unwrap();
                 let body = surface(file.items);

@@ -1,6 +1,7 @@
-//! Routing: from a raw request target to one of the 72 operations (17 for guests and members, 39
-//! for templates, processes, tasks and comments, 5 for tags, 5 for groups, 5 for files, 1 for the
-//! activity feed), and the checks every call passes.
+//! Routing: from a raw request target to one of the spec's 74 operations (17 for guests and
+//! members, 39 for templates, processes, tasks and comments, 5 for tags, 5 for groups, 5 for files,
+//! 1 for the activity feed, and the 2 token requests of `oauth.rs`), and the checks every call
+//! passes.
 //!
 //! The order of checks, for every request that a queued fault did not answer:
 //! 1. the path, with or without the `/api` prefix, must be one of the API's paths, else 404

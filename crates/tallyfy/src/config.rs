@@ -12,9 +12,9 @@ use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderMap, HeaderName, HeaderValue,
 use secrecy::SecretString;
 use tallyfy_client::RequestHeaders;
 
-use crate::auth::Kind;
 use crate::auth::Renewing;
 use crate::auth::{Credentials, DEFAULT_TOKEN_URL};
+use crate::auth::{Kind, Renewable};
 use crate::client::Client;
 use crate::error::{ConfigError, Error, Flow};
 use crate::retry::RetryConfig;
@@ -434,9 +434,9 @@ impl ClientBuilder {
                 }
                 .into());
             }
-            Kind::ClientCredentials { client_id, .. } | Kind::Password { client_id, .. }
-                if client_id.trim().is_empty() =>
-            {
+            Kind::Renewable(
+                Renewable::ClientCredentials { app, .. } | Renewable::Password { app, .. },
+            ) if app.client_id.trim().is_empty() => {
                 return Err(ConfigError::InvalidCredentials {
                     reason: "the client id is empty".into(),
                 }
@@ -458,7 +458,7 @@ impl ClientBuilder {
         let (http, per_request) = self.http.finish(headers, t.connect)?;
         let auth = match &credentials.kind {
             Kind::Token(_) | Kind::Invalid(_) => None,
-            kind => {
+            Kind::Renewable(kind) => {
                 let token_url = check_token_url(&self.token_url, self.allow_insecure_http)?;
                 let token_base = &token_url[..token_url.len() - ops::REQUEST_TOKEN.path.len()];
                 Some(Renewing {

@@ -1,5 +1,6 @@
-//! The token requests: [`Client::bearer`] returns the header for the next attempt, asking the token endpoint (or the
-//! caller's [`TokenSource`](crate::TokenSource)) when the cached token is missing or due.
+//! The token requests: [`Client::bearer`] returns the header for the next attempt, asking the
+//! token endpoint (or the caller's [`TokenSource`](crate::TokenSource)) when the cached token is
+//! missing or due.
 //!
 //! Token requests go through the client's own retries and timeouts (`request_token` is marked
 //! idempotent in the spec: asking twice only issues two tokens). A refusal (400/401 with an OAuth
@@ -14,7 +15,7 @@ use tallyfy_client::types::{TokenRequest, TokenRequestGrantType, TokenResponse};
 use tallyfy_client::{Secret, with_authorization};
 
 use crate::auth::cache::{Bearer, Fresh};
-use crate::auth::{Kind, Renewing};
+use crate::auth::{App, Renewable, Renewing};
 use crate::client::Client;
 use crate::error::{Error, Flow, TokenError};
 use crate::transport::ops;
@@ -40,27 +41,35 @@ impl Client {
         refresh: Option<SecretString>,
     ) -> Result<Fresh, Arc<TokenError>> {
         let own = match &auth.kind {
-            Kind::ClientCredentials {
-                acting_as: None, ..
-            } => self.grant(auth, Flow::ClientCredentials, None).await,
-            Kind::ClientCredentials {
+            Renewable::ClientCredentials {
+                app,
+                acting_as: None,
+            } => self.grant(auth, app, Grant::ClientCredentials).await,
+            Renewable::ClientCredentials {
+                app,
                 acting_as: Some(email),
-                ..
-            } => return self.member_token(auth, email).await,
-            Kind::Password { .. } => match refresh {
-                Some(refresh) => match self.grant(auth, Flow::Refresh, Some(refresh)).await {
-                    Err(TokenError::Refused { .. }) => {
-                        tracing::debug!(
-                            target: "tallyfy::auth",
-                            "the refresh token was refused; using the password grant"
-                        );
-                        self.grant(auth, Flow::Password, None).await
-                    }
-                    other => other,
-                },
-                None => self.grant(auth, Flow::Password, None).await,
-            },
-            Kind::Source(source) => match source.token().await {
+            } => return self.member_token(auth, app, email).await,
+            Renewable::Password {
+                app,
+                username,
+                password,
+            } => {
+                let password = Grant::Password { username, password };
+                match refresh {
+                    Some(refresh) => match self.grant(auth, app, Grant::Refresh(refresh)).await {
+                        Err(TokenError::Refused { .. }) => {
+                            tracing::debug!(
+                                target: "tallyfy::auth",
+                                "the refresh token was refused; using the password grant"
+                            );
+                            self.grant(auth, app, password).await
+                        }
+                        other => other,
+                    },
+                    None => self.grant(auth, app, password).await,
+                }
+            }
+            Renewable::Source(source) => match source.token().await {
                 Ok(token) => header(Flow::Source, &token.token).map(|header| Fresh {
                     header,
                     expires_in: token.expires_in,
@@ -68,63 +77,39 @@ impl Client {
                 }),
                 Err(e) => Err(TokenError::Source(e)),
             },
-            Kind::Token(_) | Kind::Invalid(_) => {
-                unreachable!("build() keeps static and invalid credentials out of Renewing")
-            }
         };
         own.map_err(Arc::new)
     }
 
-    /// One `request_token` call for `flow`.
+    /// One `request_token` call.
     async fn grant(
         &self,
         auth: &Renewing,
-        flow: Flow,
-        refresh: Option<SecretString>,
+        app: &App,
+        grant: Grant<'_>,
     ) -> Result<Fresh, TokenError> {
-        let (client_id, client_secret, scope) = match &auth.kind {
-            Kind::ClientCredentials {
-                client_id,
-                client_secret,
-                scope,
-                ..
-            }
-            | Kind::Password {
-                client_id,
-                client_secret,
-                scope,
-                ..
-            } => (client_id, client_secret, scope),
-            Kind::Token(_) | Kind::Source(_) | Kind::Invalid(_) => {
-                unreachable!("only OAuth credentials make grants")
-            }
-        };
+        let flow = grant.flow();
         let mut body = TokenRequest {
             grant_type: TokenRequestGrantType::ClientCredentials,
-            client_id: Some(client_id.clone()),
-            client_secret: Some(Secret::from(client_secret)),
-            scope: scope.clone(),
+            client_id: Some(app.client_id.clone()),
+            client_secret: Some(Secret::from(&app.client_secret)),
+            scope: app.scope.clone(),
             username: None,
             password: None,
             refresh_token: None,
         };
-        match (flow, &auth.kind) {
-            (Flow::Refresh, _) => {
-                body.grant_type = TokenRequestGrantType::RefreshToken;
-                body.refresh_token = refresh.map(Secret::from);
-                body.scope = None;
-            }
-            (
-                Flow::Password,
-                Kind::Password {
-                    username, password, ..
-                },
-            ) => {
+        match grant {
+            Grant::ClientCredentials => {}
+            Grant::Password { username, password } => {
                 body.grant_type = TokenRequestGrantType::Password;
-                body.username = Some(username.clone());
+                body.username = Some(username.to_owned());
                 body.password = Some(Secret::from(password));
             }
-            _ => {}
+            Grant::Refresh(refresh) => {
+                body.grant_type = TokenRequestGrantType::RefreshToken;
+                body.refresh_token = Some(Secret::from(refresh));
+                body.scope = None;
+            }
         }
         let api = &auth.token_api;
         let answer: TokenResponse = self
@@ -136,7 +121,12 @@ impl Client {
 
     /// The member's token, asked for with the application's token (renewed once if the API
     /// refuses a cached one).
-    async fn member_token(&self, auth: &Renewing, email: &str) -> Result<Fresh, Arc<TokenError>> {
+    async fn member_token(
+        &self,
+        auth: &Renewing,
+        app_credentials: &App,
+        email: &str,
+    ) -> Result<Fresh, Arc<TokenError>> {
         let refused = |e: Error| Arc::new(TokenError::from_request(Flow::UserToken, e));
         let email = crate::path::email_segment(email).map_err(refused)?;
         let org = self.org_id();
@@ -145,7 +135,9 @@ impl Client {
             let app = auth
                 .app
                 .get(|_| async {
-                    let fresh = self.grant(auth, Flow::ClientCredentials, None).await;
+                    let fresh = self
+                        .grant(auth, app_credentials, Grant::ClientCredentials)
+                        .await;
                     log_fetch(Flow::ClientCredentials, auth.app.generation() > 0, &fresh);
                     fresh.map_err(Arc::new)
                 })
@@ -175,13 +167,33 @@ impl Client {
 /// Which flow a fetch starts with, for the log.
 fn primary_flow(auth: &Renewing, have_refresh: bool) -> Flow {
     match &auth.kind {
-        Kind::ClientCredentials {
+        Renewable::ClientCredentials {
             acting_as: Some(_), ..
         } => Flow::UserToken,
-        Kind::Password { .. } if have_refresh => Flow::Refresh,
-        Kind::Password { .. } => Flow::Password,
-        Kind::Source(_) => Flow::Source,
-        _ => Flow::ClientCredentials,
+        Renewable::ClientCredentials { .. } => Flow::ClientCredentials,
+        Renewable::Password { .. } if have_refresh => Flow::Refresh,
+        Renewable::Password { .. } => Flow::Password,
+        Renewable::Source(_) => Flow::Source,
+    }
+}
+
+/// What one token request asks for.
+enum Grant<'a> {
+    ClientCredentials,
+    Password {
+        username: &'a str,
+        password: &'a SecretString,
+    },
+    Refresh(SecretString),
+}
+
+impl Grant<'_> {
+    fn flow(&self) -> Flow {
+        match self {
+            Self::ClientCredentials => Flow::ClientCredentials,
+            Self::Password { .. } => Flow::Password,
+            Self::Refresh(_) => Flow::Refresh,
+        }
     }
 }
 

@@ -34,7 +34,7 @@ impl fmt::Debug for Redacted {
 
 /// Credentials that are renewed, with what renewing needs.
 pub(crate) struct Renewing {
-    pub(crate) kind: Kind,
+    pub(crate) kind: Renewable,
     /// The generated client for the token endpoint (its base is the token URL without the
     /// operation's path).
     pub(crate) token_api: tallyfy_client::Client,
@@ -172,34 +172,56 @@ pub struct Credentials {
 #[derive(Clone)]
 pub(crate) enum Kind {
     Token(SecretString),
+    Renewable(Renewable),
+    /// Refused by `build`, with the reason.
+    Invalid(String),
+}
+
+/// Credentials whose token the client gets and renews itself.
+#[derive(Clone)]
+pub(crate) enum Renewable {
     ClientCredentials {
-        client_id: String,
-        client_secret: SecretString,
-        scope: Option<String>,
+        app: App,
         acting_as: Option<String>,
     },
     Password {
-        client_id: String,
-        client_secret: SecretString,
+        app: App,
         username: String,
         password: SecretString,
-        scope: Option<String>,
     },
     Source(Arc<dyn TokenSource>),
-    /// Refused by `build`, with the reason.
-    Invalid(String),
+}
+
+/// An OAuth application, as a token request names it.
+#[derive(Clone)]
+pub(crate) struct App {
+    pub(crate) client_id: String,
+    pub(crate) client_secret: SecretString,
+    pub(crate) scope: Option<String>,
+}
+
+impl App {
+    fn new(client_id: impl Into<String>, client_secret: impl Into<String>) -> Self {
+        Self {
+            client_id: client_id.into(),
+            client_secret: SecretString::from(client_secret.into()),
+            scope: None,
+        }
+    }
 }
 
 impl Kind {
     pub(crate) fn describe(&self) -> &'static str {
         match self {
             Self::Token(_) => "an access token",
-            Self::ClientCredentials {
+            Self::Renewable(Renewable::ClientCredentials {
                 acting_as: None, ..
-            } => "client credentials",
-            Self::ClientCredentials { .. } => "client credentials acting as a member",
-            Self::Password { .. } => "a password grant",
-            Self::Source(_) => "a token source",
+            }) => "client credentials",
+            Self::Renewable(Renewable::ClientCredentials { .. }) => {
+                "client credentials acting as a member"
+            }
+            Self::Renewable(Renewable::Password { .. }) => "a password grant",
+            Self::Renewable(Renewable::Source(_)) => "a token source",
             Self::Invalid(_) => "invalid credentials",
         }
     }
@@ -209,32 +231,22 @@ impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
             Kind::Token(_) => f.debug_tuple("Token").field(&Redacted).finish(),
-            Kind::ClientCredentials {
-                client_id,
-                scope,
-                acting_as,
-                ..
-            } => f
+            Kind::Renewable(Renewable::ClientCredentials { app, acting_as }) => f
                 .debug_struct("ClientCredentials")
-                .field("client_id", client_id)
+                .field("client_id", &app.client_id)
                 .field("client_secret", &Redacted)
-                .field("scope", scope)
+                .field("scope", &app.scope)
                 .field("acting_as", acting_as)
                 .finish(),
-            Kind::Password {
-                client_id,
-                username,
-                scope,
-                ..
-            } => f
+            Kind::Renewable(Renewable::Password { app, username, .. }) => f
                 .debug_struct("Password")
-                .field("client_id", client_id)
+                .field("client_id", &app.client_id)
                 .field("client_secret", &Redacted)
                 .field("username", username)
                 .field("password", &Redacted)
-                .field("scope", scope)
+                .field("scope", &app.scope)
                 .finish(),
-            Kind::Source(_) => f.write_str("Source(..)"),
+            Kind::Renewable(Renewable::Source(_)) => f.write_str("Source(..)"),
             Kind::Invalid(reason) => f.debug_tuple("Invalid").field(reason).finish(),
         }
     }
@@ -262,12 +274,10 @@ impl Credentials {
         client_secret: impl Into<String>,
     ) -> Self {
         Self {
-            kind: Kind::ClientCredentials {
-                client_id: client_id.into(),
-                client_secret: SecretString::from(client_secret.into()),
-                scope: None,
+            kind: Kind::Renewable(Renewable::ClientCredentials {
+                app: App::new(client_id, client_secret),
                 acting_as: None,
-            },
+            }),
         }
     }
 
@@ -281,31 +291,29 @@ impl Credentials {
         password: impl Into<String>,
     ) -> Self {
         Self {
-            kind: Kind::Password {
-                client_id: client_id.into(),
-                client_secret: SecretString::from(client_secret.into()),
+            kind: Kind::Renewable(Renewable::Password {
+                app: App::new(client_id, client_secret),
                 username: username.into(),
                 password: SecretString::from(password.into()),
-                scope: None,
-            },
+            }),
         }
     }
 
     /// Your own [`TokenSource`].
     pub fn source(source: impl TokenSource) -> Self {
         Self {
-            kind: Kind::Source(Arc::new(source)),
+            kind: Kind::Renewable(Renewable::Source(Arc::new(source))),
         }
     }
 
     /// The `scope` to ask for (client credentials and password grant; Tallyfy documents `*`).
     /// Ignored by the other kinds.
     pub fn scope(mut self, scope: impl Into<String>) -> Self {
-        match &mut self.kind {
-            Kind::ClientCredentials { scope: s, .. } | Kind::Password { scope: s, .. } => {
-                *s = Some(scope.into());
-            }
-            Kind::Token(_) | Kind::Source(_) | Kind::Invalid(_) => {}
+        if let Kind::Renewable(
+            Renewable::ClientCredentials { app, .. } | Renewable::Password { app, .. },
+        ) = &mut self.kind
+        {
+            app.scope = Some(scope.into());
         }
         self
     }
@@ -315,7 +323,7 @@ impl Credentials {
     /// `POST /applications/{org}/users/{email}/token` (three months), and renews both as needed.
     /// On any other kind, [`build`](crate::ClientBuilder::build) refuses it.
     pub fn acting_as(mut self, email: impl Into<String>) -> Self {
-        if let Kind::ClientCredentials { acting_as, .. } = &mut self.kind {
+        if let Kind::Renewable(Renewable::ClientCredentials { acting_as, .. }) = &mut self.kind {
             *acting_as = Some(email.into());
             return self;
         }

@@ -36,6 +36,7 @@ fn get_guest(c: &mut Criterion) {
     let mut group = c.benchmark_group("get_guest");
     for contender in [
         Contender::Sdk,
+        Contender::SdkRenewable,
         Contender::Generated,
         Contender::HandWritten,
         Contender::HandWrittenFixedUrl,
@@ -94,6 +95,7 @@ fn get_guest(c: &mut Criterion) {
 fn label(contender: Contender) -> &'static str {
     match contender {
         Contender::Sdk => "SDK",
+        Contender::SdkRenewable => "SDK, renewable credentials",
         Contender::Generated => "generated client",
         Contender::HandWritten => "reqwest+serde_json",
         Contender::HandWrittenFixedUrl => "reqwest+serde_json, URL built once",

@@ -63,13 +63,17 @@ enum AttemptError {
 impl Client {
     /// Runs `send` (one call of a generated method) with retries and timeouts, authenticated by
     /// the client's credentials.
-    pub(crate) async fn execute<T, F, Fut>(&self, op: Op, send: F) -> Result<T, Error>
+    pub(crate) fn execute<T, F, Fut>(
+        &self,
+        op: Op,
+        send: F,
+    ) -> impl Future<Output = Result<T, Error>>
     where
         T: DeserializeOwned,
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<ResponseValue<T>, RawError<()>>>,
     {
-        self.run(op, self.parts().auth.as_ref(), send).await
+        self.run(op, self.parts().auth.as_ref(), send)
     }
 
     /// Like [`execute`](Self::execute), but without asking the credentials for a token: for the
@@ -130,11 +134,13 @@ impl Client {
                 // The generated call's future (1 KB for get_guest) is boxed, so only a pointer moves
                 // with this future's state (moves showed up as memcpy in instruction counts:
                 // crates/tallyfy/bench/instructions.sh).
+                // Boxed before it is wrapped, so that the wrapping moves a pointer, not the future.
+                let call = Box::pin(send());
                 let call = match &bearer {
-                    Some(bearer) => Either::Left(with_authorization(bearer.header.clone(), send())),
-                    None => Either::Right(send()),
+                    Some(bearer) => Either::Left(with_authorization(bearer.header.clone(), call)),
+                    None => Either::Right(call),
                 };
-                let call = timeout_at(attempt_deadline, Box::pin(call));
+                let call = timeout_at(attempt_deadline, call);
                 // With no subscriber listening, skip the span's enter and exit on every poll.
                 let outcome = if span.is_disabled() {
                     call.await

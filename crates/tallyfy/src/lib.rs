@@ -13,7 +13,8 @@
 //!
 //! ```no_run
 //! # fn run() -> tallyfy::Result<()> {
-//! // From TALLYFY_ACCESS_TOKEN, TALLYFY_ORG_ID and the optional TALLYFY_BASE_URL:
+//! // From TALLYFY_ACCESS_TOKEN (or the client credentials TALLYFY_CLIENT_ID and
+//! // TALLYFY_CLIENT_SECRET), TALLYFY_ORG_ID and the optional TALLYFY_BASE_URL:
 //! let client = tallyfy::Client::from_env()?;
 //!
 //! // Or explicitly:

@@ -613,6 +613,9 @@
 //!   operation's method and request type (or, for a list, its [`List`] params), and the request
 //!   bodies' input types ([`requests::bodies`], re-exported here).
 //! - [`guests`], [`members`]: the [`Guest`] and [`Member`] types.
+//! - [`webhooks`]: checking and decoding Tallyfy's webhooks ([`webhooks::Receiver`], typed
+//!   payloads, event kinds and dedupe keys) and remembering handled ones ([`webhooks::seen`]);
+//!   it uses no client.
 //!
 //! Generated (by `cargo xtask codegen`, never edited): `src/generated/operations.rs` and
 //! `src/generated/requests.rs`. An operation added to the spec needs no hand-written line here.
@@ -641,6 +644,7 @@ pub mod retry;
 pub mod timeouts;
 mod transport;
 mod validate;
+pub mod webhooks;
 
 pub use auth::{
     AccessToken, BoxError, Credentials, DEFAULT_TOKEN_URL, TokenFuture, TokenSource, renew_margin,

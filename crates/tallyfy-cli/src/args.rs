@@ -13,6 +13,15 @@ use clap::Parser;
 #[derive(Debug, Parser)]
 #[command(name = "tallyfy", version, about)]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: TopCommand,
+}
+
+/// The options every command takes.
+#[derive(Debug, clap::Args)]
+pub struct Global {
     /// The API's base URL.
     #[arg(long, env = "TALLYFY_BASE_URL", global = true)]
     pub base_url: Option<String>,
@@ -46,6 +55,18 @@ pub struct Cli {
     /// More logging on stderr (-v: info, -vv: debug).
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
+}
+
+/// Every command: the API's, generated from the spec, and the hand-written ones.
+#[derive(Debug, clap::Subcommand)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "parsed once per run; boxing the API's commands would gain nothing"
+)]
+pub enum TopCommand {
+    #[command(flatten)]
+    Api(Command),
+    /// Receive Tallyfy's webhooks (`listen`) or decode one (`parse`).
     #[command(subcommand)]
-    pub command: Command,
+    Webhooks(crate::webhooks::WebhooksCommand),
 }

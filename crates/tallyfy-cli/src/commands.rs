@@ -1,6 +1,6 @@
 //! Runs one parsed command against the API (or the in-process fake) and writes its result.
 
-use crate::args::Cli;
+use crate::args::{Cli, Global, TopCommand};
 use crate::exit;
 use crate::out::{Failure, Out};
 use tallyfy::{Client, Timeouts};
@@ -8,7 +8,7 @@ use tallyfy::{Client, Timeouts};
 /// Keeps the in-process fake alive for as long as the command runs.
 type FakeGuard = Option<tallyfy_fake::FakeTallyfy>;
 
-async fn connect(cli: &Cli) -> Result<(Client, FakeGuard), Failure> {
+async fn connect(cli: &Global) -> Result<(Client, FakeGuard), Failure> {
     if cli.fake {
         let fake = tallyfy_fake::FakeTallyfy::builder()
             .org_id("demo-org")
@@ -70,7 +70,7 @@ async fn connect(cli: &Cli) -> Result<(Client, FakeGuard), Failure> {
 
 /// The SDK's timeouts, with `--timeout` as the limit of one call (retries included); no attempt or
 /// connection may outlast it.
-fn timeouts(cli: &Cli) -> Timeouts {
+fn timeouts(cli: &Global) -> Timeouts {
     let mut t = Timeouts::default();
     if let Some(secs) = cli.timeout {
         t.total = std::time::Duration::from_secs(secs);
@@ -82,7 +82,13 @@ fn timeouts(cli: &Cli) -> Timeouts {
 
 /// Runs the command.
 pub async fn run(cli: Cli) -> Result<(), Failure> {
-    let out = Out::new(cli.output);
-    let (client, _fake) = connect(&cli).await?;
-    cli.command.run(&client, &out).await
+    let Cli { global, command } = cli;
+    match command {
+        TopCommand::Webhooks(webhooks) => webhooks.run(global.org.as_deref()).await,
+        TopCommand::Api(api) => {
+            let out = Out::new(global.output);
+            let (client, _fake) = connect(&global).await?;
+            api.run(&client, &out).await
+        }
+    }
 }

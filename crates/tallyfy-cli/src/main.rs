@@ -7,6 +7,7 @@
 //! - [`walk`]: reading a list to the output; [`body`]: `--body FILE` and array and enum flags;
 //! - [`generated`]: every command, generated from the spec (`cargo xtask codegen`): one subcommand
 //!   per tag, one per operation, and each item type's table row;
+//! - [`webhooks`]: `tallyfy webhooks listen` and `parse`, on the SDK's webhook receiver;
 //! - [`args`]: the command line's global options; [`commands`]: connecting (or starting the fake)
 //!   and running the parsed command.
 
@@ -21,6 +22,7 @@ mod out;
 mod output;
 mod rows;
 mod walk;
+mod webhooks;
 
 use clap::Parser;
 use std::io::IsTerminal;
@@ -28,7 +30,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = args::Cli::parse();
-    init_tracing(cli.verbose);
+    init_tracing(cli.global.verbose);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -66,6 +66,8 @@ pub struct FakeTallyfyBuilder {
     user_password: String,
     log_requests: bool,
     shapes: Shapes,
+    webhook_urls: Vec<String>,
+    webhook_duplicates: f64,
 }
 
 impl FakeTallyfy {
@@ -102,6 +104,8 @@ impl Default for FakeTallyfyBuilder {
             record_limit: DEFAULT_RECORD_LIMIT,
             log_requests: false,
             shapes: Shapes::Canonical,
+            webhook_urls: Vec::new(),
+            webhook_duplicates: 0.0,
         }
     }
 }
@@ -231,6 +235,24 @@ impl FakeTallyfyBuilder {
         self
     }
 
+    /// Sends every webhook to `url` too (repeatable), besides the URLs set on templates, steps and
+    /// one-off tasks; see [`crate::webhooks`].
+    pub fn webhook_url(mut self, url: impl Into<String>) -> Self {
+        self.webhook_urls.push(url.into());
+        self
+    }
+
+    /// Sends this share of webhook deliveries (0 to 1) a second time, as Tallyfy may, to test a
+    /// receiver's idempotency (default 0). Exactly that share: 0.5 doubles every other one.
+    pub fn webhook_duplicates(mut self, rate: f64) -> Self {
+        self.webhook_duplicates = if rate.is_finite() {
+            rate.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        self
+    }
+
     /// Builds the data, binds the address and starts serving on the current Tokio runtime.
     ///
     /// # Errors
@@ -250,7 +272,12 @@ impl FakeTallyfyBuilder {
             self.page_cap,
             self.shapes,
         );
+        let mut state = state;
+        state.webhooks.urls = self.webhook_urls;
+        let deliverer =
+            crate::webhooks::Deliverer::start(self.org_id.clone(), self.webhook_duplicates);
         let shared = Arc::new(Shared {
+            deliverer,
             org_id: self.org_id,
             token: self.token,
             host: addr.to_string(),

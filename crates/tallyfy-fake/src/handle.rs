@@ -101,6 +101,30 @@ impl FakeTallyfy {
         lock(&self.shared.tokens).revoke_client();
     }
 
+    /// Every webhook delivery attempted so far, in order: where it went, what it was about, the
+    /// receiver's status or why there was none, and whether it was a deliberate duplicate. A
+    /// delivery is sent after the call that caused it has been answered, so wait for it with
+    /// [`wait_for_deliveries`](Self::wait_for_deliveries).
+    pub fn webhook_deliveries(&self) -> Vec<crate::webhooks::Delivery> {
+        lock(&self.shared.deliverer.log).clone()
+    }
+
+    /// Waits until at least `n` deliveries have been attempted, or `timeout` passes; returns them.
+    pub async fn wait_for_deliveries(
+        &self,
+        n: usize,
+        timeout: std::time::Duration,
+    ) -> Vec<crate::webhooks::Delivery> {
+        let until = tokio::time::Instant::now() + timeout;
+        loop {
+            let log = self.webhook_deliveries();
+            if log.len() >= n || tokio::time::Instant::now() >= until {
+                return log;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+    }
+
     /// Locks the state for a change (which drops the cached JSON).
     fn state_mut(&self) -> std::sync::MutexGuard<'_, crate::state::State> {
         let mut st = lock(&self.shared.state);

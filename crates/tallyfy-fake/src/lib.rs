@@ -48,6 +48,8 @@
 //! - [`validation`]: the input rules (email, URL and date checks are public).
 //! - [`errors`]: the documented error bodies.
 //! - [`tokens`]: the OAuth tokens issued and their documented lifetimes.
+//! - [`webhooks`]: the webhooks that launches and completions queue, their documented payloads,
+//!   and the background task that posts them once each (the [`webhooks::Delivery`] log).
 //! - `routes` (private): routing and the 74 operations (`routes/guests.rs`, `routes/members.rs`,
 //!   `routes/templates.rs`, `routes/processes.rs`, `routes/tasks.rs`, `routes/comments.rs`,
 //!   `routes/tags.rs`, `routes/groups.rs`, `routes/files.rs`, `routes/activity.rs`), and the OAuth
@@ -165,6 +167,7 @@ pub mod server;
 pub mod shapes;
 pub mod tokens;
 pub mod validation;
+pub mod webhooks;
 
 mod hash;
 mod places;

@@ -4,7 +4,8 @@
 //! tallyfy-fake --listen 127.0.0.1:0 --org ORG --token TOKEN --seed-guests N --seed-members M \
 //!     [--seed-templates N] [--seed-processes M] [--latency-ms N] [--page-cap N] \
 //!     [--seat-limit N] [--seed N] [--shapes canonical|varied] \
-//!     [--client-id ID --client-secret SECRET] [--token-ttl-secs N] [--user-password PASSWORD]
+//!     [--client-id ID --client-secret SECRET] [--token-ttl-secs N] [--user-password PASSWORD] \
+//!     [--webhook-url URL ...] [--webhook-duplicates RATE]
 //! ```
 //!
 //! The first line on stdout is `listening on http://ADDR`; the API is at `http://ADDR/api` (and at
@@ -77,6 +78,20 @@ struct Args {
     /// The password every member has for the password grant.
     #[arg(long, default_value = tallyfy_fake::builder::DEFAULT_USER_PASSWORD)]
     user_password: String,
+    /// Send every webhook to this URL too (repeatable), besides the URLs on templates and steps.
+    #[arg(long = "webhook-url", value_name = "URL")]
+    webhook_urls: Vec<String>,
+    /// Send this share of webhook deliveries (0 to 1) twice, to test a receiver's idempotency.
+    #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = rate)]
+    webhook_duplicates: f64,
+}
+
+/// A share between 0 and 1.
+fn rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(r) if (0.0..=1.0).contains(&r) => Ok(r),
+        _ => Err(format!("{text:?} is not a number from 0 to 1")),
+    }
 }
 
 #[tokio::main]
@@ -96,7 +111,11 @@ async fn main() -> anyhow::Result<()> {
         .record_limit(args.record_limit)
         .log_requests(args.log_requests)
         .shapes(args.shapes)
-        .user_password(args.user_password);
+        .user_password(args.user_password)
+        .webhook_duplicates(args.webhook_duplicates);
+    for url in args.webhook_urls {
+        builder = builder.webhook_url(url);
+    }
     if let Some(seats) = args.seat_limit {
         builder = builder.seat_limit(seats);
     }

@@ -349,6 +349,7 @@ pub(crate) fn build(
         render_cache: HashMap::new(),
         cache_version: 0,
         acting_member: None,
+        webhooks: Default::default(),
         // With no seeded member, the workflow's people are the default administrator's id.
         workflow: crate::workflow::seed::build(
             seed,

@@ -76,6 +76,8 @@ pub(crate) struct Shared {
     pub tokens: Mutex<Tokens>,
     /// The password every member has for the password grant.
     pub user_password: String,
+    /// Sends the webhooks that requests queue, and logs each attempt.
+    pub deliverer: crate::webhooks::Deliverer,
 }
 
 pub(crate) use crate::sync::lock;
@@ -154,6 +156,10 @@ async fn handle(
             &body,
         )
     });
+    // Webhooks go out after the call that caused them is answered (reads queue none).
+    if parts.method != http::Method::GET {
+        shared.deliverer.send_queued(&shared.state);
+    }
     if shared.log_requests {
         eprintln!(
             "fake-{request_id:08} {} {target} -> {}",

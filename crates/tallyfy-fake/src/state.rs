@@ -559,6 +559,8 @@ pub(crate) struct State {
     /// The member the current request's token acts as, when it is a member's OAuth token; `None`
     /// for the fixed token and an application's token, which act as the default administrator.
     pub acting_member: Option<i64>,
+    /// Webhook settings, and the webhooks the current request queued.
+    pub webhooks: crate::webhooks::Webhooks,
 }
 
 impl State {

@@ -209,6 +209,7 @@ pub(crate) fn launch(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
     match ops::launch(&mut st.workflow, &body, actor, at) {
         Ok(i) => {
             log_process(st, i, "created", "Launched");
+            st.queue_process_webhook(i, at);
             data(StatusCode::CREATED, st.process_out(i, &[], at))
         }
         Err(r) => refused(r),

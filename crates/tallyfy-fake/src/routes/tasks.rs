@@ -439,9 +439,11 @@ pub(crate) fn complete(st: &mut State, ctx: &Ctx<'_>, via: Via<'_>) -> Response<
         user,
         members: &members,
     };
-    match ops::complete_task(&mut st.workflow, via, &body, actor, now()) {
+    let at = now();
+    match ops::complete_task(&mut st.workflow, via, &body, actor, at) {
         Ok(i) => {
             log_task(st, i, "completed", "Completed");
+            st.queue_task_webhooks(i, at);
             data(StatusCode::OK, task_state(&st.workflow.tasks[i]))
         }
         Err(r) => refused(r),

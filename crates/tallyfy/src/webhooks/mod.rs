@@ -354,6 +354,11 @@ pub fn decode(body: &[u8]) -> Result<Event, Rejection> {
         }
     };
     let payload = typed(&raw)?;
+    if let Payload::Task(t) = &payload
+        && t.this_task.is_none()
+    {
+        return Err(bad("`this_task` is not an object".into()));
+    }
     let kind = match (explicit, &payload) {
         (Some(name), _) => EventKind::from_name(name),
         (None, Payload::Task(_)) => EventKind::TaskCompleted,

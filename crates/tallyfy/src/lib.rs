@@ -102,6 +102,62 @@
 //! [`TokenSource`] (a vault, say). Two kinds at once (a token and client credentials, in the
 //! builder or the environment) is [`ConfigError::ConflictingCredentials`].
 //!
+//! ## Receive webhooks
+//!
+//! Tallyfy tells a service what happened by webhook: a process was launched, a task completed, a
+//! process completed. [`webhooks::Receiver`] checks a request (an optional secret in the URL,
+//! then `X-Tallyfy-orgID`, both in constant time; the body's size) and decodes it into a typed
+//! [`webhooks::Event`] with its kind and a dedupe key. Tallyfy signs nothing and the org id is no
+//! secret, so give it a URL with a secret of yours (`?token=...`). It may deliver one event twice
+//! and never retries a failed delivery: remember keys ([`webhooks::MemorySeen`], or your database
+//! through [`webhooks::SeenStore`]), store before you answer, and answer 2xx to duplicates too.
+//! With the `axum` feature, [`webhooks::axum::Webhook`] does all of it as an extractor:
+//!
+//! ```
+//! # #[cfg(feature = "axum")]
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+//! use std::sync::{Arc, Mutex};
+//! use tallyfy::webhooks::axum::{Webhook, WebhookState};
+//! use tallyfy::webhooks::{MemorySeen, Receiver};
+//!
+//! let inbox: Arc<Mutex<Vec<String>>> = Arc::default();
+//! let state = WebhookState::new(Receiver::new("demo-org").secret("token", "s3cret"))
+//!     .seen(MemorySeen::default());
+//! let app: axum::Router = axum::Router::new()
+//!     .route("/hooks/tallyfy", axum::routing::post({
+//!         let inbox = inbox.clone();
+//!         move |hook: Webhook| async move {
+//!             if !hook.duplicate {
+//!                 inbox.lock().unwrap().push(hook.event.kind.to_string()); // store first
+//!             }
+//!             axum::http::StatusCode::OK
+//!         }
+//!     }))
+//!     .with_state(state);
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+//! let hook_url = format!("http://{}/hooks/tallyfy?token=s3cret", listener.local_addr().unwrap());
+//! tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+//!
+//! // The fake posts webhooks as Tallyfy does, and every delivery twice here.
+//! let fake = tallyfy_fake::FakeTallyfy::builder()
+//!     .seed_templates(4)
+//!     .webhook_url(hook_url)
+//!     .webhook_duplicates(1.0)
+//!     .start().await.unwrap();
+//! # let client = tallyfy::Client::builder().token(fake.token()).org(fake.org_id()).base_url(fake.base_url()).build()?;
+//! let blog = client.templates().list().query("Blog Post Publishing").page(1).await?;
+//! let template = blog.items[0].id.as_ref().map(ToString::to_string).unwrap_or_default();
+//! client.processes().launch(tallyfy::Launch::new(&template)).await?;
+//! fake.wait_for_deliveries(2, std::time::Duration::from_secs(5)).await;
+//! assert_eq!(*inbox.lock().unwrap(), ["process.launched"]); // the duplicate was skipped
+//! # Ok(()) }
+//! # #[cfg(not(feature = "axum"))] fn main() {} // `cargo test --workspace` turns the feature on
+//! ```
+//!
+//! Without axum, call [`Receiver::parse`](webhooks::Receiver::parse) with the request's headers,
+//! query and body from any framework. `tallyfy webhooks listen` prints what arrives while you
+//! build a receiver.
+//!
 //! ## List every guest
 //!
 //! [`items()`](List::items) returns a [`Paginator`], a `Stream` of `Result<Guest, Error>`

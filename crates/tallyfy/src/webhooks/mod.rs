@@ -36,6 +36,8 @@
 //! assert_eq!(wrong.status(), 401);
 //! ```
 
+#[cfg(feature = "axum")]
+pub mod axum;
 mod payload;
 pub mod seen;
 

@@ -58,7 +58,8 @@
 //!   it: the deterministic seed data, the stored guests and members and their JSON, the workflow
 //!   records (`workflow/`: model, form-value checks, store, operations, seed), the time zone and
 //!   country tables, and the one hash all generated data comes from; `sync` holds the one lock
-//!   helper.
+//!   helper, and `outbox` the webhooks a request queued (the state holds it; [`webhooks`] sends
+//!   it).
 //!
 //! # Behaviour in brief
 //! - Paths are served under `/api/organizations/...` and `/organizations/...`.
@@ -170,6 +171,7 @@ pub mod validation;
 pub mod webhooks;
 
 mod hash;
+mod outbox;
 mod places;
 mod routes;
 mod seed;

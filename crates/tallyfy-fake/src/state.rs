@@ -560,7 +560,7 @@ pub(crate) struct State {
     /// for the fixed token and an application's token, which act as the default administrator.
     pub acting_member: Option<i64>,
     /// Webhook settings, and the webhooks the current request queued.
-    pub webhooks: crate::webhooks::Webhooks,
+    pub webhooks: crate::outbox::Webhooks,
 }
 
 impl State {

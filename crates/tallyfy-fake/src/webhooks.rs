@@ -20,6 +20,7 @@ use std::time::{Duration, SystemTime};
 use serde_json::{Map, Value, json};
 use tokio::sync::mpsc;
 
+use crate::outbox::Outgoing;
 use crate::state::State;
 use crate::sync::lock;
 use crate::workflow::model::{RunStatus, TaskStatus};
@@ -49,25 +50,6 @@ pub struct Delivery {
     pub at: SystemTime,
     /// Whether this is the deliberate second delivery of the one before.
     pub duplicate: bool,
-}
-
-/// A webhook to send once the current request has been answered.
-#[derive(Debug)]
-pub(crate) struct Outgoing {
-    kind: &'static str,
-    process_id: Option<String>,
-    task_id: Option<String>,
-    urls: Vec<String>,
-    body: Value,
-}
-
-/// The webhook settings (from the builder) and what was queued during one request.
-#[derive(Debug, Default)]
-pub(crate) struct Webhooks {
-    /// Sent every webhook, whatever the template says (`--webhook-url`).
-    pub urls: Vec<String>,
-    /// Queued while the state is locked; taken by the server after answering.
-    pub outbox: Vec<Outgoing>,
 }
 
 /// The background task's end: the queue, the log, and the duplicate rate.

@@ -223,3 +223,73 @@ async fn the_duplicate_rate_sends_exactly_that_share_twice() {
     let bodies = got.lock().unwrap().clone();
     assert_eq!(bodies.len(), 10);
 }
+
+/// The binary's flags: `--webhook-url` twice and `--webhook-duplicates`; one launch goes to both
+/// receivers, with the organization header, and the second delivery of the two is doubled.
+#[tokio::test]
+async fn the_binary_posts_to_every_webhook_url_with_the_duplicates_asked() {
+    let (first, got_first) = receiver(StatusCode::OK).await;
+    let (second, got_second) = receiver(StatusCode::OK).await;
+    let (mut child, addr) = common::spawn_binary(&[
+        "--org",
+        "bin-org",
+        "--token",
+        "bin-token",
+        "--seed-templates",
+        "4",
+        "--webhook-url",
+        &first,
+        "--webhook-url",
+        &second,
+        "--webhook-duplicates",
+        "0.5",
+    ]);
+    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let api = format!("http://{addr}/api/organizations/bin-org");
+    let send = |req: reqwest::RequestBuilder| {
+        req.bearer_auth("bin-token")
+            .header("X-Tallyfy-Client", "APIClient")
+            .header("Accept", "application/json")
+            .send()
+    };
+    let templates: Value = send(http.get(format!("{api}/checklists?per_page=100")))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let blog = templates["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["title"] == "Blog Post Publishing")
+        .unwrap();
+    let launched = send(
+        http.post(format!("{api}/runs"))
+            .json(&json!({"checklist_id": blog["id"]})),
+    )
+    .await
+    .unwrap();
+    assert_eq!(launched.status(), StatusCode::CREATED);
+    let run: Value = launched.json().await.unwrap();
+
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    while (
+        got_first.lock().unwrap().len(),
+        got_second.lock().unwrap().len(),
+    ) != (1, 2)
+        && std::time::Instant::now() < until
+    {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    child.kill().unwrap();
+    let _ = child.wait();
+    let first = got_first.lock().unwrap().clone();
+    let second = got_second.lock().unwrap().clone();
+    assert_eq!((first.len(), second.len()), (1, 2));
+    for (org, body) in first.iter().chain(&second) {
+        assert_eq!(org.as_deref(), Some("bin-org"));
+        assert_eq!(body["id"], run["data"]["id"]);
+        assert!(body["completed_at"].is_null());
+    }
+}

@@ -48,9 +48,8 @@ async fn receiver(org: &str) -> (String, Seen) {
     (url, seen)
 }
 
-/// Launches the seeded Blog Post Publishing template and completes its four tasks, the first
-/// twice. Returns the process id and its task ids.
-async fn run_blog(client: &Client) -> (String, Vec<String>) {
+/// The id of the seeded Blog Post Publishing template (it needs no kick-off values).
+async fn blog_template(client: &Client) -> String {
     let found = client
         .templates()
         .list()
@@ -58,7 +57,13 @@ async fn run_blog(client: &Client) -> (String, Vec<String>) {
         .page(1)
         .await
         .unwrap();
-    let template = found.items[0].id.as_ref().unwrap().to_string();
+    found.items[0].id.as_ref().unwrap().to_string()
+}
+
+/// Launches the seeded Blog Post Publishing template and completes its four tasks, the first
+/// twice. Returns the process id and its task ids.
+async fn run_blog(client: &Client) -> (String, Vec<String>) {
+    let template = blog_template(client).await;
     let process = client
         .processes()
         .launch(Launch::new(&template))
@@ -157,14 +162,7 @@ async fn the_fakes_webhooks_pass_the_receivers_checks_in_order() {
 async fn a_receiver_for_another_org_or_without_the_secret_refuses_and_the_fake_logs_it() {
     let (hook, seen) = receiver("another-org").await;
     let (fake, client) = fake_posting_to(format!("{hook}?token={SECRET}"), 0.0).await;
-    let found = client
-        .templates()
-        .list()
-        .query("Blog Post Publishing")
-        .page(1)
-        .await
-        .unwrap();
-    let template = found.items[0].id.as_ref().unwrap().to_string();
+    let template = blog_template(&client).await;
     client
         .processes()
         .launch(Launch::new(&template))

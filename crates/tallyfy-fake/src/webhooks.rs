@@ -158,7 +158,7 @@ impl State {
         let p = &self.workflow.processes[pos];
         let extra = json!({
             "process-tasks": self.process_tasks(&p.id),
-            "ko-form-fields": p.kickoff.iter().filter_map(|f| Some((f.alias.clone(), p.prerun.get(&f.id)?.clone()))).collect::<Map<_, _>>(),
+            "ko-form-fields": by_alias(&p.kickoff, &p.prerun).collect::<Map<_, _>>(),
             "guest-links": self.guest_links(&p.id),
             "launcher": self.person(p.started_by),
         });
@@ -226,11 +226,7 @@ impl State {
         let mut process_forms = Map::new();
         let process = process_pos.map(|p| &wf.processes[p]);
         if let Some(p) = process {
-            for f in &p.kickoff {
-                if let Some(v) = p.prerun.get(&f.id) {
-                    form_fields.insert(f.alias.clone(), v.clone());
-                }
-            }
+            form_fields.extend(by_alias(&p.kickoff, &p.prerun));
         }
         let mut run_tasks: Vec<&crate::workflow::model::Task> = wf
             .tasks
@@ -240,11 +236,7 @@ impl State {
         run_tasks.sort_by_key(|o| o.position);
         for o in &run_tasks {
             let captures = captures(o);
-            for f in &o.step.captures {
-                if let Some(v) = o.taskdata.get(&f.id) {
-                    form_fields.insert(f.alias.clone(), v.clone());
-                }
-            }
+            form_fields.extend(by_alias(&o.step.captures, &o.taskdata));
             if !captures.is_empty() {
                 process_forms.insert(o.step.id.clone(), Value::Object(captures));
             }
@@ -351,6 +343,16 @@ impl State {
         }
         links
     }
+}
+
+/// The values of `fields` that `values` (keyed by field id) holds, keyed by the field's alias.
+fn by_alias<'a>(
+    fields: &'a [crate::workflow::model::Field],
+    values: &'a Map<String, Value>,
+) -> impl Iterator<Item = (String, Value)> + 'a {
+    fields
+        .iter()
+        .filter_map(|f| Some((f.alias.clone(), values.get(&f.id)?.clone())))
 }
 
 /// A task's form values by field id: `{alias, label, value}`.

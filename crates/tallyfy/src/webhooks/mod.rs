@@ -348,14 +348,11 @@ pub fn decode(body: &[u8]) -> Result<Event, Rejection> {
         return Err(bad("not a JSON object".into()));
     };
     let explicit = object.get("event").and_then(Value::as_str);
-    let typed = |raw: &Value| -> Result<Payload, Rejection> {
-        if raw.get("this_task").is_some() {
-            typed_payload::<TaskPayload>(raw).map(|p| Payload::Task(Box::new(p)))
-        } else {
-            typed_payload::<ProcessPayload>(raw).map(|p| Payload::Process(Box::new(p)))
-        }
+    let payload = if object.contains_key("this_task") {
+        Payload::Task(Box::new(typed_payload::<TaskPayload>(&raw)?))
+    } else {
+        Payload::Process(Box::new(typed_payload::<ProcessPayload>(&raw)?))
     };
-    let payload = typed(&raw)?;
     if let Payload::Task(t) = &payload
         && t.this_task.is_none()
     {

@@ -15,8 +15,11 @@ use std::str::FromStr;
 /// A timestamp exactly as the server sent it, plus its parsed value when it could be parsed.
 ///
 /// Accepts RFC 3339 (`2025-01-10T08:30:00Z`, `+00:00`, `.000Z`), `2025-01-15 10:30:00` and
-/// `2025-01-15T10:30:00` (both read as UTC). Anything else is kept as text with
-/// [`parsed`](Self::parsed) `None`, so an unexpected date never fails a response.
+/// `2025-01-15T10:30:00` (both read as UTC), and the localized webhook form an organization can
+/// choose, `d/m/Y h:i A T` (`15/10/2025 09:00 AM UTC`), when its zone is `UTC`, `GMT` or an
+/// offset (`+03`, `-05:30`); a named zone such as `EST` is ambiguous and is not guessed. Anything
+/// else is kept as text with [`parsed`](Self::parsed) `None`, so an unexpected date never fails
+/// a response.
 ///
 /// ```
 /// use tallyfy_client::Timestamp;
@@ -73,6 +76,42 @@ fn parse_timestamp(raw: &str) -> Option<DateTime<Utc>> {
     .iter()
     .find_map(|f| NaiveDateTime::parse_from_str(raw, f).ok())
     .map(|naive| naive.and_utc())
+    .or_else(|| parse_localized(raw))
+}
+
+/// `15/10/2025 09:00 AM UTC`: PHP's `d/m/Y h:i A T`, with `T` a zone whose offset is certain.
+fn parse_localized(raw: &str) -> Option<DateTime<Utc>> {
+    let (local, zone) = raw.rsplit_once(' ')?;
+    let offset_secs = match zone {
+        "UTC" | "GMT" | "Z" => 0,
+        _ => {
+            let sign = match zone.as_bytes().first()? {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let digits = zone[1..].replace(':', "");
+            if digits.len() != 2 && digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit())
+            {
+                return None;
+            }
+            let hours: i32 = digits[..2].parse().ok()?;
+            let minutes: i32 = digits
+                .get(2..)
+                .filter(|m| !m.is_empty())
+                .map_or(Ok(0), str::parse)
+                .ok()?;
+            sign * (hours * 3600 + minutes * 60)
+        }
+    };
+    let offset = chrono::FixedOffset::east_opt(offset_secs)?;
+    let naive = NaiveDateTime::parse_from_str(local, "%d/%m/%Y %I:%M %p").ok()?;
+    Some(
+        naive
+            .and_local_timezone(offset)
+            .single()?
+            .with_timezone(&Utc),
+    )
 }
 
 impl fmt::Display for Timestamp {
@@ -432,6 +471,11 @@ mod tests {
             ("2024-01-15T14:22:10.000Z", "2024-01-15T14:22:10+00:00"),
             ("2025-01-15 10:30:00", "2025-01-15T10:30:00+00:00"),
             ("2025-01-15T10:30:00", "2025-01-15T10:30:00+00:00"),
+            // The localized webhook form (`d/m/Y h:i A T`).
+            ("15/10/2025 09:00 AM UTC", "2025-10-15T09:00:00+00:00"),
+            ("15/10/2025 09:00 PM GMT", "2025-10-15T21:00:00+00:00"),
+            ("15/10/2025 12:05 AM +03", "2025-10-14T21:05:00+00:00"),
+            ("01/02/2025 12:30 PM -05:30", "2025-02-01T18:00:00+00:00"),
         ] {
             let t: Timestamp = serde_json::from_value(serde_json::json!(raw)).unwrap();
             assert_eq!(
@@ -445,9 +489,23 @@ mod tests {
 
     #[test]
     fn odd_timestamps_are_kept_not_fatal() {
-        for raw in [r#""""#, r#""soon""#, "1700000000", "1.5", "true"] {
+        for raw in [
+            r#""""#,
+            r#""soon""#,
+            "1700000000",
+            "1.5",
+            "true",
+            // A named zone other than UTC/GMT has no certain offset; a day 32; a 13 o'clock.
+            r#""15/10/2025 09:00 AM EST""#,
+            r#""32/10/2025 09:00 AM UTC""#,
+            r#""15/10/2025 13:00 PM UTC""#,
+            r#""15/10/2025 09:00 AM +3""#,
+        ] {
             let t: Timestamp = serde_json::from_str(raw).unwrap();
             assert!(!t.as_str().is_empty() || raw == r#""""#);
+            if raw.starts_with('"') {
+                assert_eq!(t.parsed(), None, "{raw}");
+            }
         }
         let t: Timestamp = serde_json::from_str("1700000000").unwrap();
         assert!(t.parsed().is_some());

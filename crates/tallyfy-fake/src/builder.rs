@@ -68,6 +68,7 @@ pub struct FakeTallyfyBuilder {
     shapes: Shapes,
     webhook_urls: Vec<String>,
     webhook_duplicates: f64,
+    log_webhooks: bool,
 }
 
 impl FakeTallyfy {
@@ -106,6 +107,7 @@ impl Default for FakeTallyfyBuilder {
             shapes: Shapes::Canonical,
             webhook_urls: Vec::new(),
             webhook_duplicates: 0.0,
+            log_webhooks: false,
         }
     }
 }
@@ -201,6 +203,15 @@ impl FakeTallyfyBuilder {
         self
     }
 
+    /// Prints one line per webhook delivery attempt to stderr (`webhook task.completed ->
+    /// http://host/path: 200`, or `: failed (why)`), the URL without its query, which may carry a
+    /// secret. Off by default; the binary always turns it on, so that a failed delivery is never
+    /// silent there either.
+    pub fn log_webhooks(mut self, on: bool) -> Self {
+        self.log_webhooks = on;
+        self
+    }
+
     /// Which response shapes to serve (default [`Shapes::Canonical`]). [`Shapes::Varied`] writes
     /// each guest, member and list page in one of Tallyfy's documented variants (string or integer
     /// ids, four timestamp spellings, four forms of `links`, old field names beside new ones, plain
@@ -274,8 +285,11 @@ impl FakeTallyfyBuilder {
         );
         let mut state = state;
         state.webhooks.urls = self.webhook_urls;
-        let deliverer =
-            crate::webhooks::Deliverer::start(self.org_id.clone(), self.webhook_duplicates);
+        let deliverer = crate::webhooks::Deliverer::start(
+            self.org_id.clone(),
+            self.webhook_duplicates,
+            self.log_webhooks,
+        );
         let shared = Arc::new(Shared {
             deliverer,
             org_id: self.org_id,

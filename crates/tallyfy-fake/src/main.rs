@@ -9,7 +9,8 @@
 //! ```
 //!
 //! The first line on stdout is `listening on http://ADDR`; the API is at `http://ADDR/api` (and at
-//! `http://ADDR` without `/api`). The server runs until SIGINT or SIGTERM.
+//! `http://ADDR` without `/api`). Each webhook delivery attempt is a line on stderr (`webhook
+//! task.completed -> URL: 200`, or `: failed (why)`). The server runs until SIGINT or SIGTERM.
 
 use std::io::Write;
 use std::net::SocketAddr;
@@ -112,7 +113,8 @@ async fn main() -> anyhow::Result<()> {
         .log_requests(args.log_requests)
         .shapes(args.shapes)
         .user_password(args.user_password)
-        .webhook_duplicates(args.webhook_duplicates);
+        .webhook_duplicates(args.webhook_duplicates)
+        .log_webhooks(true);
     for url in args.webhook_urls {
         builder = builder.webhook_url(url);
     }

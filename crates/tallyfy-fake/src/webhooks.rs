@@ -52,6 +52,19 @@ pub struct Delivery {
     pub duplicate: bool,
 }
 
+impl Delivery {
+    /// `webhook KIND -> URL: STATUS` (or `: failed (why)`), the URL without its query.
+    fn line(&self) -> String {
+        let url = self.url.split(['?', '#']).next().unwrap_or_default();
+        let again = if self.duplicate { " (again)" } else { "" };
+        match (self.status, &self.error) {
+            (Some(status), _) => format!("webhook {}{again} -> {url}: {status}", self.kind),
+            (None, Some(why)) => format!("webhook {}{again} -> {url}: failed ({why})", self.kind),
+            (None, None) => format!("webhook {}{again} -> {url}: failed", self.kind),
+        }
+    }
+}
+
 /// The background task's end: the queue, the log, and the duplicate rate.
 #[derive(Debug)]
 pub(crate) struct Deliverer {
@@ -61,8 +74,9 @@ pub(crate) struct Deliverer {
 }
 
 impl Deliverer {
-    /// Starts the background task on the current runtime.
-    pub(crate) fn start(org_id: String, duplicate_rate: f64) -> Self {
+    /// Starts the background task on the current runtime; with `print`, each attempt is also a
+    /// line on stderr.
+    pub(crate) fn start(org_id: String, duplicate_rate: f64, print: bool) -> Self {
         let (queue, mut rx) = mpsc::unbounded_channel::<Outgoing>();
         let log: Arc<Mutex<Vec<Delivery>>> = Arc::default();
         let sink = log.clone();
@@ -93,7 +107,7 @@ impl Deliverer {
                             Ok(res) => (Some(res.status().as_u16()), None),
                             Err(e) => (None, Some(e.without_url().to_string())),
                         };
-                        lock(&sink).push(Delivery {
+                        let delivery = Delivery {
                             url: url.clone(),
                             kind: out.kind.to_owned(),
                             process_id: out.process_id.clone(),
@@ -102,7 +116,11 @@ impl Deliverer {
                             error,
                             at,
                             duplicate,
-                        });
+                        };
+                        if print {
+                            eprintln!("{}", delivery.line());
+                        }
+                        lock(&sink).push(delivery);
                     }
                 }
             }

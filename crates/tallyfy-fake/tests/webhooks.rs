@@ -225,11 +225,13 @@ async fn the_duplicate_rate_sends_exactly_that_share_twice() {
 }
 
 /// The binary's flags: `--webhook-url` twice and `--webhook-duplicates`; one launch goes to both
-/// receivers, with the organization header, and the second delivery of the two is doubled.
+/// receivers, with the organization header, and the second delivery of the two is doubled. Each
+/// attempt is a line on stderr, the failed ones too, with no URL query (it may hold a secret).
 #[tokio::test]
 async fn the_binary_posts_to_every_webhook_url_with_the_duplicates_asked() {
     let (first, got_first) = receiver(StatusCode::OK).await;
-    let (second, got_second) = receiver(StatusCode::OK).await;
+    let (second, got_second) = receiver(StatusCode::SERVICE_UNAVAILABLE).await;
+    let second = format!("{second}?token=do-not-print");
     let (mut child, addr) = common::spawn_binary(&[
         "--org",
         "bin-org",
@@ -283,10 +285,22 @@ async fn the_binary_posts_to_every_webhook_url_with_the_duplicates_asked() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     child.kill().unwrap();
-    let _ = child.wait();
-    let first = got_first.lock().unwrap().clone();
-    let second = got_second.lock().unwrap().clone();
+    let stderr = String::from_utf8(child.wait_with_output().unwrap().stderr).unwrap();
+    let got = (
+        got_first.lock().unwrap().clone(),
+        got_second.lock().unwrap().clone(),
+    );
+    let (first_url, second_url) = (first, second.split('?').next().unwrap().to_owned());
+    let (first, second) = got;
     assert_eq!((first.len(), second.len()), (1, 2));
+    assert_eq!(
+        stderr.lines().collect::<Vec<_>>(),
+        [
+            format!("webhook process.launched -> {first_url}: 200"),
+            format!("webhook process.launched -> {second_url}: 503"),
+            format!("webhook process.launched (again) -> {second_url}: 503"),
+        ]
+    );
     for (org, body) in first.iter().chain(&second) {
         assert_eq!(org.as_deref(), Some("bin-org"));
         assert_eq!(body["id"], run["data"]["id"]);

@@ -283,12 +283,14 @@ pub fn activity_entries(page: &Value) -> Vec<(String, String)> {
 }
 
 /// Starts the `tallyfy-fake` binary with `args` and reads its first line: the child, and the
-/// address it listens on (`127.0.0.1:PORT`).
+/// address it listens on (`127.0.0.1:PORT`). Its stderr is piped, for the caller to read after
+/// stopping it (a few webhook lines; nothing that could fill the pipe).
 pub fn spawn_binary(args: &[&str]) -> (std::process::Child, String) {
     use std::io::{BufRead, BufReader};
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tallyfy-fake"))
         .args(args)
         .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("the binary starts");
     let mut first = String::new();

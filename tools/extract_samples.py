@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Turn every JSON sample in the shared Tallyfy reference into strict JSON, by rule.
 
-Reads the guest, member and workflow pages of the reference (``seeds/*.txt`` and
-``tallyfy-docs/{guests,members,templates,processes,tasks,tags,groups,files}/*.md``), finds every
+Reads the guest, member, workflow and webhook pages of the reference (``seeds/*.txt`` and
+``tallyfy-docs/{guests,members,templates,processes,tasks,tags,groups,files,webhooks}/*.md``),
+finds every
 JSON sample in them, cleans each one with the rules below (never by hand), and writes one file per
 sample to ``tests/samples/`` plus ``tests/samples/manifest.json``, which says where each sample
 came from and what it is, which pages are not covered yet and why, and what looked like JSON but
@@ -19,7 +20,9 @@ REFERENCE_DIR defaults to ``../shared/reference``, relative to the repository ro
 
 Where a sample is
 -----------------
-* ``.md`` pages: each fenced block tagged ``json`` holds exactly one sample and nothing else.
+* ``.md`` pages: each fenced block tagged ``json`` holds exactly one sample and nothing else:
+  an object, or one *member* of a larger object shown alone (``"guest-links": { ... }``), which
+  is read as an object holding just that member (rule ``member_fragment``).
   A fence tagged with any other language (``python``, ``go``, ``javascript``, ...) holds program
   code: its object literals build a body in that language and are not samples (the manifest's
   ``not_samples`` counts them per page). An object opener inside an inline code span of prose
@@ -70,6 +73,11 @@ request body.
 A few samples show the value of one property of a body rather than a whole body (``PARTS`` below,
 by page and the nearest heading above the sample): the manifest names that property in ``part``,
 and the sample is checked against that property's schema.
+
+Webhook payloads are not an operation's body: ``WEBHOOKS`` maps a page's headings to the payload
+each sample shows (``process`` or ``task`` level), and, for a member shown alone, to the object
+that holds it in that payload (``within``: ``""`` for the top level, ``this_task``, ...). Their
+manifest entries have ``kind`` ``webhook`` and no ``operation``.
 """
 
 from __future__ import annotations
@@ -165,6 +173,21 @@ PARTS = {
     },
 }
 
+# Webhook payload samples: page, then the nearest heading above the sample (or its ``##``
+# section), then the payload level and, for a member shown alone, the object that holds it.
+WEBHOOKS: dict[str, dict[str, tuple[str, str | None]]] = {
+    "tallyfy-docs/webhooks/webhook-payload-structure.md": {
+        "## Process-level webhook payload": ("process", None),
+        "## Task-level webhook payload": ("task", None),
+        "## Guest links": ("process", ""),
+        "### In `this_task.captures` - detailed structure": ("task", "this_task"),
+        "### In `form-fields` - flat structure": ("task", ""),
+        "### In `process.process_forms` - organized by step": ("task", "process"),
+        "## Date field formatting": ("task", "this_task.captures"),
+        "## Task assignment info": ("task", "this_task"),
+    },
+}
+
 SOURCES = (
     "seeds/*.txt",
     "tallyfy-docs/guests/*.md",
@@ -175,6 +198,7 @@ SOURCES = (
     "tallyfy-docs/tags/*.md",
     "tallyfy-docs/groups/*.md",
     "tallyfy-docs/files/*.md",
+    "tallyfy-docs/webhooks/*.md",
 )
 
 COMMENT_STOPS = '"{}[]\n'
@@ -412,20 +436,29 @@ def samples_in_markdown(source: str, text: str) -> tuple[list[Sample], list[dict
             continue
         where = f"{source}:{body_start + 1}"
         first = len(body) - len(body.lstrip())
+        fragment = is_opener("{" + body[first:], 0)
+        if fragment:
+            # One member shown alone: read as the object that holds just it.
+            body = body[:first] + "{" + body[first:] + "\n}"
         if not body[first:].startswith("{") or not is_opener(body, first):
-            raise SampleError(f"{where}: a json fence that does not hold an object")
+            raise SampleError(f"{where}: a json fence that holds neither an object nor a member")
         try:
             cleaned = clean(body, first)
         except SampleError as err:
             raise SampleError(f"{where}: {err}") from None
         if body[cleaned.end :].strip():
             raise SampleError(f"{where}: text after the sample inside its fence")
+        value = parse(cleaned, where)
+        if fragment:
+            cleaned.count("member_fragment")
+            if len(value) != 1:
+                raise SampleError(f"{where}: a json fence that holds more than one member")
         found.append(
             Sample(
                 source=source,
                 line=body_start + line_of(body, first),
                 found="fenced json block",
-                value=parse(cleaned, where),
+                value=value,
                 rules=cleaned.rules,
                 heading=heading,
                 section=section,
@@ -484,6 +517,18 @@ def operation_of(sample: Sample) -> str:
     return page[sample.section]
 
 
+def webhook_of(sample: Sample) -> tuple[str, str | None]:
+    """The payload level a webhook sample shows, and the object holding it when it is a member:
+    by the nearest heading above it, or else its section."""
+    page = WEBHOOKS[sample.source]
+    for heading in (sample.heading, sample.section):
+        if heading in page:
+            return page[heading]
+    raise SampleError(
+        f"{sample.source}:{sample.line}: heading {sample.heading!r} has no payload in WEBHOOKS"
+    )
+
+
 DESCRIBE = {"response": "response of {}", "error": "error body of {}", "request": "request body of {}"}
 
 
@@ -496,9 +541,13 @@ def collect(
     unused = sorted(PARTS.keys() - PAGES.keys())
     if unused:
         raise SampleError(f"{unused}: in PARTS but not in PAGES")
-    both = sorted(PAGES.keys() & NOT_COVERED.keys())
+    both = sorted(
+        (PAGES.keys() & NOT_COVERED.keys())
+        | (PAGES.keys() & WEBHOOKS.keys())
+        | (WEBHOOKS.keys() & NOT_COVERED.keys())
+    )
     if both:
-        raise SampleError(f"{both}: both in PAGES and in NOT_COVERED")
+        raise SampleError(f"{both}: in more than one of PAGES, WEBHOOKS and NOT_COVERED")
     files: dict[str, str] = {}
     parts_used: set[tuple[str, str]] = set()
     entries: list[dict[str, object]] = []
@@ -508,9 +557,9 @@ def collect(
     if not sources:
         raise SampleError(f"no reference pages under {reference}")
     seen = {path.relative_to(reference).as_posix() for path in sources}
-    gone = sorted((PAGES.keys() | NOT_COVERED.keys()) - seen)
+    gone = sorted((PAGES.keys() | WEBHOOKS.keys() | NOT_COVERED.keys()) - seen)
     if gone:
-        raise SampleError(f"{gone}: listed in PAGES or NOT_COVERED but not in the reference")
+        raise SampleError(f"{gone}: listed in PAGES, WEBHOOKS or NOT_COVERED but not in the reference")
     for path in sources:
         source = path.relative_to(reference).as_posix()
         text = path.read_text(encoding="utf-8")
@@ -524,12 +573,32 @@ def collect(
                 {"source": source, "reason": NOT_COVERED[source], "samples": len(samples)}
             )
             continue
-        if samples and source not in PAGES:
-            raise SampleError(f"{source}: has samples but no operation in PAGES or NOT_COVERED")
+        if samples and source not in PAGES and source not in WEBHOOKS:
+            raise SampleError(
+                f"{source}: has samples but no entry in PAGES, WEBHOOKS or NOT_COVERED"
+            )
         stem = source.removesuffix(path.suffix).replace("tallyfy-docs/", "docs/").replace("/", "-")
         for n, sample in enumerate(samples, start=1):
             name = f"{stem}-{n}.json"
             files[name] = json.dumps(sample.value, indent=2, ensure_ascii=False) + "\n"
+            if source in WEBHOOKS:
+                level, within = webhook_of(sample)
+                entry = {
+                    "file": name,
+                    "source": source,
+                    "line": sample.line,
+                    "found": sample.found,
+                    "kind": "webhook",
+                    "payload": level,
+                    "what": f"a {level}-level webhook payload",
+                    "rules_applied": dict(sorted(sample.rules.items())),
+                }
+                if within is not None:
+                    entry["within"] = within
+                    place = f"`{within}`" if within else "the top level"
+                    entry["what"] = f"a member of {place} of a {level}-level webhook payload"
+                entries.append(entry)
+                continue
             kind = kind_of(sample.value, sample.heading)
             operation = operation_of(sample)
             entry: dict[str, object] = {
@@ -619,6 +688,10 @@ def self_test() -> None:
     found = samples_in_text("seed.txt", seed)
     assert [s.value for s in found] == [{"email": "a@b.co"}, {"x": 1}, {"k": 2}], found
     assert found[0].rules == {"prose_after": 1} and found[2].found == "inside a line of code"
+    md = '```json\n"m": {\n  "a": [1, ...]\n}\n```\n'
+    [member] = samples_in_markdown("p.md", md)[0]
+    assert member.value == {"m": {"a": [1]}} and member.line == 2, member
+    assert member.rules == {"dangling_commas": 1, "member_fragment": 1, "placeholders": 1}
     md = "`{org_id}`\n```json\n{\n  \"a\": 1\n}\n```\n"
     assert [s.line for s in samples_in_markdown("p.md", md)[0]] == [3]
     md = (
@@ -642,6 +715,7 @@ def self_test() -> None:
         '```json\n{ "a": 1 } tail\n```\n',
         'text {"a": 1}\n',
         '```json\n[1]\n```\n',
+        '```json\n"m": 1,\n"n": 2\n```\n',
         '```\n{"a": 1}\n```\n',
         'a `code` then {"a": 1}\n',
     ]:

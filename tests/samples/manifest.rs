@@ -14,9 +14,15 @@ pub struct Entry {
     pub file: String,
     pub source: String,
     pub line: u64,
-    /// `response`, `error` or `request`.
+    /// `response`, `error`, `request` or `webhook`.
     pub kind: String,
+    /// The operation whose body the sample is; empty for a webhook payload.
     pub operation: String,
+    /// For a webhook payload: `process` or `task` level.
+    pub payload: Option<String>,
+    /// For a webhook sample that is one member shown alone: the object holding it (`""` for the
+    /// top level, `this_task`, `this_task.captures`, ...).
+    pub within: Option<String>,
     pub what: String,
     /// The body property the sample is the value of, when it is not a whole body.
     pub part: Option<String>,
@@ -54,12 +60,19 @@ pub fn manifest(dir: &str) -> Vec<Entry> {
                     .to_string()
             };
             let file = field("file");
+            let kind = field("kind");
             Entry {
                 value: read(&file),
                 source: field("source"),
                 line: e["line"].as_u64().expect("a manifest entry has a line"),
-                kind: field("kind"),
-                operation: field("operation"),
+                operation: if kind == "webhook" {
+                    String::new()
+                } else {
+                    field("operation")
+                },
+                payload: e["payload"].as_str().map(String::from),
+                within: e["within"].as_str().map(String::from),
+                kind,
                 what: field("what"),
                 part: e["part"].as_str().map(String::from),
                 file,

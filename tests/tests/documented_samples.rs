@@ -15,6 +15,10 @@
 //!   whose placeholders contradict the spec are listed in `CONTRADICTIONS`, and must fail exactly
 //!   there.
 //!
+//! - each webhook payload sample decodes through `tallyfy::webhooks` as the event its level
+//!   implies, and the typed payload written back holds every value of the sample; a sample of one
+//!   member is put where the page says it sits, in that level's complete example, first.
+//!
 //! The same samples go through the `tallyfy` binary in `crates/tallyfy-cli/tests/documented_samples.rs`.
 
 use serde::de::DeserializeOwned;
@@ -727,7 +731,7 @@ fn the_manifest_lists_every_sample_file_and_each_is_a_request_or_a_response() {
     on_disk.sort_unstable();
     assert_eq!(names, on_disk, "tests/samples/ and its manifest disagree");
     let spec = spec();
-    for entry in &listed {
+    for entry in listed.iter().filter(|e| e.kind != "webhook") {
         // Resolving the schema fails for an unknown operation, a request body sample of an
         // operation without one, or a kind this file has no decode rule for (such as "error").
         let schema = schema_for(&spec, entry);
@@ -749,6 +753,107 @@ fn the_manifest_lists_every_sample_file_and_each_is_a_request_or_a_response() {
     // The reference's samples today; a page that loses its samples should be noticed.
     assert_eq!(entries("response").len(), 46);
     assert_eq!(entries("request").len(), 24);
+    assert_eq!(entries("webhook").len(), 9);
+}
+
+/// Whether `got` holds every value of `want`: objects key by key (a `null` in `want` may be
+/// absent from `got`), everything else exactly. The paths where they differ, if any.
+fn missing_from(got: &Value, want: &Value, at: &str) -> Vec<String> {
+    match (got, want) {
+        (_, Value::Null) if got.is_null() => vec![],
+        (Value::Object(g), Value::Object(w)) => w
+            .iter()
+            .flat_map(|(k, v)| {
+                let here = format!("{at}.{k}");
+                match g.get(k) {
+                    Some(got) => missing_from(got, v, &here),
+                    None if v.is_null() => vec![],
+                    None => vec![format!("{here}: missing")],
+                }
+            })
+            .collect(),
+        (Value::Array(g), Value::Array(w)) if g.len() == w.len() => g
+            .iter()
+            .zip(w)
+            .enumerate()
+            .flat_map(|(i, (g, w))| missing_from(g, w, &format!("{at}[{i}]")))
+            .collect(),
+        _ if got == want => vec![],
+        _ => vec![format!("{at}: {got} instead of {want}")],
+    }
+}
+
+/// The typed payload of `body`, written back as JSON, and its event kind.
+fn decode_webhook(entry: &Entry, body: &Value) -> (String, Value) {
+    let event = tallyfy::webhooks::decode(body.to_string().as_bytes())
+        .unwrap_or_else(|e| panic!("{} ({}): {e}", entry.file, entry.at()));
+    let typed = match &event.payload {
+        tallyfy::webhooks::Payload::Process(p) => serde_json::to_value(p),
+        tallyfy::webhooks::Payload::Task(t) => serde_json::to_value(t),
+        other => panic!("{}: an unexpected payload {other:?}", entry.file),
+    };
+    (event.kind.as_str().to_owned(), typed.unwrap())
+}
+
+#[test]
+fn every_webhook_sample_decodes_with_nothing_lost() {
+    let webhooks = entries("webhook");
+    let complete = |level: &str| {
+        webhooks
+            .iter()
+            .find(|e| e.within.is_none() && e.payload.as_deref() == Some(level))
+            .unwrap_or_else(|| panic!("no complete {level}-level webhook sample"))
+    };
+    for entry in &webhooks {
+        let level = entry
+            .payload
+            .as_deref()
+            .expect("a webhook sample has a level");
+        let (body, at) = match &entry.within {
+            None => (entry.value.clone(), String::new()),
+            Some(within) => {
+                // The member goes where the page says it sits, in the complete example.
+                let mut body = complete(level).value.clone();
+                let mut holder = &mut body;
+                for key in within.split('.').filter(|k| !k.is_empty()) {
+                    holder = &mut holder[key];
+                }
+                let (name, value) = entry.value.as_object().unwrap().iter().next().unwrap();
+                holder[name.as_str()] = value.clone();
+                let at = within
+                    .split('.')
+                    .filter(|k| !k.is_empty())
+                    .chain([name.as_str()]);
+                (body, at.collect::<Vec<_>>().join("."))
+            }
+        };
+        let (kind, typed) = decode_webhook(entry, &body);
+        let want_kind = match level {
+            "process" if body["completed_at"].is_null() => "process.launched",
+            "process" => "process.completed",
+            _ => "task.completed",
+        };
+        assert_eq!(kind, want_kind, "{} ({})", entry.file, entry.at());
+        let lost = missing_from(&typed, &body, "$");
+        assert!(
+            lost.is_empty(),
+            "{} ({}): {lost:#?}",
+            entry.file,
+            entry.at()
+        );
+        if !at.is_empty() {
+            // The member itself, found where it was put.
+            let pointer = format!("/{}", at.replace('.', "/"));
+            let name = at.rsplit('.').next().unwrap();
+            assert_eq!(
+                typed.pointer(&pointer),
+                Some(&entry.value[name]),
+                "{} ({})",
+                entry.file,
+                entry.at()
+            );
+        }
+    }
 }
 
 /// No key of any response sample is one the spec does not declare there: the generated types

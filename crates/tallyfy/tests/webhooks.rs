@@ -1,15 +1,19 @@
 //! The webhook receiver: both documented payloads decode with every field, the event kind and
 //! dedupe key come out as the docs imply, every refusal has its status, and no body panics.
 //!
-//! `tests/webhooks/*.json` are the two complete examples of Tallyfy's "Webhook payload structure"
-//! page (`tallyfy-docs/webhooks/webhook-payload-structure.md`), unchanged.
+//! `PROCESS` and `TASK` are the two complete examples of Tallyfy's "Webhook payload structure"
+//! page (`tallyfy-docs/webhooks/webhook-payload-structure.md`), as `tools/extract_samples.py`
+//! wrote them to the workspace's `tests/samples/`; every sample of that page, the partial ones
+//! too, is checked in `tests/tests/documented_samples.rs`.
 
 use proptest::prelude::*;
 use tallyfy::reqwest::header::HeaderMap;
 use tallyfy::webhooks::{self, EventKind, MemorySeen, Payload, Receiver, Rejection, SeenStore};
 
-const PROCESS: &str = include_str!("webhooks/process-launched.json");
-const TASK: &str = include_str!("webhooks/task-completed.json");
+const PROCESS: &str =
+    include_str!("../../../tests/samples/docs-webhooks-webhook-payload-structure-1.json");
+const TASK: &str =
+    include_str!("../../../tests/samples/docs-webhooks-webhook-payload-structure-2.json");
 const ORG: &str = "org789xyz123";
 
 fn headers(org: &str) -> HeaderMap {

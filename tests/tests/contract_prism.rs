@@ -21,7 +21,8 @@ use std::time::{Duration, Instant};
 use tallyfy::{
     CaptureValue, Client, Completion, Error, FilePart, Form, FormValue, GuestUpdate, Invite,
     Launch, MemberInclude, MemberUpdate, NewComment, NewGroup, NewGuest, ProcessInclude,
-    ProcessUpdate, Resolution, Role, TagFields, TaskInclude, TaskUpdate, TemplateInclude, Upload,
+    ProcessUpdate, Resolution, Role, StepUpdate, TagFields, TaskInclude, TaskUpdate,
+    TemplateInclude, Upload,
 };
 use tallyfy_fake::FakeTallyfy;
 
@@ -668,7 +669,7 @@ async fn workflow(client: &Client, fake: &FakeTallyfy) {
         .find(|t| t.title.as_deref() == Some("Client Onboarding"))
         .unwrap();
     let template_id = template.id.as_ref().unwrap().to_string();
-    client
+    let with_steps = client
         .templates()
         .get(&template_id)
         .with(&[TemplateInclude::Steps])
@@ -680,6 +681,34 @@ async fn workflow(client: &Client, fake: &FakeTallyfy) {
         "GET",
         "unknown template",
         client.templates().get("0".repeat(32)),
+    )
+    .await;
+    // A step's summary (not its webhook: this fake delivers none).
+    let step = with_steps
+        .steps
+        .as_ref()
+        .and_then(|s| s.first())
+        .expect("a seeded template has steps");
+    let step_title = step.title.clone().unwrap();
+    let changed = client
+        .templates()
+        .update_step(
+            &template_id,
+            step.id.as_ref().unwrap().to_string(),
+            StepUpdate::new(step_title.as_str()).summary("Within a day"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(changed.summary.as_deref(), Some("Within a day"));
+    assert_eq!(changed.title, Some(step_title));
+    expect_fake_error(
+        fake,
+        404,
+        "PUT",
+        "unknown step",
+        client
+            .templates()
+            .update_step(&template_id, "0".repeat(32), StepUpdate::new("Nothing")),
     )
     .await;
     let fields = client.templates().form_fields(&template_id).await.unwrap();

@@ -38,6 +38,7 @@ fn round_trip(schema: &str, value: &Value) -> Value {
         "OneoffTaskCreate" => via::<types::OneoffTaskCreate>(value),
         "TemplateCreate" => via::<types::TemplateCreate>(value),
         "TemplateUpdate" => via::<types::TemplateUpdate>(value),
+        "StepUpdate" => via::<types::StepUpdate>(value),
         "TagInput" => via::<types::TagInput>(value),
         "GroupCreate" => via::<types::GroupCreate>(value),
         "AssetEnvelope" => via::<types::AssetEnvelope>(value),

@@ -546,6 +546,7 @@ mod tests {
                 "update_tag",
                 "update_task",
                 "update_template",
+                "update_template_step",
                 "upload_file",
                 "view_file",
             ]

@@ -788,3 +788,80 @@ async fn create_and_change_a_template() {
     );
     assert_eq!(fake.requests().len(), before);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_step_gets_its_own_webhook() {
+    let fake = fake().await;
+    let templates = ndjson_of(&exited(
+        run(&fake, &["templates", "list", "--output", "ndjson"]).await,
+        0,
+    ));
+    let template_id = id(&templates[0]);
+    let template = json_of(&exited(
+        run(
+            &fake,
+            &["templates", "get", &template_id, "--with", "steps"],
+        )
+        .await,
+        0,
+    ));
+    let step = &template["steps"]["data"][0];
+    let step_id = id(step);
+    let title = step["title"].as_str().unwrap();
+    let hook = "https://hooks.example/tallyfy/step?token=s3";
+    let changed = json_of(&exited(
+        run(
+            &fake,
+            &[
+                "templates",
+                "update-step",
+                &template_id,
+                &step_id,
+                "--title",
+                title,
+                "--webhook",
+                hook,
+                "--output",
+                "json",
+            ],
+        )
+        .await,
+        0,
+    ));
+    assert_eq!(changed["webhook"], hook);
+    assert_eq!(changed["id"], step["id"]);
+    let sent = fake.requests().last().cloned().unwrap();
+    assert_eq!(sent.method, "PUT");
+    assert_eq!(
+        sent.path(),
+        format!("/api/organizations/cli-org/checklists/{template_id}/steps/{step_id}")
+    );
+    let body: Value = serde_json::from_slice(&sent.body).unwrap();
+    assert_eq!(body, json!({"title": title, "webhook": hook}));
+
+    // A webhook that is no URL is refused before anything is sent.
+    let before = fake.requests().len();
+    let refused = exited(
+        run(
+            &fake,
+            &[
+                "templates",
+                "update-step",
+                &template_id,
+                &step_id,
+                "--title",
+                title,
+                "--webhook",
+                "not a url",
+            ],
+        )
+        .await,
+        2,
+    );
+    assert!(
+        text(&refused.stderr).contains("webhook"),
+        "{}",
+        text(&refused.stderr)
+    );
+    assert_eq!(fake.requests().len(), before);
+}

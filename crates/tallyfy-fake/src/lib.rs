@@ -50,7 +50,7 @@
 //! - [`tokens`]: the OAuth tokens issued and their documented lifetimes.
 //! - [`webhooks`]: the webhooks that launches and completions queue, their documented payloads,
 //!   and the background task that posts them once each (the [`webhooks::Delivery`] log).
-//! - `routes` (private): routing and the 74 operations (`routes/guests.rs`, `routes/members.rs`,
+//! - `routes` (private): routing and the 75 operations (`routes/guests.rs`, `routes/members.rs`,
 //!   `routes/templates.rs`, `routes/processes.rs`, `routes/tasks.rs`, `routes/comments.rs`,
 //!   `routes/tags.rs`, `routes/groups.rs`, `routes/files.rs`, `routes/activity.rs`), and the OAuth
 //!   token endpoint and an application's user token (`routes/oauth.rs`).

@@ -307,3 +307,88 @@ async fn the_binary_posts_to_every_webhook_url_with_the_duplicates_asked() {
         assert!(body["completed_at"].is_null());
     }
 }
+
+/// A step's own `webhook`, set with `update_template_step`, wins over the template's for that
+/// step's task, and only for it; the launch and the process's completion still go to the
+/// template's. The step call refuses what the spec refuses.
+#[tokio::test]
+async fn a_steps_own_webhook_wins_for_that_step_only() {
+    let (template_url, _) = receiver(StatusCode::OK).await;
+    let (step_url, got_step) = receiver(StatusCode::OK).await;
+    let api = fake_posting_to(&[], 0.0).await;
+    let templates = api.templates().await;
+    let blog = templates
+        .iter()
+        .find(|t| t["title"] == "Blog Post Publishing")
+        .unwrap();
+    let blog_url = api.url(&format!("/checklists/{}", id(blog)));
+    let r = api
+        .put(
+            &blog_url,
+            json!({"title": blog["title"], "webhook": template_url}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    let r = api.get(&format!("{blog_url}?with=steps")).await;
+    let steps = match &r.json()["data"]["steps"] {
+        Value::Object(wrapped) => wrapped["data"].clone(),
+        plain => plain.clone(),
+    };
+    let review = &steps[1];
+    let step_url_of = |step: &str| format!("{blog_url}/steps/{step}");
+
+    let r = api
+        .put(
+            &step_url_of(&id(review)),
+            json!({"title": review["title"], "webhook": step_url}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.text);
+    assert_eq!(r.json()["data"]["webhook"], step_url.as_str());
+    assert_eq!(r.json()["data"]["id"], review["id"]);
+    assert_eq!(r.json()["data"]["step_type"], review["step_type"], "kept");
+
+    // What the spec refuses, the fake refuses: no title, a webhook that is no URL, no such step.
+    let r = api
+        .put(&step_url_of(&id(review)), json!({"webhook": step_url}))
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let r = api
+        .put(
+            &step_url_of(&id(review)),
+            json!({"title": "t", "webhook": "not a url"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.text);
+    let r = api
+        .put(&step_url_of(&"0".repeat(32)), json!({"title": "t"}))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.text);
+
+    let (_, tasks) = run_blog(&api).await;
+    let log = api
+        .fake
+        .wait_for_deliveries(7, Duration::from_secs(10))
+        .await;
+    let sent: Vec<(&str, &str)> = log
+        .iter()
+        .map(|d| (d.kind.as_str(), d.url.as_str()))
+        .collect();
+    let (t, s) = (template_url.as_str(), step_url.as_str());
+    assert_eq!(
+        sent,
+        [
+            ("process.launched", t),
+            ("task.completed", t),
+            ("task.completed", t),
+            ("task.completed", s),
+            ("task.completed", t),
+            ("task.completed", t),
+            ("process.completed", t),
+        ]
+    );
+    assert_eq!(log[3].task_id.as_deref(), Some(id(&tasks[1]).as_str()));
+    let step_got = got_step.lock().unwrap().clone();
+    assert_eq!(step_got.len(), 1);
+    assert_eq!(step_got[0].1["this_task"]["id"], tasks[1]["id"]);
+}

@@ -156,7 +156,10 @@
 //!
 //! Without axum, call [`Receiver::parse`](webhooks::Receiver::parse) with the request's headers,
 //! query and body from any framework. `tallyfy webhooks listen` prints what arrives while you
-//! build a receiver.
+//! build a receiver. Point Tallyfy at the receiver with a template's `webhook`
+//! ([`TemplateUpdate::webhook`], for every launch and task of its processes) or a step's
+//! ([`StepUpdate::webhook`] through `client.templates().update_step(..)`, for that step's tasks
+//! only, instead of the template's).
 //!
 //! ## List every guest
 //!

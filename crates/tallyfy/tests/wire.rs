@@ -19,8 +19,8 @@ use tallyfy::types::{TaskType, TemplateType};
 use tallyfy::{
     Assignees, CaptureValue, Client, Completion, FormValue, FormValues, GuestUpdate, Invite,
     Launch, MemberInclude, MemberUpdate, NewComment, NewGroup, NewGuest, NewTask, NewTemplate,
-    OneoffTaskUpdate, ProcessInclude, ProcessUpdate, Resolution, Role, TagFields, TaskInclude,
-    TaskUpdate, TemplateInclude, TemplateUpdate,
+    OneoffTaskUpdate, ProcessInclude, ProcessUpdate, Resolution, Role, StepUpdate, TagFields,
+    TaskInclude, TaskUpdate, TemplateInclude, TemplateUpdate,
 };
 
 const EMAIL: &str = "o'brien+tag@x.io";
@@ -1405,6 +1405,27 @@ async fn workflow_bodies_are_exact() {
         &format!("{ORG_PATH}/checklists/{ID_SEGMENT}"),
         &[],
         Some(json!({"title": "Vendor Review 2", "guidance": "Changed", "users": [1005]})),
+    );
+    let seen = w
+        .one(
+            w.client.templates().update_step(
+                ID,
+                ID,
+                StepUpdate::new("Legal review")
+                    .webhook("https://hooks.example/s")
+                    .max_assignable(2),
+            ),
+        )
+        .await;
+    check(
+        "update_template_step",
+        &seen,
+        "PUT",
+        &format!("{ORG_PATH}/checklists/{ID_SEGMENT}/steps/{ID_SEGMENT}"),
+        &[],
+        Some(json!({
+            "title": "Legal review", "webhook": "https://hooks.example/s", "max_assignable": 2
+        })),
     );
 
     let comments = w.client.comments();

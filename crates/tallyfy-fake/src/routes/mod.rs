@@ -1,5 +1,5 @@
-//! Routing: from a raw request target to one of the spec's 74 operations (17 for guests and
-//! members, 39 for templates, processes, tasks and comments, 5 for tags, 5 for groups, 5 for files,
+//! Routing: from a raw request target to one of the spec's 75 operations (17 for guests and
+//! members, 40 for templates, processes, tasks and comments, 5 for tags, 5 for groups, 5 for files,
 //! 1 for the activity feed, and the 2 token requests of `oauth.rs`), and the checks every call
 //! passes.
 //!
@@ -82,6 +82,7 @@ enum Route {
     OneoffCompleted,
     OneoffCompletedTask(String),
     TemplateFormFields(String),
+    TemplateStep(String, String),
     TaskCaptures(String),
     /// `.../comment` on a task, process or template.
     Comment(CommentOn),
@@ -136,6 +137,7 @@ impl Route {
             Route::OneoffCompleted => &["POST"],
             Route::Comment(_) | Route::Problem(_) | Route::Resolve(_) => &["POST"],
             Route::TemplateFormFields(_) => &["GET"],
+            Route::TemplateStep(..) => &["PUT"],
             Route::TaskCaptures(_) => &["POST"],
             Route::Tags | Route::Groups => &["GET", "POST"],
             Route::Tag(_) | Route::Group(_) => &["GET", "PUT", "DELETE"],
@@ -182,6 +184,7 @@ fn match_route(raw_path: &str) -> Option<(String, Route)> {
         ("checklists", [c, "restore"]) => Route::TemplateRestore(decode(c)?),
         ("checklists", [c, "delete"]) => Route::TemplatePurge(decode(c)?),
         ("checklists", [c, "form-fields"]) => Route::TemplateFormFields(decode(c)?),
+        ("checklists", [c, "steps", s]) => Route::TemplateStep(decode(c)?, decode(s)?),
         ("checklists", [c, "comment"]) => Route::Comment(CommentOn::Template(decode(c)?)),
         ("checklists", [c, "problem"]) => Route::Problem(CommentOn::Template(decode(c)?)),
         ("checklists", [c, "resolved-threads"]) => Route::Resolve(CommentOn::Template(decode(c)?)),
@@ -374,6 +377,7 @@ pub(crate) fn dispatch(
         (Route::OneoffCompleted, _) => tasks::complete(st, &ctx, Via::Oneoff),
         (Route::OneoffCompletedTask(id), _) => tasks::reopen(st, Via::Oneoff, &id),
         (Route::TemplateFormFields(id), _) => templates::form_fields(st, &id),
+        (Route::TemplateStep(id, step), _) => templates::update_step(st, &ctx, &id, &step),
         (Route::TaskCaptures(id), _) => tasks::save_capture_value(st, &ctx, &id),
         (Route::Comment(on), _) => comments::comment(st, &ctx, &on, CommentKind::Comment),
         (Route::Problem(on), _) => comments::comment(st, &ctx, &on, CommentKind::Problem),

@@ -208,6 +208,24 @@ pub(crate) fn update(st: &mut State, ctx: &Ctx<'_>, id: &str) -> Response<Body> 
     }
 }
 
+/// `PUT /organizations/{org}/checklists/{id}/steps/{step}`
+pub(crate) fn update_step(st: &mut State, ctx: &Ctx<'_>, id: &str, step: &str) -> Response<Body> {
+    if st.workflow.live_template_pos(id).is_none() {
+        return errors::resource_not_found();
+    }
+    let body = match ctx.json_object() {
+        Ok(b) => b,
+        Err(res) => return res,
+    };
+    match ops::update_step(&mut st.workflow, id, step, &body, now()) {
+        Ok((t, s)) => {
+            log_template(st, id, "updated", "Updated");
+            data(StatusCode::OK, st.workflow.templates[t].steps[s].to_json())
+        }
+        Err(r) => refused(r),
+    }
+}
+
 /// `DELETE /organizations/{org}/checklists/{id}`
 pub(crate) fn archive(st: &mut State, id: &str) -> Response<Body> {
     match ops::archive_template(&mut st.workflow, id, now()) {

@@ -1604,6 +1604,78 @@ pub(crate) fn create_template(
     Ok(wf.templates.len() - 1)
 }
 
+/// `PUT /checklists/{id}/steps/{step}`: changes one step of a live template (404 for an unknown
+/// or archived template or an unknown step). `title` is required; what is left out is kept. Tasks
+/// already launched keep the step as it was (each holds its own copy).
+pub(crate) fn update_step(
+    wf: &mut Workflow,
+    id: &str,
+    step_id: &str,
+    body: &Map<String, Value>,
+    at: i64,
+) -> Result<(usize, usize), Refusal> {
+    let pos = wf.live_template_pos(id).ok_or(Refusal::NotFound)?;
+    let step = wf.templates[pos]
+        .steps
+        .iter()
+        .position(|s| s.id == step_id)
+        .ok_or(Refusal::NotFound)?;
+    let mut v = Validator::new(body);
+    let title = v
+        .required("title")
+        .then(|| v.text("title", false, Some(1), Some(600)))
+        .flatten();
+    let summary = v.string("summary", false);
+    let step_type = v
+        .one_of(
+            "step_type",
+            false,
+            &["task", "approval", "expiring", "email", "expiring_email"],
+        )
+        .and_then(StepType::parse);
+    v.url("webhook");
+    let webhook = body.get("webhook").and_then(Value::as_str);
+    let everyone_must_complete = v.boolean("everyone_must_complete");
+    let can_complete_only_assignees = v.boolean("can_complete_only_assignees");
+    let prevent_guest_comment = v.boolean("prevent_guest_comment");
+    let max_assignable = v.integer("max_assignable");
+    if max_assignable.is_some_and(|n| n < 0) {
+        v.fail(
+            "max_assignable",
+            "The max assignable must be at least 0.".into(),
+        );
+    }
+    invalid_unless_ok(std::mem::take(&mut v.errors))?;
+    let t = &mut wf.templates[pos];
+    let s = &mut t.steps[step];
+    if let Some(title) = title {
+        s.title = title.to_string();
+    }
+    if let Some(summary) = summary {
+        s.summary = Some(summary.to_string());
+    }
+    if let Some(ty) = step_type {
+        s.step_type = ty;
+    }
+    if let Some(url) = webhook {
+        s.webhook = Some(url.to_string());
+    }
+    if let Some(b) = everyone_must_complete {
+        s.everyone_must_complete = b;
+    }
+    if let Some(b) = can_complete_only_assignees {
+        s.can_complete_only_assignees = b;
+    }
+    if let Some(b) = prevent_guest_comment {
+        s.prevent_guest_comment = b;
+    }
+    if let Some(n) = max_assignable {
+        s.max_assignable = n;
+    }
+    t.last_updated = at;
+    Ok((pos, step))
+}
+
 /// `PUT /checklists/{id}`: changes a live template (404 unknown or archived). `title` is required;
 /// `users` and `groups` are emptied when left out (Tallyfy's own trap, reproduced); a sent
 /// `prerun` is the whole kick-off form (see [`kickoff_form`]), a missing one leaves it alone.

@@ -10,6 +10,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use crate::handle::FakeTallyfy;
+use crate::limits::HourlyCaps;
 use crate::server::{self, Shared};
 use crate::shapes::Shapes;
 use crate::tokens::Tokens;
@@ -69,6 +70,7 @@ pub struct FakeTallyfyBuilder {
     webhook_urls: Vec<String>,
     webhook_duplicates: f64,
     log_webhooks: bool,
+    limits: crate::limits::Limits,
 }
 
 impl FakeTallyfy {
@@ -108,6 +110,7 @@ impl Default for FakeTallyfyBuilder {
             webhook_urls: Vec::new(),
             webhook_duplicates: 0.0,
             log_webhooks: false,
+            limits: crate::limits::Limits::default(),
         }
     }
 }
@@ -264,6 +267,51 @@ impl FakeTallyfyBuilder {
         self
     }
 
+    /// Enforces Tallyfy's rate limits (off by default): at most `requests` requests per token in
+    /// any rolling `window` (Tallyfy's are 600 and 60 seconds), and the documented hourly caps
+    /// ([`HourlyCaps::DOCUMENTED`], unless [`hourly_caps`](Self::hourly_caps) says otherwise).
+    /// A refusal is a 429 with `Retry-After`, and every response carries
+    /// `X-RateLimit-Remaining`; see [`crate::limits`]. A `requests` of 0 is taken as 1.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use std::time::Duration;
+    /// let fake = tallyfy_fake::FakeTallyfy::builder()
+    ///     .rate_limit(2, Duration::from_secs(60))
+    ///     .start()
+    ///     .await
+    ///     .unwrap();
+    /// let http = reqwest::Client::new();
+    /// let url = format!("{}/organizations/{}/guests", fake.base_url(), fake.org_id());
+    /// let mut statuses = Vec::new();
+    /// for _ in 0..3 {
+    ///     let res = http
+    ///         .get(&url)
+    ///         .bearer_auth(fake.token())
+    ///         .header("X-Tallyfy-Client", "APIClient")
+    ///         .send()
+    ///         .await
+    ///         .unwrap();
+    ///     statuses.push(res.status().as_u16());
+    /// }
+    /// assert_eq!(statuses, [200, 200, 429]);
+    /// assert_eq!(fake.stats().with_status(429), 1);
+    /// # }
+    /// ```
+    pub fn rate_limit(mut self, requests: u32, window: Duration) -> Self {
+        self.limits.per_token = Some((requests.max(1), window));
+        if self.limits.hourly.is_none() {
+            self.limits.hourly = Some(HourlyCaps::DOCUMENTED);
+        }
+        self
+    }
+
+    /// Enforces these hourly caps per organization (with or without [`rate_limit`](Self::rate_limit)).
+    pub fn hourly_caps(mut self, caps: HourlyCaps) -> Self {
+        self.limits.hourly = Some(caps);
+        self
+    }
+
     /// Builds the data, binds the address and starts serving on the current Tokio runtime.
     ///
     /// # Errors
@@ -292,6 +340,8 @@ impl FakeTallyfyBuilder {
         );
         let shared = Arc::new(Shared {
             deliverer,
+            limiter: crate::limits::Limiter::new(self.limits),
+            stats: Mutex::default(),
             org_id: self.org_id,
             token: self.token,
             host: addr.to_string(),

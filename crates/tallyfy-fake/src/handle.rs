@@ -101,6 +101,19 @@ impl FakeTallyfy {
         lock(&self.shared.tokens).revoke_client();
     }
 
+    /// The requests answered so far, by status (also `GET /__fake/stats`; see [`crate::stats`]).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let fake = tallyfy_fake::FakeTallyfy::builder().start().await.unwrap();
+    /// let stats = fake.stats();
+    /// assert_eq!(stats.requests, 0);
+    /// # }
+    /// ```
+    pub fn stats(&self) -> crate::Stats {
+        crate::sync::lock(&self.shared.stats).clone()
+    }
+
     /// Every webhook delivery attempted so far, in order: where it went, what it was about, the
     /// receiver's status or why there was none, and whether it was a deliberate duplicate. A
     /// delivery is sent after the call that caused it has been answered, so wait for it with

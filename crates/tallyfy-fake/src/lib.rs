@@ -48,6 +48,8 @@
 //! - [`validation`]: the input rules (email, URL and date checks are public).
 //! - [`errors`]: the documented error bodies.
 //! - [`tokens`]: the OAuth tokens issued and their documented lifetimes.
+//! - [`limits`]: Tallyfy's rate limits, when asked ([`HourlyCaps`]), and [`stats`]: requests
+//!   answered by status ([`Stats`], also at `GET /__fake/stats`).
 //! - [`webhooks`]: the webhooks that launches and completions queue, their documented payloads,
 //!   and the background task that posts them once each (the [`webhooks::Delivery`] log).
 //! - `routes` (private): routing and the 75 operations (`routes/guests.rs`, `routes/members.rs`,
@@ -163,9 +165,11 @@ pub mod errors;
 pub mod faults;
 pub mod handle;
 pub mod inserts;
+pub mod limits;
 pub mod pagination;
 pub mod server;
 pub mod shapes;
+pub mod stats;
 pub mod tokens;
 pub mod validation;
 pub mod webhooks;
@@ -183,8 +187,10 @@ pub use builder::FakeTallyfyBuilder;
 pub use faults::{Fault, FaultMatch, RetryAfter};
 pub use handle::FakeTallyfy;
 pub use inserts::{SeedGuest, SeedMember};
+pub use limits::HourlyCaps;
 pub use server::RecordedRequest;
 pub use shapes::{Shapes, UnknownShapes};
+pub use stats::Stats;
 
 /// The default page size of the guests list (before the page cap).
 pub const GUESTS_DEFAULT_PER_PAGE: u64 = routes::guests::DEFAULT_PER_PAGE;

@@ -5,7 +5,8 @@
 //!     [--seed-templates N] [--seed-processes M] [--latency-ms N] [--page-cap N] \
 //!     [--seat-limit N] [--seed N] [--shapes canonical|varied] \
 //!     [--client-id ID --client-secret SECRET] [--token-ttl-secs N] [--user-password PASSWORD] \
-//!     [--webhook-url URL ...] [--webhook-duplicates RATE]
+//!     [--webhook-url URL ...] [--webhook-duplicates RATE] \
+//!     [--rate-limit N [--rate-window-secs W]] [--guest-invites-per-hour N --comments-per-hour N]
 //! ```
 //!
 //! The first line on stdout is `listening on http://ADDR`; the API is at `http://ADDR/api` (and at
@@ -85,6 +86,20 @@ struct Args {
     /// Send this share of webhook deliveries (0 to 1) twice, to test a receiver's idempotency.
     #[arg(long, value_name = "RATE", default_value_t = 0.0, value_parser = rate)]
     webhook_duplicates: f64,
+    /// Enforce Tallyfy's rate limit: at most N requests per token in any rolling window (Tallyfy:
+    /// 600), with the documented hourly caps; off when absent.
+    #[arg(long, value_name = "N")]
+    rate_limit: Option<u32>,
+    /// The rate limit's window, in seconds (Tallyfy: 60).
+    #[arg(long, value_name = "W", default_value_t = 60, requires = "rate_limit")]
+    rate_window_secs: u64,
+    /// The hourly cap on guest invites per organization (Tallyfy: 30); with
+    /// --comments-per-hour, enforced even without --rate-limit.
+    #[arg(long, value_name = "N", requires = "comments_per_hour")]
+    guest_invites_per_hour: Option<u32>,
+    /// The hourly cap on posted comments per organization (Tallyfy: 120).
+    #[arg(long, value_name = "N", requires = "guest_invites_per_hour")]
+    comments_per_hour: Option<u32>,
 }
 
 /// A share between 0 and 1.
@@ -117,6 +132,12 @@ async fn main() -> anyhow::Result<()> {
         .log_webhooks(true);
     for url in args.webhook_urls {
         builder = builder.webhook_url(url);
+    }
+    if let Some(n) = args.rate_limit {
+        builder = builder.rate_limit(n, Duration::from_secs(args.rate_window_secs));
+    }
+    if let (Some(invites), Some(comments)) = (args.guest_invites_per_hour, args.comments_per_hour) {
+        builder = builder.hourly_caps(tallyfy_fake::HourlyCaps::new(invites, comments));
     }
     if let Some(seats) = args.seat_limit {
         builder = builder.seat_limit(seats);

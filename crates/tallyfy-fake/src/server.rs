@@ -26,6 +26,7 @@ use tokio::task::JoinSet;
 use crate::faults::{self, Fault, QueuedFault};
 use crate::routes;
 use crate::state::State;
+use crate::stats::{self, Stats};
 use crate::tokens::Tokens;
 
 /// One request as the fake received it.
@@ -78,6 +79,10 @@ pub(crate) struct Shared {
     pub user_password: String,
     /// Sends the webhooks that requests queue, and logs each attempt.
     pub deliverer: crate::webhooks::Deliverer,
+    /// The rate limits and their counters.
+    pub limiter: crate::limits::Limiter,
+    /// Requests answered, by status.
+    pub stats: Mutex<Stats>,
 }
 
 pub(crate) use crate::sync::lock;
@@ -104,6 +109,15 @@ async fn handle(
     req: Request<Incoming>,
 ) -> Result<Response<Body>, DropConnection> {
     let (parts, body) = req.into_parts();
+    if stats::is_stats_path(parts.uri.path()) {
+        let counts = lock(&shared.stats).clone();
+        return Ok(stats::answer(
+            &parts.method,
+            &parts.headers,
+            &shared.token,
+            counts,
+        ));
+    }
     let body = axum::body::to_bytes(Body::new(body), BODY_LIMIT)
         .await
         .unwrap_or_default();
@@ -145,6 +159,7 @@ async fn handle(
             host: &shared.host,
             tokens: &shared.tokens,
             user_password: &shared.user_password,
+            limits: &shared.limiter,
         };
         routes::dispatch(
             &cfg,
@@ -171,6 +186,7 @@ async fn handle(
         "x-request-id",
         HeaderValue::from_str(&format!("fake-{request_id:08}")).expect("ascii"),
     );
+    lock(&shared.stats).record(res.status());
     Ok(res)
 }
 

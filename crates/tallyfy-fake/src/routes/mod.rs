@@ -10,7 +10,9 @@
 //! 3. `Authorization: Bearer <token>` must carry the fake's token, and `X-Tallyfy-Client` must be
 //!    present (any value), else 401;
 //! 4. the organization in the path must be the fake's, else 403;
-//! 5. the operation's own checks (see `guests.rs`, `members.rs`, `templates.rs`, `processes.rs`,
+//! 5. with rate limits on (`crate::limits`), the token's rolling window must have room, and a
+//!    guest invite or a comment must fit in the organization's hourly cap, else 429;
+//! 6. the operation's own checks (see `guests.rs`, `members.rs`, `templates.rs`, `processes.rs`,
 //!    `tasks.rs`, `comments.rs` and the others).
 //!
 //! Routing is done here rather than with a router crate so that each path segment is split on the raw
@@ -40,6 +42,7 @@ use http::{HeaderMap, Method, Response, header};
 use percent_encoding::percent_decode_str;
 
 use crate::errors;
+use crate::limits::{self, Capped, Limiter};
 use crate::state::State;
 use crate::sync::lock;
 use crate::tokens::{Holder, Tokens};
@@ -234,6 +237,8 @@ pub(crate) struct Config<'a> {
     pub tokens: &'a std::sync::Mutex<Tokens>,
     /// The password every member has for the password grant.
     pub user_password: &'a str,
+    /// The rate limits, when on.
+    pub limits: &'a Limiter,
 }
 
 /// The token of an `Authorization: Bearer ...` header.
@@ -323,6 +328,48 @@ pub(crate) fn dispatch(
             .and_then(|v| v.to_str().ok())
             .map(str::to_string),
     };
+    if !cfg.limits.is_on() {
+        return answer(state, route, method, &ctx, member);
+    }
+    let now = std::time::Instant::now();
+    let token = bearer(headers).unwrap_or_default();
+    let remaining = match cfg.limits.admit(token, now) {
+        Ok(remaining) => remaining,
+        Err(refused) => {
+            let mut res = limits::too_many(&refused);
+            limits::set_remaining(&mut res, 0);
+            return res;
+        }
+    };
+    let capped = match (&route, method.as_str()) {
+        (Route::Guests, "POST") => Some(Capped::GuestInvite),
+        (Route::Comment(_) | Route::Problem(_), _) => Some(Capped::Comment),
+        _ => None,
+    };
+    let mut res = match capped.map(|action| cfg.limits.check_cap(action, now)) {
+        Some(Err(refused)) => limits::too_many(&refused),
+        _ => answer(state, route, method, &ctx, member),
+    };
+    if let Some(action) = capped
+        && res.status().is_success()
+    {
+        cfg.limits.record_cap(action, now);
+    }
+    if let Some(remaining) = remaining {
+        limits::set_remaining(&mut res, remaining);
+    }
+    res
+}
+
+/// Answers a request that passed the checks every call shares, as `member` (`None`: the default
+/// administrator).
+fn answer(
+    state: &std::sync::Mutex<State>,
+    route: Route,
+    method: &Method,
+    ctx: &Ctx<'_>,
+    member: Option<i64>,
+) -> Response<Body> {
     let mut st = lock(state);
     let st = &mut *st;
     st.acting_member = member;
@@ -331,73 +378,73 @@ pub(crate) fn dispatch(
         st.touch();
     }
     match (route, method.as_str()) {
-        (Route::Guests, "GET") => guests::list(st, &ctx),
-        (Route::Guests, _) => guests::create(st, &ctx),
-        (Route::Guest(e), "GET") => guests::get(st, &ctx, &e),
-        (Route::Guest(e), "PUT") => guests::update(st, &ctx, &e),
+        (Route::Guests, "GET") => guests::list(st, ctx),
+        (Route::Guests, _) => guests::create(st, ctx),
+        (Route::Guest(e), "GET") => guests::get(st, ctx, &e),
+        (Route::Guest(e), "PUT") => guests::update(st, ctx, &e),
         (Route::Guest(e), _) => guests::remove(st, &e),
         (Route::GuestDisable(e), _) => guests::disable(st, &e),
         (Route::GuestEnable(e), _) => guests::enable(st, &e),
         (Route::GuestPurge(e), _) => guests::purge(st, &e),
-        (Route::Users, _) => members::list(st, &ctx),
-        (Route::UserInvite, _) => members::invite(st, &ctx),
-        (Route::User(id), "GET") => members::get(st, &ctx, &id),
-        (Route::User(id), "PUT") => members::update(st, &ctx, &id),
-        (Route::User(id), _) => members::remove(st, &ctx, &id),
-        (Route::UserRole(id), _) => members::set_role(st, &ctx, &id),
+        (Route::Users, _) => members::list(st, ctx),
+        (Route::UserInvite, _) => members::invite(st, ctx),
+        (Route::User(id), "GET") => members::get(st, ctx, &id),
+        (Route::User(id), "PUT") => members::update(st, ctx, &id),
+        (Route::User(id), _) => members::remove(st, ctx, &id),
+        (Route::UserRole(id), _) => members::set_role(st, ctx, &id),
         (Route::UserDisable(id), _) => members::disable(st, &id),
         (Route::UserEnable(id), _) => members::enable(st, &id),
         (Route::UserPurge(id), _) => members::purge(st, &id),
-        (Route::Templates, "GET") => templates::list(st, &ctx),
-        (Route::Templates, _) => templates::create(st, &ctx),
-        (Route::Template(id), "GET") => templates::get(st, &ctx, &id),
-        (Route::Template(id), "PUT") => templates::update(st, &ctx, &id),
+        (Route::Templates, "GET") => templates::list(st, ctx),
+        (Route::Templates, _) => templates::create(st, ctx),
+        (Route::Template(id), "GET") => templates::get(st, ctx, &id),
+        (Route::Template(id), "PUT") => templates::update(st, ctx, &id),
         (Route::Template(id), _) => templates::archive(st, &id),
         (Route::TemplateRestore(id), _) => templates::restore(st, &id),
         (Route::TemplatePurge(id), _) => templates::delete(st, &id),
-        (Route::Runs, "GET") => processes::list(st, &ctx),
-        (Route::Runs, _) => processes::launch(st, &ctx),
-        (Route::Run(id), "GET") => processes::get(st, &ctx, &id),
-        (Route::Run(id), "PUT") => processes::update(st, &ctx, &id),
+        (Route::Runs, "GET") => processes::list(st, ctx),
+        (Route::Runs, _) => processes::launch(st, ctx),
+        (Route::Run(id), "GET") => processes::get(st, ctx, &id),
+        (Route::Run(id), "PUT") => processes::update(st, ctx, &id),
         (Route::Run(id), _) => processes::archive(st, &id),
         (Route::RunActivate(id), _) => processes::activate(st, &id),
         (Route::RunPurge(id), _) => processes::delete(st, &id),
-        (Route::RunTasks(id), _) => tasks::list_of_process(st, &ctx, &id),
-        (Route::RunTask(run, task), _) => tasks::update(st, &ctx, Via::Run(&run), &task),
-        (Route::CompletedTasks(run), _) => tasks::complete(st, &ctx, Via::Run(&run)),
+        (Route::RunTasks(id), _) => tasks::list_of_process(st, ctx, &id),
+        (Route::RunTask(run, task), _) => tasks::update(st, ctx, Via::Run(&run), &task),
+        (Route::CompletedTasks(run), _) => tasks::complete(st, ctx, Via::Run(&run)),
         (Route::CompletedTask(run, task), _) => tasks::reopen(st, Via::Run(&run), &task),
-        (Route::Tasks, "GET") => tasks::list(st, &ctx),
-        (Route::Tasks, _) => tasks::create(st, &ctx),
-        (Route::MyTasks, _) => tasks::list_mine(st, &ctx),
-        (Route::Task(id), "GET") => tasks::get(st, &ctx, &id),
-        (Route::Task(id), "PUT") => tasks::update(st, &ctx, Via::Oneoff, &id),
+        (Route::Tasks, "GET") => tasks::list(st, ctx),
+        (Route::Tasks, _) => tasks::create(st, ctx),
+        (Route::MyTasks, _) => tasks::list_mine(st, ctx),
+        (Route::Task(id), "GET") => tasks::get(st, ctx, &id),
+        (Route::Task(id), "PUT") => tasks::update(st, ctx, Via::Oneoff, &id),
         (Route::Task(id), _) => tasks::archive(st, &id),
         (Route::TaskRestore(id), _) => tasks::restore(st, &id),
         (Route::TaskPurge(id), _) => tasks::delete(st, &id),
-        (Route::OneoffCompleted, _) => tasks::complete(st, &ctx, Via::Oneoff),
+        (Route::OneoffCompleted, _) => tasks::complete(st, ctx, Via::Oneoff),
         (Route::OneoffCompletedTask(id), _) => tasks::reopen(st, Via::Oneoff, &id),
         (Route::TemplateFormFields(id), _) => templates::form_fields(st, &id),
-        (Route::TemplateStep(id, step), _) => templates::update_step(st, &ctx, &id, &step),
-        (Route::TaskCaptures(id), _) => tasks::save_capture_value(st, &ctx, &id),
-        (Route::Comment(on), _) => comments::comment(st, &ctx, &on, CommentKind::Comment),
-        (Route::Problem(on), _) => comments::comment(st, &ctx, &on, CommentKind::Problem),
-        (Route::Resolve(on), _) => comments::resolve(st, &ctx, &on),
-        (Route::Tags, "GET") => tags::list(st, &ctx),
-        (Route::Tags, _) => tags::create(st, &ctx),
-        (Route::Tag(id), "GET") => tags::get(st, &ctx, &id),
-        (Route::Tag(id), "PUT") => tags::update(st, &ctx, &id),
+        (Route::TemplateStep(id, step), _) => templates::update_step(st, ctx, &id, &step),
+        (Route::TaskCaptures(id), _) => tasks::save_capture_value(st, ctx, &id),
+        (Route::Comment(on), _) => comments::comment(st, ctx, &on, CommentKind::Comment),
+        (Route::Problem(on), _) => comments::comment(st, ctx, &on, CommentKind::Problem),
+        (Route::Resolve(on), _) => comments::resolve(st, ctx, &on),
+        (Route::Tags, "GET") => tags::list(st, ctx),
+        (Route::Tags, _) => tags::create(st, ctx),
+        (Route::Tag(id), "GET") => tags::get(st, ctx, &id),
+        (Route::Tag(id), "PUT") => tags::update(st, ctx, &id),
         (Route::Tag(id), _) => tags::delete(st, &id),
-        (Route::Groups, "GET") => groups::list(st, &ctx),
-        (Route::Groups, _) => groups::create(st, &ctx),
-        (Route::Group(id), "GET") => groups::get(st, &ctx, &id),
-        (Route::Group(id), "PUT") => groups::update(st, &ctx, &id),
+        (Route::Groups, "GET") => groups::list(st, ctx),
+        (Route::Groups, _) => groups::create(st, ctx),
+        (Route::Group(id), "GET") => groups::get(st, ctx, &id),
+        (Route::Group(id), "PUT") => groups::update(st, ctx, &id),
         (Route::Group(id), _) => groups::delete(st, &id),
-        (Route::FileUpload | Route::Assets, _) => files::upload(st, &ctx),
-        (Route::Asset(id), _) => files::get(st, &ctx, &id),
+        (Route::FileUpload | Route::Assets, _) => files::upload(st, ctx),
+        (Route::Asset(id), _) => files::get(st, ctx, &id),
         (Route::FileDownload(id), _) => files::download(st, &id),
         (Route::File(id), "GET") => files::view(st, &id),
         (Route::File(id), _) => files::delete(st, &id),
-        (Route::Activity, _) => activity::list(st, &ctx),
+        (Route::Activity, _) => activity::list(st, ctx),
     }
 }
 

@@ -28,6 +28,8 @@ start_fake() { # guests -> sets fake_pid and exports the CLI's environment
   fake_pid=$!
   await_fake "$work/fake.out" "$work/fake.err" 600
   export TALLYFY_BASE_URL=$addr/api TALLYFY_ACCESS_TOKEN=bench-token TALLYFY_ORG_ID=bench-org
+  # The fake enforces no limit and the baseline paces nothing: compare the clients, not the limit.
+  export TALLYFY_RATE_LIMIT=off
 }
 
 # measure HOW EXPECTED COMMAND...: runs COMMAND under /usr/bin/time and sets WALL (s) and RSS (KiB),

@@ -31,6 +31,8 @@ for processes in 275 27400; do
   fake_pid=$!
   await_fake "$work/fake.out" "$work/fake.err" 2400
   export TALLYFY_BASE_URL=$addr/api TALLYFY_ACCESS_TOKEN=bench-token TALLYFY_ORG_ID=bench-org
+  # The fake enforces no limit and the baseline paces nothing: compare the clients, not the limit.
+  export TALLYFY_RATE_LIMIT=off
   # The fake's own count, independent of the walk being measured.
   tasks=$(python3 - "$addr" <<'PY'
 import json, sys, urllib.request

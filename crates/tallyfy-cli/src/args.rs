@@ -52,9 +52,23 @@ pub struct Global {
     /// Give up on a request after this many seconds, retries included [default: 120].
     #[arg(long, value_name = "SECONDS", global = true, value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: Option<u64>,
+    /// Requests per rolling window, shared by every request of the command (N/W, such as 50/1s or
+    /// 600/60s), or `off` [default: 600/60s, Tallyfy's documented limit].
+    #[arg(long, value_name = "N/W", env = "TALLYFY_RATE_LIMIT", global = true, value_parser = rate_setting)]
+    pub rate_limit: Option<RateSetting>,
     /// More logging on stderr (-v: info, -vv: debug).
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     pub verbose: u8,
+}
+
+/// `--rate-limit`: a budget, or `None` for `off`.
+#[derive(Clone, Copy, Debug)]
+pub struct RateSetting(pub Option<tallyfy::RateLimit>);
+
+fn rate_setting(text: &str) -> Result<RateSetting, String> {
+    tallyfy::RateLimit::parse_setting(text)
+        .map(RateSetting)
+        .map_err(|_| format!("{text:?} is not N/W (requests per window, such as 50/1s) or off"))
 }
 
 /// Every command: the API's, generated from the spec, and the hand-written ones.

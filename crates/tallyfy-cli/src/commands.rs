@@ -1,6 +1,6 @@
 //! Runs one parsed command against the API (or the in-process fake) and writes its result.
 
-use crate::args::{Cli, Global, TopCommand};
+use crate::args::{Cli, Global, RateSetting, TopCommand};
 use crate::exit;
 use crate::out::{Failure, Out};
 use tallyfy::{Client, Timeouts};
@@ -20,15 +20,14 @@ async fn connect(cli: &Global) -> Result<(Client, FakeGuard), Failure> {
             .start()
             .await
             .map_err(|e| Failure::new(exit::OTHER, format!("starting the fake: {e}")))?;
-        let client = Client::builder()
+        let client = configured(cli)
             .token(fake.token())
             .org(fake.org_id())
             .base_url(fake.base_url())
-            .timeouts(timeouts(cli))
             .build()?;
         return Ok((client, Some(fake)));
     }
-    let mut builder = Client::builder().timeouts(timeouts(cli));
+    let mut builder = configured(cli);
     let secret = std::env::var(tallyfy::config::ENV_CLIENT_SECRET)
         .ok()
         .filter(|s| !s.trim().is_empty());
@@ -66,6 +65,16 @@ async fn connect(cli: &Global) -> Result<(Client, FakeGuard), Failure> {
         builder = builder.base_url(url.clone());
     }
     Ok((builder.build()?, None))
+}
+
+/// A builder with the options every connection takes: `--timeout` and `--rate-limit`.
+fn configured(cli: &Global) -> tallyfy::ClientBuilder {
+    let builder = Client::builder().timeouts(timeouts(cli));
+    match cli.rate_limit {
+        None => builder,
+        Some(RateSetting(None)) => builder.no_rate_limit(),
+        Some(RateSetting(Some(limit))) => builder.rate_limit(limit.requests(), limit.per()),
+    }
 }
 
 /// The SDK's timeouts, with `--timeout` as the limit of one call (retries included); no attempt or

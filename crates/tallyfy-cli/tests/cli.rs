@@ -825,3 +825,55 @@ async fn client_credentials_from_the_environment_across_renewals() {
     assert!(!text(&out.stderr).contains("not-the-secret"));
     assert_eq!(fake.requests().len(), 1);
 }
+
+/// `--rate-limit N/W` paces the whole command: walking 6 one-guest pages against a fake that
+/// allows 2 requests per 900 ms gets no 429 when paced to 2 per second, and runs into them with
+/// `--rate-limit off` (the walk still completes: a 429 is retried after its `Retry-After`). A
+/// setting that is no rate is a usage error, from the flag or from TALLYFY_RATE_LIMIT.
+#[tokio::test(flavor = "multi_thread")]
+async fn rate_limit_paces_the_whole_command() {
+    let limited = || async {
+        FakeTallyfy::builder()
+            .org_id("cli-org")
+            .token(TOKEN)
+            .seed_guests(6)
+            .rate_limit(2, std::time::Duration::from_millis(900))
+            .start()
+            .await
+            .unwrap()
+    };
+    let walk = ["guests", "list", "--per-page", "1", "--output", "ndjson"];
+
+    let fake = limited().await;
+    let out = run(
+        tallyfy(&fake),
+        &[&["--rate-limit", "2/1s"][..], &walk].concat(),
+    )
+    .await;
+    assert_exit(&out, 0);
+    assert_eq!(text(&out.stdout).lines().count(), 6);
+    let stats = fake.stats();
+    assert_eq!((stats.requests, stats.with_status(429)), (6, 0));
+
+    let fake = limited().await;
+    let mut cmd = tallyfy(&fake);
+    cmd.env("TALLYFY_RATE_LIMIT", "off");
+    let out = run(cmd, &walk).await;
+    assert_exit(&out, 0);
+    assert_eq!(text(&out.stdout).lines().count(), 6);
+    assert!(fake.stats().with_status(429) > 0, "{:?}", fake.stats());
+
+    for (flag, env) in [(Some("fast"), None), (None, Some("10 per second"))] {
+        let mut cmd = tallyfy(&fake);
+        if let Some(env) = env {
+            cmd.env("TALLYFY_RATE_LIMIT", env);
+        }
+        let mut args = vec!["guests", "list"];
+        if let Some(flag) = flag {
+            args.extend(["--rate-limit", flag]);
+        }
+        let out = run(cmd, &args).await;
+        assert_exit(&out, 2);
+        assert!(text(&out.stderr).contains("N/W"), "{}", text(&out.stderr));
+    }
+}

@@ -44,6 +44,8 @@ pub(crate) struct Parts {
     pub(crate) auth: Option<Renewing>,
     /// The static token's header (empty for renewable credentials).
     pub(crate) static_authorization: reqwest::header::HeaderValue,
+    /// The pacing every clone shares; `None` when it is off.
+    pub(crate) pacer: Option<crate::pacing::Pacer>,
 }
 
 impl fmt::Debug for Client {
@@ -63,6 +65,10 @@ impl fmt::Debug for Client {
             .field("timeouts", &p.timeouts)
             .field("retry", &p.retry)
             .field("retry_budget_left", &p.budget.available())
+            .field(
+                "rate_limit",
+                &p.pacer.as_ref().map(|_| self.rate_limit_status()),
+            )
             .finish()
     }
 }
@@ -95,6 +101,36 @@ impl Client {
     /// [`authorization`](Self::authorization).
     pub fn raw(&self) -> &tallyfy_client::Client {
         &self.inner.api
+    }
+
+    /// What the client's pacing is doing: its budget, how many calls wait for a slot and how long
+    /// a call made now would wait (see [`crate::pacing`]). For progress displays.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+    /// # let fake = tallyfy_fake::FakeTallyfy::builder().start().await.unwrap();
+    /// let client = tallyfy::Client::builder()
+    ///     .token(fake.token())
+    ///     .org(fake.org_id())
+    ///     .base_url(fake.base_url())
+    ///     .rate_limit(2, std::time::Duration::from_secs(60))
+    ///     .build()?;
+    /// client.guests().list().page(1).await?;
+    /// client.guests().list().page(1).await?;
+    /// let status = client.rate_limit_status();
+    /// assert_eq!(status.waiting, 0);
+    /// assert!(status.next_slot_in > std::time::Duration::from_secs(59), "the budget is spent");
+    /// # Ok(()) }
+    /// ```
+    pub fn rate_limit_status(&self) -> crate::RateLimitStatus {
+        match &self.inner.pacer {
+            Some(pacer) => pacer.status(),
+            None => crate::RateLimitStatus {
+                limit: None,
+                waiting: 0,
+                next_slot_in: std::time::Duration::ZERO,
+            },
+        }
     }
 
     /// The `Authorization` header the next request would carry (`Bearer <token>`, marked

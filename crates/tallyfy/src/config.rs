@@ -17,6 +17,7 @@ use crate::auth::{Credentials, DEFAULT_TOKEN_URL};
 use crate::auth::{Kind, Renewable};
 use crate::client::Client;
 use crate::error::{ConfigError, Error, Flow};
+use crate::pacing::RateLimit;
 use crate::retry::RetryConfig;
 pub use crate::timeouts::Timeouts;
 use crate::transport::ops;
@@ -43,6 +44,9 @@ pub const ENV_TOKEN_URL: &str = "TALLYFY_TOKEN_URL";
 pub const ENV_ORG: &str = "TALLYFY_ORG_ID";
 /// The optional variable [`Client::from_env`] reads the base URL from.
 pub const ENV_BASE_URL: &str = "TALLYFY_BASE_URL";
+/// The variable [`Client::from_env`] reads the client-side rate limit from: `N/W` (`600/60s`,
+/// `50/1s`) or `off`; see [`RateLimit::parse_setting`].
+pub const ENV_RATE_LIMIT: &str = "TALLYFY_RATE_LIMIT";
 
 impl Client {
     /// Starts configuring a client.
@@ -54,7 +58,8 @@ impl Client {
     /// credentials from `TALLYFY_CLIENT_ID` and `TALLYFY_CLIENT_SECRET` (token endpoint
     /// `TALLYFY_TOKEN_URL`, default [`DEFAULT_TOKEN_URL`]), or else the access token
     /// `TALLYFY_ACCESS_TOKEN`; `TALLYFY_ORG_ID`; the optional `TALLYFY_BASE_URL` (default
-    /// `https://go.tallyfy.com/api`). A missing variable is [`ConfigError::MissingEnv`] naming it.
+    /// `https://go.tallyfy.com/api`) and `TALLYFY_RATE_LIMIT` (default `600/60s`). A missing
+    /// variable is [`ConfigError::MissingEnv`] naming it.
     pub fn from_env() -> Result<Self, Error> {
         ClientBuilder::from_env()?.build()
     }
@@ -81,6 +86,9 @@ pub struct ClientBuilder {
     user_agent: String,
     timeouts: Timeouts,
     retry: RetryConfig,
+    rate_limit: Option<RateLimit>,
+    /// A rate limit that cannot be used, reported by `build`.
+    rate_limit_error: Option<ConfigError>,
     http: Http,
     allow_insecure_http: bool,
 }
@@ -128,6 +136,7 @@ impl fmt::Debug for ClientBuilder {
             .field("user_agent", &self.user_agent)
             .field("timeouts", &self.timeouts)
             .field("retry", &self.retry)
+            .field("rate_limit", &self.rate_limit)
             .field(
                 "reqwest_client",
                 &match self.http {
@@ -153,6 +162,8 @@ impl Default for ClientBuilder {
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             timeouts: Timeouts::default(),
             retry: RetryConfig::default(),
+            rate_limit: Some(RateLimit::DOCUMENTED),
+            rate_limit_error: None,
             http: Http::New,
             allow_insecure_http: false,
         }
@@ -267,6 +278,46 @@ impl ClientBuilder {
         self
     }
 
+    /// Paces the client (and every clone) to at most `requests` per rolling window of `per`; the
+    /// default is Tallyfy's documented 600 per 60 seconds ([`RateLimit::DOCUMENTED`]). See
+    /// [`crate::pacing`]. Zero requests or an empty window fail [`build`](Self::build).
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let client = tallyfy::Client::builder()
+    ///     .token("t")
+    ///     .org("o")
+    ///     .rate_limit(50, Duration::from_secs(1))
+    ///     .build()?;
+    /// assert_eq!(client.rate_limit_status().limit.unwrap().to_string(), "50/1s");
+    /// # Ok::<(), tallyfy::Error>(())
+    /// ```
+    pub fn rate_limit(mut self, requests: u32, per: Duration) -> Self {
+        match RateLimit::new(requests, per) {
+            Ok(limit) => {
+                self.rate_limit = Some(limit);
+                self.rate_limit_error = None;
+            }
+            Err(e) => self.rate_limit_error = Some(e),
+        }
+        self
+    }
+
+    /// No client-side pacing: requests go as fast as they are made, and a 429 is only retried
+    /// (as Tallyfy's own clients do). For a token with a budget of its own, or a server without
+    /// limits.
+    ///
+    /// ```
+    /// let client = tallyfy::Client::builder().token("t").org("o").no_rate_limit().build()?;
+    /// assert_eq!(client.rate_limit_status().limit, None);
+    /// # Ok::<(), tallyfy::Error>(())
+    /// ```
+    pub fn no_rate_limit(mut self) -> Self {
+        self.rate_limit = None;
+        self.rate_limit_error = None;
+        self
+    }
+
     /// Starts from your own `reqwest::ClientBuilder` (proxies, root certificates, pool settings). The
     /// client adds its default headers, user agent and connect timeout to it. To share a client that
     /// is already built, use [`http_client`](Self::http_client) instead; whichever is called last
@@ -322,7 +373,10 @@ impl ClientBuilder {
     ///   [`ConfigError::MissingEnv`] naming the other;
     /// - otherwise `TALLYFY_ACCESS_TOKEN`; both kinds set is
     ///   [`ConfigError::ConflictingCredentials`];
-    /// - `TALLYFY_ORG_ID`, and `TALLYFY_BASE_URL` if set.
+    /// - `TALLYFY_ORG_ID`, and `TALLYFY_BASE_URL` if set;
+    /// - `TALLYFY_RATE_LIMIT` if set: `N/W` such as `50/1s` ([`rate_limit`](Self::rate_limit)) or
+    ///   `off` ([`no_rate_limit`](Self::no_rate_limit)); anything else is
+    ///   [`ConfigError::InvalidSetting`] naming the variable.
     pub fn from_env() -> Result<Self, Error> {
         Self::from_lookup(|name| std::env::var(name).ok())
     }
@@ -378,6 +432,19 @@ impl ClientBuilder {
         if let Some(url) = get(ENV_BASE_URL) {
             builder = builder.base_url(url);
         }
+        if let Some(setting) = get(ENV_RATE_LIMIT) {
+            builder = match RateLimit::parse_setting(&setting) {
+                Ok(Some(limit)) => builder.rate_limit(limit.requests(), limit.per()),
+                Ok(None) => builder.no_rate_limit(),
+                Err(_) => {
+                    return Err(ConfigError::InvalidSetting {
+                        name: ENV_RATE_LIMIT,
+                        reason: format!("{setting:?} is not N/W (such as 600/60s) or off"),
+                    }
+                    .into());
+                }
+            };
+        }
         Ok(builder)
     }
 
@@ -399,6 +466,9 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         if let Some((first, second)) = self.conflict {
             return Err(ConfigError::ConflictingCredentials { first, second }.into());
+        }
+        if let Some(e) = self.rate_limit_error {
+            return Err(e.into());
         }
         let credentials = self.credentials.ok_or(ConfigError::MissingToken)?;
         let org = self.org.ok_or(ConfigError::MissingOrg)?;
@@ -487,6 +557,7 @@ impl ClientBuilder {
             credentials,
             auth,
             static_authorization,
+            pacer: self.rate_limit.map(crate::pacing::Pacer::new),
         }))
     }
 }

@@ -619,6 +619,39 @@
 //! successes refill it. The default (500 tokens, 5 per retry, 10 after a timeout) is never reached by a
 //! healthy client; [`RetryBudget::unlimited`] turns it off.
 //!
+//! ## Stay under the rate limit
+//!
+//! Tallyfy allows 600 requests a minute per user, on a rolling window. Every client paces itself to
+//! that by default, shared by all its clones and every walk's `concurrency`: a bulk job runs at the
+//! speed the limit allows instead of running into 429s and backing off task by task. Set your
+//! token's budget with [`ClientBuilder::rate_limit`] (or `TALLYFY_RATE_LIMIT=50/1s`), or turn it off
+//! with [`ClientBuilder::no_rate_limit`] (`TALLYFY_RATE_LIMIT=off`). When the server says the
+//! window is spent (`X-RateLimit-Remaining: 0`, or a 429's `Retry-After`), every call of the client
+//! waits with it; an hourly cap (30 guest invites, 120 comments) is [`Error::RateLimited`] with the
+//! wait, at once. See [`pacing`]; waits are `tracing` events with target `tallyfy::pacing`.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() -> tallyfy::Result<()> {
+//! # let fake = tallyfy_fake::FakeTallyfy::builder()
+//! #     .seed_guests(500)
+//! #     .rate_limit(4, std::time::Duration::from_millis(400))
+//! #     .start().await.unwrap();
+//! use futures::TryStreamExt;
+//! use std::time::Duration;
+//!
+//! // A server that allows 4 requests per 400 ms; five pages of 100, three at a time.
+//! let client = tallyfy::Client::builder()
+//!     .token(fake.token())
+//!     .org(fake.org_id())
+//!     .base_url(fake.base_url())
+//!     .rate_limit(4, Duration::from_millis(400))
+//!     .build()?;
+//! let guests: Vec<_> = client.guests().list().per_page(100).concurrency(3).items().try_collect().await?;
+//! assert_eq!(guests.len(), 500);
+//! assert_eq!(fake.stats().with_status(429), 0, "paced, never refused");
+//! # Ok(()) }
+//! ```
+//!
 //! ## Observability
 //!
 //! Each attempt is a `tracing` span `tallyfy.request` with the operation id, method, path template
@@ -672,6 +705,8 @@
 //!   operation's method and request type (or, for a list, its [`List`] params), and the request
 //!   bodies' input types ([`requests::bodies`], re-exported here).
 //! - [`guests`], [`members`]: the [`Guest`] and [`Member`] types.
+//! - [`pacing`]: the requests-per-window budget every clone shares ([`RateLimit`],
+//!   [`RateLimitStatus`]).
 //! - [`webhooks`]: checking and decoding Tallyfy's webhooks ([`webhooks::Receiver`], typed
 //!   payloads, event kinds and dedupe keys) and remembering handled ones ([`webhooks::seen`]);
 //!   it uses no client.
@@ -692,6 +727,7 @@ pub mod guests;
 pub mod inputs;
 pub mod list;
 pub mod members;
+pub mod pacing;
 pub mod pagination;
 pub mod path;
 mod query;
@@ -717,6 +753,7 @@ pub use guests::Guest;
 pub use inputs::Role;
 pub use list::{List, ListParams};
 pub use members::Member;
+pub use pacing::{RateLimit, RateLimitStatus};
 pub use pagination::{HARD_PAGE_CAP, Page, PageInfo, Pages, Paginator};
 pub use path::GuestKey;
 pub use requests::bodies::*;

@@ -107,6 +107,12 @@ pub struct List<P: ListParams> {
 }
 
 impl<P: ListParams> List<P> {
+    /// The client the list's requests go through (its pacing is the walk's; see
+    /// [`Client::rate_limit_status`]).
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
     /// A list with these parameters, one request at a time, every page.
     pub(crate) fn new(client: &Client, params: P) -> Self {
         Self {

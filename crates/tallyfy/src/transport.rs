@@ -7,12 +7,16 @@
 //! `attempt`, `status`, `duration_ms`, `request_id`. Retries are logged at DEBUG. Neither the token
 //! nor any email is ever recorded.
 //!
+//! Each attempt first waits for its slot in the client's pacing ([`crate::pacing`]), which does not
+//! count against the total timeout, and each response tells the pacing what the server said of its
+//! window.
+//!
 //! With renewable credentials, each attempt first gets its `Authorization` header from the
 //! credentials' cache (`auth::grants`), within the total timeout, and a 401 to a cached token
 //! renews it and repeats the attempt once, outside the retry policy and budget.
 
 use std::future::Future;
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use futures::future::Either;
 use reqwest::header::HeaderMap;
@@ -98,12 +102,19 @@ impl Client {
         let parts = self.parts();
         let timeouts = parts.timeouts;
         let started = tokio::time::Instant::now();
-        let deadline = later(started, timeouts.total);
+        let mut deadline = later(started, timeouts.total);
         let mut retries = 0u32;
         let mut attempt = 1u32;
         let mut renewed_after_401 = false;
         let mut attempt_start = started;
         loop {
+            if let Some(pacer) = &parts.pacer {
+                let waited = pacer.wait(op.id).await;
+                if !waited.is_zero() {
+                    deadline = later(deadline, waited);
+                    attempt_start = tokio::time::Instant::now();
+                }
+            }
             let attempt_deadline = deadline.min(later(attempt_start, timeouts.per_attempt));
             let bearer = match auth {
                 Some(auth) => match timeout_at(deadline, Box::pin(self.bearer(auth))).await {
@@ -153,6 +164,9 @@ impl Client {
                 match outcome {
                     Ok(Ok(value)) => {
                         parts.budget.refund();
+                        if let Some(pacer) = &parts.pacer {
+                            pacer.observe(value.status(), value.headers(), None, Duration::ZERO);
+                        }
                         if !span.is_disabled() {
                             span.record("status", value.status().as_u16());
                         }
@@ -203,6 +217,10 @@ impl Client {
                 } => {
                     span.record("status", status.as_u16());
                     record_request_id(&span, headers);
+                    if let Some(pacer) = &parts.pacer {
+                        let retry_after = retry::retry_after(headers, SystemTime::now());
+                        pacer.observe(*status, headers, retry_after, parts.retry.max_retry_after);
+                    }
                     // A 2xx here is a body that did not decode as `T`
                     // (tallyfy_client::decode_response). Not retried: the same request would
                     // most likely get the same body.

@@ -56,6 +56,8 @@
 //!   `routes/templates.rs`, `routes/processes.rs`, `routes/tasks.rs`, `routes/comments.rs`,
 //!   `routes/tags.rs`, `routes/groups.rs`, `routes/files.rs`, `routes/activity.rs`), and the OAuth
 //!   token endpoint and an application's user token (`routes/oauth.rs`).
+//! - `render` (private): a canonical guest's JSON written straight to text, the bulk of a list
+//!   page.
 //! - `seed`, `state`, `workflow`, `places` and `hash` (private), each importing only the ones after
 //!   it: the deterministic seed data, the stored guests and members and their JSON, the workflow
 //!   records (`workflow/`: model, form-value checks, store, operations, seed), the time zone and
@@ -177,6 +179,7 @@ pub mod webhooks;
 mod hash;
 mod outbox;
 mod places;
+mod render;
 mod routes;
 mod seed;
 mod state;

@@ -348,6 +348,8 @@ pub(crate) fn build(
         version: 0,
         render_cache: HashMap::new(),
         cache_version: 0,
+        org_index: Vec::new(),
+        org_index_version: None,
         acting_member: None,
         webhooks: Default::default(),
         // With no seeded member, the workflow's people are the default administrator's id.

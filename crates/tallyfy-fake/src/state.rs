@@ -554,6 +554,10 @@ pub(crate) struct State {
     /// Guest JSON by (registry position, with stats), valid for `cache_version`.
     pub render_cache: HashMap<(usize, bool), Arc<str>>,
     pub cache_version: u64,
+    /// Registry positions of the organization's guests, in creation order, valid for the version
+    /// in `org_index_version` (see [`org_guest_positions`](Self::org_guest_positions)).
+    pub org_index: Vec<usize>,
+    pub org_index_version: Option<u64>,
     /// Templates, processes, tasks and comments.
     pub workflow: crate::workflow::Workflow,
     /// The member the current request's token acts as, when it is a member's OAuth token; `None`
@@ -575,20 +579,46 @@ impl State {
     /// non-GET request, every change through the handle) calls [`touch`](Self::touch) first, which
     /// drops the cache.
     pub fn guest_json_cached(&mut self, pos: usize, with_stats: bool) -> Arc<str> {
-        // Bounded: a walk over a huge list re-renders rather than holding every guest twice.
-        if self.cache_version != self.version || self.render_cache.len() >= RENDER_CACHE_LIMIT {
+        if self.cache_version != self.version {
             self.render_cache.clear();
             self.cache_version = self.version;
         }
         if let Some(hit) = self.render_cache.get(&(pos, with_stats)) {
             return hit.clone();
         }
-        let json = self.guests[pos].to_json(&self.org_id, with_stats, self.shapes);
-        let text: Arc<str> = serde_json::to_string(&json)
-            .expect("a guest always serializes")
+        let record = &self.guests[pos];
+        let direct = match self.shapes {
+            // Straight to text, without building a `Value` first (see `crate::render`).
+            Shapes::Canonical => {
+                crate::render::canonical_guest(&record.to_guest(&self.org_id, with_stats))
+            }
+            Shapes::Varied => None,
+        };
+        let text: Arc<str> = direct
+            .unwrap_or_else(|| {
+                let json = record.to_json(&self.org_id, with_stats, self.shapes);
+                serde_json::to_string(&json).expect("a guest always serializes")
+            })
             .into();
-        self.render_cache.insert((pos, with_stats), text.clone());
+        // Bounded: once full, a walk over a huge list renders the rest each time rather than
+        // holding every guest twice (or clearing thousands of entries at once, mid-walk).
+        if self.render_cache.len() < RENDER_CACHE_LIMIT {
+            self.render_cache.insert((pos, with_stats), text.clone());
+        }
         text
+    }
+
+    /// Registry positions of the organization's guests in creation order, rebuilt once per state
+    /// version: a page of the default sort is a slice of it, so its cost does not grow with the
+    /// list.
+    pub fn org_guest_positions(&mut self) -> &[usize] {
+        if self.org_index_version != Some(self.version) {
+            self.org_index.clear();
+            let listed = self.guests.iter().enumerate().filter(|(_, g)| g.in_org);
+            self.org_index.extend(listed.map(|(i, _)| i));
+            self.org_index_version = Some(self.version);
+        }
+        &self.org_index
     }
 
     /// A fresh pseudo-random number (deterministic for a given seed).

@@ -68,27 +68,26 @@ pub(crate) fn list(st: &mut State, ctx: &Ctx<'_>) -> Response<Body> {
     let in_storage_order = !SORTED_FIELDS.contains(&field);
     let in_org = |(_, g): &(usize, &GuestRecord)| g.in_org;
     let (window, positions): (PageWindow, Vec<usize>) = if q.is_none() && in_storage_order {
-        // The common case (no search, creation order) walks the stored list without copying it.
-        let total = st.guests.iter().filter(|g| g.in_org).count();
+        // The common case (no search, creation order) is a slice of the organization's index.
+        let index = st.org_guest_positions();
+        let total = index.len();
         let window = if all {
             PageWindow::new(total, 1, total.max(1) as u64)
         } else {
             PageWindow::new(total, page, per_page)
         };
-        let listed = st.guests.iter().enumerate().filter(in_org);
-        let items = if desc {
-            listed
+        let items = if window.count == 0 {
+            // A page past the end (`start` may be beyond the list).
+            Vec::new()
+        } else if desc {
+            let end = total - window.start;
+            index[end - window.count..end]
+                .iter()
                 .rev()
-                .skip(window.start)
-                .take(window.count)
-                .map(|(i, _)| i)
+                .copied()
                 .collect()
         } else {
-            listed
-                .skip(window.start)
-                .take(window.count)
-                .map(|(i, _)| i)
-                .collect()
+            index[window.start..window.start + window.count].to_vec()
         };
         (window, items)
     } else {

@@ -489,17 +489,9 @@ async fn verbose_logs_never_show_the_token() {
 #[tokio::test(flavor = "multi_thread")]
 async fn table_on_a_pseudo_terminal() {
     let fake = fake(120, 2).await;
-    let command = format!("{BIN} guests list --per-page 50");
     let mut cmd = tallyfy(&fake);
-    cmd.env("COLUMNS", "90").env("PATH", "/usr/bin:/bin");
-    let mut script = Command::new("script");
-    script.args(["-qec", &command, "/dev/null"]).env_clear();
-    for (k, v) in cmd.get_envs() {
-        if let Some(v) = v {
-            script.env(k, v);
-        }
-    }
-    let out = run(script, &[]).await;
+    cmd.env("COLUMNS", "90");
+    let out = run(on_a_terminal(&cmd, "guests list --per-page 50"), &[]).await;
     assert_exit(&out, 0);
     let screen = text(&out.stdout);
     let heading = screen
@@ -528,6 +520,22 @@ async fn table_on_a_pseudo_terminal() {
             .lines()
             .all(|l| l.trim_end_matches('\r').chars().count() <= 90 || !l.contains('@'))
     );
+}
+
+/// `cmd`'s environment running the binary with `args` under `script`, so that its stdout and
+/// stderr are a pseudo-terminal (and both end up in `script`'s stdout).
+fn on_a_terminal(cmd: &Command, args: &str) -> Command {
+    let mut script = Command::new("script");
+    script
+        .args(["-qec", &format!("{BIN} {args}"), "/dev/null"])
+        .env_clear()
+        .env("PATH", "/usr/bin:/bin");
+    for (k, v) in cmd.get_envs() {
+        if let Some(v) = v {
+            script.env(k, v);
+        }
+    }
+    script
 }
 
 /// A loopback server that answers every request with `reply(page)` (the `page` query parameter, 1 when
@@ -876,4 +884,22 @@ async fn rate_limit_paces_the_whole_command() {
         assert_exit(&out, 2);
         assert!(text(&out.stderr).contains("N/W"), "{}", text(&out.stderr));
     }
+}
+
+/// On a terminal, a walk that waits for the rate limit says so in its progress bar.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_progress_bar_says_when_the_walk_waits_for_the_rate_limit() {
+    let fake = fake(3, 1).await;
+    let args = "--rate-limit 1/1s guests list --per-page 1 --output ndjson";
+    // A terminal the progress bar knows how to draw on (without TERM it draws nothing).
+    let mut cmd = tallyfy(&fake);
+    cmd.env("TERM", "xterm");
+    let out = run(on_a_terminal(&cmd, args), &[]).await;
+    assert_exit(&out, 0);
+    let screen = text(&out.stdout);
+    assert_eq!(screen.matches("@").count(), 3, "{screen}");
+    assert!(
+        screen.contains("waiting for the rate limit (1/1s): next request in"),
+        "{screen}"
+    );
 }

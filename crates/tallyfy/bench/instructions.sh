@@ -67,7 +67,7 @@ count_once() {
   [[ $COUNT =~ ^[0-9]+$ ]] || fail "$mode $contender $calls: callgrind reported no instruction count"
 }
 
-contenders=(reqwest_serde_json reqwest_serde_json_fixed_url reqwest_serde_json_timeout generated_client sdk sdk_renewable)
+contenders=(reqwest_serde_json reqwest_serde_json_fixed_url reqwest_serde_json_timeout generated_client sdk sdk_paced sdk_renewable)
 declare -A per_call
 for mode in in_process client_only; do
   for c in "${contenders[@]}"; do

@@ -36,6 +36,7 @@ fn get_guest(c: &mut Criterion) {
     let mut group = c.benchmark_group("get_guest");
     for contender in [
         Contender::Sdk,
+        Contender::SdkPaced,
         Contender::SdkRenewable,
         Contender::Generated,
         Contender::HandWritten,
@@ -95,6 +96,7 @@ fn get_guest(c: &mut Criterion) {
 fn label(contender: Contender) -> &'static str {
     match contender {
         Contender::Sdk => "SDK",
+        Contender::SdkPaced => "SDK, paced",
         Contender::SdkRenewable => "SDK, renewable credentials",
         Contender::Generated => "generated client",
         Contender::HandWritten => "reqwest+serde_json",

@@ -658,6 +658,47 @@ mod tests {
     }
 
     #[test]
+    fn the_rate_limit_comes_from_the_builder_or_the_environment() {
+        let status = |b: ClientBuilder| b.build().unwrap().rate_limit_status().limit;
+        let base = || Client::builder().token("t").org("o");
+        assert_eq!(status(base()), Some(RateLimit::DOCUMENTED), "on by default");
+        assert_eq!(status(base().no_rate_limit()), None);
+        let fifty = RateLimit::new(50, Duration::from_secs(1)).unwrap();
+        assert_eq!(
+            status(base().rate_limit(50, Duration::from_secs(1))),
+            Some(fifty)
+        );
+        // A bad setting fails the build, unless a later one replaces it.
+        let e = base()
+            .rate_limit(0, Duration::from_secs(1))
+            .build()
+            .unwrap_err();
+        assert!(e.to_string().contains("at least one request"), "{e}");
+        assert!(
+            base()
+                .rate_limit(0, Duration::ZERO)
+                .no_rate_limit()
+                .build()
+                .is_ok()
+        );
+
+        let env = |setting: &'static str| {
+            ClientBuilder::from_lookup(move |k| match k {
+                ENV_TOKEN | ENV_ORG => Some("x".to_owned()),
+                ENV_RATE_LIMIT => Some(setting.to_owned()),
+                _ => None,
+            })
+        };
+        assert_eq!(status(env("50/1s").unwrap()), Some(fifty));
+        assert_eq!(status(env("off").unwrap()), None);
+        let Err(Error::Config(ConfigError::InvalidSetting { name, reason })) = env("lots") else {
+            panic!("a bad TALLYFY_RATE_LIMIT is refused")
+        };
+        assert_eq!(name, ENV_RATE_LIMIT);
+        assert!(reason.contains("\"lots\""), "{reason}");
+    }
+
+    #[test]
     fn missing_pieces_are_named() {
         let e = Client::builder().org("o").build().unwrap_err();
         assert!(matches!(e, Error::Config(ConfigError::MissingToken)));

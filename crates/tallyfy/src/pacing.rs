@@ -179,6 +179,14 @@ struct Window {
 impl Window {
     /// Takes the first slot at or after `now`: when it starts, and why it is later than `now`.
     fn reserve(&mut self, limit: RateLimit, now: Instant) -> (Instant, Option<Reason>) {
+        // Slots a whole window old constrain nothing; the log holds at most one window's worth.
+        while self
+            .granted
+            .front()
+            .is_some_and(|&t| later(t, limit.kept_window()) <= now)
+        {
+            self.granted.pop_front();
+        }
         let (at, reason) = self.next_slot(limit, now);
         self.granted.push_back(at);
         while self.granted.len() > limit.requests as usize {
@@ -255,15 +263,13 @@ impl Pacer {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Waits for this attempt's slot; returns how long it waited.
-    pub(crate) async fn wait(&self, operation: &'static str) -> Duration {
+    /// Takes this attempt's slot: `None` when it starts now, else the wait for it (traced here).
+    /// Synchronous, so that a call that does not wait carries no timer in its future.
+    pub(crate) fn reserve(&self, operation: &'static str) -> Option<Wait<'_>> {
         let now = Instant::now();
         let (at, reason) = self.window().reserve(self.limit, now);
-        let Some(reason) = reason.filter(|_| at > now) else {
-            return Duration::ZERO;
-        };
-        let wait = at - now;
-        let wait_ms = wait.as_millis() as u64;
+        let reason = reason.filter(|_| at > now)?;
+        let wait_ms = (at - now).as_millis() as u64;
         match reason {
             Reason::Budget => tracing::debug!(
                 target: "tallyfy::pacing",
@@ -280,9 +286,11 @@ impl Pacer {
             ),
         }
         self.waiting.fetch_add(1, Ordering::Relaxed);
-        let _done = Decrement(&self.waiting);
-        tokio::time::sleep_until(at).await;
-        wait
+        Some(Wait {
+            at,
+            wait: at - now,
+            _counted: Decrement(&self.waiting),
+        })
     }
 
     /// Reads what a response says about the server's window: `X-RateLimit-Remaining: 0` holds
@@ -327,6 +335,21 @@ impl Pacer {
             waiting: self.waiting.load(Ordering::Relaxed),
             next_slot_in: at.saturating_duration_since(now),
         }
+    }
+}
+
+/// A slot that starts later: [`sleep`](Self::sleep) until it does.
+pub(crate) struct Wait<'a> {
+    at: Instant,
+    wait: Duration,
+    _counted: Decrement<'a>,
+}
+
+impl Wait<'_> {
+    /// Sleeps until the slot starts; returns how long that was.
+    pub(crate) async fn sleep(self) -> Duration {
+        tokio::time::sleep_until(self.at).await;
+        self.wait
     }
 }
 

@@ -108,12 +108,11 @@ impl Client {
         let mut renewed_after_401 = false;
         let mut attempt_start = started;
         loop {
-            if let Some(pacer) = &parts.pacer {
-                let waited = pacer.wait(op.id).await;
-                if !waited.is_zero() {
-                    deadline = later(deadline, waited);
-                    attempt_start = tokio::time::Instant::now();
-                }
+            // Boxed: a call that does not wait (most) keeps no timer in this future's state.
+            if let Some(wait) = parts.pacer.as_ref().and_then(|p| p.reserve(op.id)) {
+                let waited = Box::pin(wait.sleep()).await;
+                deadline = later(deadline, waited);
+                attempt_start = tokio::time::Instant::now();
             }
             let attempt_deadline = deadline.min(later(attempt_start, timeouts.per_attempt));
             let bearer = match auth {

@@ -213,8 +213,10 @@ impl tallyfy::TokenSource for FixedSource {
 /// One way of looking up [`AWKWARD`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Contender {
-    /// `client.guests().get(email)`.
+    /// `client.guests().get(email)`, without pacing.
     Sdk,
+    /// The same with pacing on (a budget no bench reaches): what taking a slot costs.
+    SdkPaced,
     /// The same, with renewable credentials (a [`tallyfy::TokenSource`] that hands out the fake's
     /// token, cached for an hour): what each call pays for a token from the cache instead of a
     /// default header.
@@ -231,8 +233,9 @@ pub enum Contender {
 
 impl Contender {
     /// Every contender.
-    pub const ALL: [Contender; 6] = [
+    pub const ALL: [Contender; 7] = [
         Contender::Sdk,
+        Contender::SdkPaced,
         Contender::SdkRenewable,
         Contender::Generated,
         Contender::HandWritten,
@@ -244,6 +247,7 @@ impl Contender {
     pub fn name(self) -> &'static str {
         match self {
             Contender::Sdk => "sdk",
+            Contender::SdkPaced => "sdk_paced",
             Contender::SdkRenewable => "sdk_renewable",
             Contender::Generated => "generated_client",
             Contender::HandWritten => "reqwest_serde_json",
@@ -256,6 +260,7 @@ impl Contender {
 /// Everything the contenders call, set up once against one target.
 pub struct Contenders {
     sdk: tallyfy::Client,
+    sdk_paced: tallyfy::Client,
     sdk_renewable: tallyfy::Client,
     generated: tallyfy_client::Client,
     org: String,
@@ -269,6 +274,14 @@ impl Contenders {
         let sdk = sdk_client(target);
         let hand = HandWritten::new(target);
         Self {
+            // Paced, with a budget no bench reaches: what taking a slot costs each call.
+            sdk_paced: tallyfy::Client::builder()
+                .token(target.token.as_str())
+                .org(target.org.as_str())
+                .base_url(target.base_url.as_str())
+                .rate_limit(1_000_000, std::time::Duration::from_secs(1))
+                .build()
+                .unwrap(),
             sdk_renewable: tallyfy::Client::builder()
                 .credentials(tallyfy::Credentials::source(FixedSource(
                     target.token.clone(),
@@ -291,6 +304,7 @@ impl Contenders {
     pub async fn call(&self, contender: Contender) {
         let email = match contender {
             Contender::Sdk => self.sdk.guests().get(AWKWARD).await.unwrap().email,
+            Contender::SdkPaced => self.sdk_paced.guests().get(AWKWARD).await.unwrap().email,
             Contender::SdkRenewable => {
                 self.sdk_renewable
                     .guests()

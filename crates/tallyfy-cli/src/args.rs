@@ -68,7 +68,7 @@ pub struct RateSetting(pub Option<tallyfy::RateLimit>);
 fn rate_setting(text: &str) -> Result<RateSetting, String> {
     tallyfy::RateLimit::parse_setting(text)
         .map(RateSetting)
-        .map_err(|_| format!("{text:?} is not N/W (requests per window, such as 50/1s) or off"))
+        .map_err(|e| e.to_string())
 }
 
 /// Every command: the API's, generated from the spec, and the hand-written ones.

@@ -22,11 +22,7 @@ async fn the_feed_records_workflow_calls_and_filters_them() {
         "seeding records nothing"
     );
 
-    let templates = api.templates().await;
-    let blog = templates
-        .iter()
-        .find(|t| t["title"] == "Blog Post Publishing")
-        .unwrap();
+    let blog = api.blog_template().await;
     let r = api
         .post(
             &api.url("/runs"),
@@ -121,7 +117,7 @@ async fn the_feed_records_workflow_calls_and_filters_them() {
     assert_eq!(of_comment["data"].as_array().unwrap().len(), 1);
     let of_template = feed(
         &api,
-        &format!("entity_type=checklist&entity_id={}", id(blog)),
+        &format!("entity_type=checklist&entity_id={}", id(&blog)),
     )
     .await;
     assert_eq!(

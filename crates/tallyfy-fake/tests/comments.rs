@@ -222,12 +222,8 @@ async fn a_process_takes_comments_and_problems_of_its_own() {
 #[tokio::test]
 async fn a_template_takes_comments_and_problems_of_its_own() {
     let api = start_workflow(2, 4, 0).await;
-    let templates = api.templates().await;
-    let blog = templates
-        .iter()
-        .find(|t| t["title"] == "Blog Post Publishing")
-        .unwrap();
-    let (template, title) = (id(blog), blog["title"].as_str().unwrap().to_string());
+    let blog = api.blog_template().await;
+    let (template, title) = (id(&blog), blog["title"].as_str().unwrap().to_string());
 
     let r = post(
         &api,
@@ -272,6 +268,7 @@ async fn a_template_takes_comments_and_problems_of_its_own() {
     );
 
     // Another template's problem is not this one's to resolve.
+    let templates = api.templates().await;
     let other = id(templates
         .iter()
         .find(|t| t["id"] != blog["id"] && t["archived_at"].is_null())

@@ -182,14 +182,10 @@ async fn a_failed_delivery_is_logged_and_never_retried() {
 async fn a_templates_own_webhook_is_used() {
     let (url, got) = receiver(StatusCode::OK).await;
     let api = fake_posting_to(&[], 0.0).await;
-    let templates = api.templates().await;
-    let blog = templates
-        .iter()
-        .find(|t| t["title"] == "Blog Post Publishing")
-        .unwrap();
+    let blog = api.blog_template().await;
     let r = api
         .put(
-            &api.url(&format!("/checklists/{}", id(blog))),
+            &api.url(&format!("/checklists/{}", id(&blog))),
             json!({"title": blog["title"], "webhook": url}),
         )
         .await;
@@ -316,12 +312,8 @@ async fn a_steps_own_webhook_wins_for_that_step_only() {
     let (template_url, _) = receiver(StatusCode::OK).await;
     let (step_url, got_step) = receiver(StatusCode::OK).await;
     let api = fake_posting_to(&[], 0.0).await;
-    let templates = api.templates().await;
-    let blog = templates
-        .iter()
-        .find(|t| t["title"] == "Blog Post Publishing")
-        .unwrap();
-    let blog_url = api.url(&format!("/checklists/{}", id(blog)));
+    let blog = api.blog_template().await;
+    let blog_url = api.url(&format!("/checklists/{}", id(&blog)));
     let r = api
         .put(
             &blog_url,

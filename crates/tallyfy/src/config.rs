@@ -436,13 +436,12 @@ impl ClientBuilder {
             builder = match RateLimit::parse_setting(&setting) {
                 Ok(Some(limit)) => builder.rate_limit(limit.requests(), limit.per()),
                 Ok(None) => builder.no_rate_limit(),
-                Err(_) => {
-                    return Err(ConfigError::InvalidSetting {
-                        name: ENV_RATE_LIMIT,
-                        reason: format!("{setting:?} is not N/W (such as 600/60s) or off"),
-                    }
-                    .into());
+                // The parser's reason, under the variable's name.
+                Err(ConfigError::InvalidSetting { reason, .. }) => {
+                    let name = ENV_RATE_LIMIT;
+                    return Err(ConfigError::InvalidSetting { name, reason }.into());
                 }
+                Err(other) => return Err(other.into()),
             };
         }
         Ok(builder)

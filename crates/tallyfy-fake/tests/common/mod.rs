@@ -175,15 +175,20 @@ impl Api {
         r.json()["data"].as_array().unwrap().clone()
     }
 
+    /// The seeded Blog Post Publishing template, as the list shows it.
+    pub async fn blog_template(&self) -> Value {
+        self.templates()
+            .await
+            .into_iter()
+            .find(|t| t["title"] == "Blog Post Publishing")
+            .expect("the seeded Blog Post Publishing template")
+    }
+
     /// Launches the seeded Blog Post Publishing template (it needs no kick-off values: a task with
     /// a required "Draft link" capture, an approval, a task and an email step) and returns the
     /// process id.
     pub async fn launch_blog(&self) -> String {
-        let templates = self.templates().await;
-        let blog = templates
-            .iter()
-            .find(|t| t["title"] == "Blog Post Publishing")
-            .expect("the seeded Blog Post Publishing template");
+        let blog = self.blog_template().await;
         let r = self
             .post(
                 &self.url("/runs"),

@@ -46,7 +46,8 @@ pub struct Global {
     /// Output format [default: table when stdout is a terminal, json otherwise].
     #[arg(long, value_enum, global = true)]
     pub output: Option<Format>,
-    /// Start an in-process fake Tallyfy seeded with demo data and run against it.
+    /// Start an in-process fake Tallyfy seeded with demo data and run against it (needs the CLI's
+    /// default `fake` feature).
     #[arg(long, global = true)]
     pub fake: bool,
     /// Give up on a request after this many seconds, retries included [default: 120].

@@ -6,26 +6,43 @@ use crate::out::{Failure, Out};
 use tallyfy::{Client, Timeouts};
 
 /// Keeps the in-process fake alive for as long as the command runs.
+#[cfg(feature = "fake")]
 type FakeGuard = Option<tallyfy_fake::FakeTallyfy>;
+/// Without the `fake` feature there is never a fake to keep alive.
+#[cfg(not(feature = "fake"))]
+type FakeGuard = Option<std::convert::Infallible>;
+
+/// Starts the in-process fake seeded with demo data, and a client pointed at it.
+#[cfg(feature = "fake")]
+async fn start_fake(cli: &Global) -> Result<(Client, FakeGuard), Failure> {
+    let fake = tallyfy_fake::FakeTallyfy::builder()
+        .org_id("demo-org")
+        .token("demo-token")
+        .seed_guests(250)
+        .seed_members(12)
+        .seed_templates(6)
+        .seed_processes(15)
+        .start()
+        .await
+        .map_err(|e| Failure::new(exit::OTHER, format!("starting the fake: {e}")))?;
+    let client = configured(cli)
+        .token(fake.token())
+        .org(fake.org_id())
+        .base_url(fake.base_url())
+        .build()?;
+    Ok((client, Some(fake)))
+}
+
+#[cfg(not(feature = "fake"))]
+async fn start_fake(_cli: &Global) -> Result<(Client, FakeGuard), Failure> {
+    Err(Failure::usage(
+        "--fake needs the CLI's `fake` feature, and this tallyfy was built without it (it is on by default; leave out --no-default-features)",
+    ))
+}
 
 async fn connect(cli: &Global) -> Result<(Client, FakeGuard), Failure> {
     if cli.fake {
-        let fake = tallyfy_fake::FakeTallyfy::builder()
-            .org_id("demo-org")
-            .token("demo-token")
-            .seed_guests(250)
-            .seed_members(12)
-            .seed_templates(6)
-            .seed_processes(15)
-            .start()
-            .await
-            .map_err(|e| Failure::new(exit::OTHER, format!("starting the fake: {e}")))?;
-        let client = configured(cli)
-            .token(fake.token())
-            .org(fake.org_id())
-            .base_url(fake.base_url())
-            .build()?;
-        return Ok((client, Some(fake)));
+        return start_fake(cli).await;
     }
     let mut builder = configured(cli);
     let secret = std::env::var(tallyfy::config::ENV_CLIENT_SECRET)

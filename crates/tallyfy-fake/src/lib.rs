@@ -162,6 +162,11 @@
 
 #![warn(missing_docs)]
 
+/// The README's examples, compiled as doctests, so that the registry's page shows code that builds.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
+
 pub mod builder;
 pub mod errors;
 pub mod faults;

@@ -472,7 +472,14 @@ impl ClientBuilder {
         let credentials = self.credentials.ok_or(ConfigError::MissingToken)?;
         let org = self.org.ok_or(ConfigError::MissingOrg)?;
         crate::path::org_segment(&org).map_err(|reason| ConfigError::InvalidOrg { reason })?;
-        let base_url = check_base_url(&self.base_url, self.allow_insecure_http)?;
+        // Without a TLS feature the SDK's own reqwest client cannot speak https; a caller's
+        // client (or builder) may, through reqwest features of the caller's own.
+        let https = BUILT_WITH_TLS || !matches!(self.http, Http::New);
+        let urls = UrlPolicy {
+            allow_insecure_http: self.allow_insecure_http,
+            https,
+        };
+        let base_url = check_base_url(&self.base_url, urls)?;
         let t = self.timeouts;
         for (name, d) in [
             ("timeouts.connect", t.connect),
@@ -528,7 +535,7 @@ impl ClientBuilder {
         let auth = match &credentials.kind {
             Kind::Token(_) | Kind::Invalid(_) => None,
             Kind::Renewable(kind) => {
-                let token_url = check_token_url(&self.token_url, self.allow_insecure_http)?;
+                let token_url = check_token_url(&self.token_url, urls)?;
                 let token_base = &token_url[..token_url.len() - ops::REQUEST_TOKEN.path.len()];
                 Some(Renewing {
                     kind: kind.clone(),
@@ -563,8 +570,8 @@ impl ClientBuilder {
 
 /// Checks the token URL as [`check_base_url`] does (the client secret travels to it), and that it
 /// ends in the token operation's path, which the generated client appends to what comes before.
-fn check_token_url(raw: &str, allow_insecure_http: bool) -> Result<String, ConfigError> {
-    let url = check_base_url(raw, allow_insecure_http).map_err(|e| match e {
+fn check_token_url(raw: &str, urls: UrlPolicy) -> Result<String, ConfigError> {
+    let url = check_base_url(raw, urls).map_err(|e| match e {
         ConfigError::InvalidBaseUrl { url, reason } => ConfigError::InvalidTokenUrl { url, reason },
         other => other,
     })?;
@@ -577,9 +584,21 @@ fn check_token_url(raw: &str, allow_insecure_http: bool) -> Result<String, Confi
     Ok(url)
 }
 
+/// Whether this build has a TLS backend (the `rustls` or `native-tls` feature).
+const BUILT_WITH_TLS: bool = cfg!(any(feature = "rustls", feature = "native-tls"));
+
+/// Which URLs the client can use.
+#[derive(Clone, Copy)]
+struct UrlPolicy {
+    /// Plain http to a host that is not loopback ([`ClientBuilder::allow_insecure_http`]).
+    allow_insecure_http: bool,
+    /// https: the HTTP client has a TLS backend.
+    https: bool,
+}
+
 /// Checks the base URL and returns it without a trailing slash (the generated client appends paths
 /// starting with `/`).
-fn check_base_url(raw: &str, allow_insecure_http: bool) -> Result<String, ConfigError> {
+fn check_base_url(raw: &str, urls: UrlPolicy) -> Result<String, ConfigError> {
     let invalid = |reason: &str| ConfigError::InvalidBaseUrl {
         url: raw.to_owned(),
         reason: reason.to_owned(),
@@ -593,6 +612,11 @@ fn check_base_url(raw: &str, allow_insecure_http: bool) -> Result<String, Config
     }
     let host = url.host().ok_or_else(|| invalid("has no host"))?;
     match url.scheme() {
+        "https" if !urls.https => {
+            return Err(invalid(
+                "this build of tallyfy has no TLS backend: turn on its `rustls` (default) or `native-tls` feature, or pass your own client with `http_client`",
+            ));
+        }
         "https" => {}
         "http" => {
             let loopback = match host {
@@ -600,7 +624,7 @@ fn check_base_url(raw: &str, allow_insecure_http: bool) -> Result<String, Config
                 url::Host::Ipv4(ip) => IpAddr::V4(ip).is_loopback(),
                 url::Host::Ipv6(ip) => IpAddr::V6(ip).is_loopback(),
             };
-            if !loopback && !allow_insecure_http {
+            if !loopback && !urls.allow_insecure_http {
                 return Err(ConfigError::InsecureHttp {
                     host: host.to_string(),
                 });
@@ -621,7 +645,11 @@ mod tests {
 
     #[test]
     fn base_urls() {
-        let ok = |u: &str| check_base_url(u, false).unwrap();
+        let strict = UrlPolicy {
+            allow_insecure_http: false,
+            https: true,
+        };
+        let ok = |u: &str| check_base_url(u, strict).unwrap();
         assert_eq!(
             ok("https://go.tallyfy.com/api/"),
             "https://go.tallyfy.com/api"
@@ -631,14 +659,23 @@ mod tests {
         assert_eq!(ok("http://[::1]:8080/api"), "http://[::1]:8080/api");
         assert_eq!(ok("http://localhost:1/api"), "http://localhost:1/api");
         assert!(matches!(
-            check_base_url("http://tallyfy.example/api", false),
+            check_base_url("http://tallyfy.example/api", strict),
             Err(ConfigError::InsecureHttp { .. })
         ));
         assert!(matches!(
-            check_base_url("http://10.0.0.1/api", false),
+            check_base_url("http://10.0.0.1/api", strict),
             Err(ConfigError::InsecureHttp { .. })
         ));
-        assert!(check_base_url("http://tallyfy.example/api", true).is_ok());
+        assert!(
+            check_base_url(
+                "http://tallyfy.example/api",
+                UrlPolicy {
+                    allow_insecure_http: true,
+                    ..strict
+                }
+            )
+            .is_ok()
+        );
         for bad in [
             "go.tallyfy.com/api",
             "ftp://x.io",
@@ -648,12 +685,34 @@ mod tests {
         ] {
             assert!(
                 matches!(
-                    check_base_url(bad, false),
+                    check_base_url(bad, strict),
                     Err(ConfigError::InvalidBaseUrl { .. })
                 ),
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn without_tls_https_is_refused_before_anything_is_sent() {
+        let no_tls = UrlPolicy {
+            allow_insecure_http: false,
+            https: false,
+        };
+        let e = check_base_url("https://go.tallyfy.com/api", no_tls).unwrap_err();
+        assert!(e.to_string().contains("no TLS backend"), "{e}");
+        assert!(e.to_string().contains("`rustls`"), "{e}");
+        let e = check_token_url("https://go.tallyfy.com/oauth/token", no_tls).unwrap_err();
+        assert!(matches!(e, ConfigError::InvalidTokenUrl { .. }), "{e}");
+        // Loopback http needs no TLS.
+        assert!(check_base_url("http://127.0.0.1:1/api", no_tls).is_ok());
+    }
+
+    #[test]
+    #[cfg(any(feature = "rustls", feature = "native-tls"))]
+    fn with_a_tls_feature_the_default_client_takes_https() {
+        const { assert!(BUILT_WITH_TLS) };
+        assert!(Client::builder().token("t").org("o").build().is_ok());
     }
 
     #[test]

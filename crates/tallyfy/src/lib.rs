@@ -639,12 +639,14 @@
 //! use futures::TryStreamExt;
 //! use std::time::Duration;
 //!
-//! // A server that allows 4 requests per 400 ms; five pages of 100, three at a time.
+//! // A server that allows 4 requests per 400 ms; five pages of 100, three at a time. Leave the
+//! // client some headroom below the server's limit: the two clocks see each request at slightly
+//! // different times, more so on a busy machine.
 //! let client = tallyfy::Client::builder()
 //!     .token(fake.token())
 //!     .org(fake.org_id())
 //!     .base_url(fake.base_url())
-//!     .rate_limit(4, Duration::from_millis(400))
+//!     .rate_limit(3, Duration::from_millis(400))
 //!     .build()?;
 //! let guests: Vec<_> = client.guests().list().per_page(100).concurrency(3).items().try_collect().await?;
 //! assert_eq!(guests.len(), 500);
@@ -681,6 +683,13 @@
 //! | guest `stats` | `assigned_tasks`, `tasks_completed`, ... | `active_tasks`, `completed_tasks` (older list page), or `{}` | every name decodes; `{}` is stats with nothing in them |
 //! | guest disabled time | `details.disabled_at` | `details.disabled_on` (older list page) | both fields decode |
 //!
+//! # Features
+//! - `rustls` (default): TLS through rustls, with no OpenSSL in the build.
+//! - `native-tls`: TLS through the platform's library (OpenSSL on Linux); with both, this one is
+//!   used. With neither, [`ClientBuilder::build`] refuses an `https://` URL (before anything is
+//!   sent) unless it was given a reqwest client of the caller's own.
+//! - `axum`: [`webhooks::axum`], the webhook extractor.
+//!
 //! # Map
 //! From the bottom up; each module imports only modules listed above it.
 //! - [`budget`]: [`RetryBudget`], the retries shared by all clones of a client.
@@ -715,6 +724,16 @@
 //! `src/generated/requests.rs`. An operation added to the spec needs no hand-written line here.
 
 #![warn(missing_docs)]
+// docs.rs marks what a feature adds (`[package.metadata.docs.rs]` passes `--cfg docsrs`).
+#![cfg_attr(docsrs, feature(doc_cfg))]
+// The guide links to `webhooks::axum`, which only exists with the `axum` feature; docs.rs and
+// `cargo xtask release-check` build the docs with it, and there every link must resolve.
+#![cfg_attr(not(feature = "axum"), allow(rustdoc::broken_intra_doc_links))]
+
+/// The README's examples, compiled as doctests, so that the registry's page shows code that builds.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;
 
 pub mod auth;
 mod body;

@@ -11,6 +11,7 @@
 //! Both checks run even when the first fails, and the command fails when either does. Cargo builds
 //! first; the tools run after it has finished, so the build directory is not held while they run.
 
+use crate::process::cargo;
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -134,11 +135,6 @@ fn ensure_node_tools(root: &Path) -> Result<()> {
         bail!("after npm ci, still not as pinned: {}", stale.join("; "));
     }
     Ok(())
-}
-
-/// The `cargo` that runs this xtask (Cargo sets `CARGO`), or the one on `PATH`.
-fn cargo() -> Command {
-    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
 /// Builds the Prism scenario with the `contract` feature and runs its test executable directly, so

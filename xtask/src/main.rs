@@ -7,6 +7,9 @@
 //! - `docs`: build the HTML API reference with Redocly into `target/docs/`.
 //! - `contract [prism|schemathesis]`: install the pinned contract tools and run the Prism scenario and
 //!   the schemathesis run against the fake (see [`contract`]).
+//! - `release-check [--baseline REV]`: everything a release needs: packaging, features, the minimum
+//!   Rust, docs, licenses and the semver check (see [`release`]); `semver [--baseline REV]` runs
+//!   only the semver check.
 
 mod codegen;
 mod commands;
@@ -15,6 +18,8 @@ mod example_check;
 mod files;
 mod model;
 mod operations;
+mod process;
+mod release;
 mod replacements;
 mod requests;
 mod rewrites;
@@ -33,6 +38,12 @@ commands:
   contract [prism|schemathesis]
                       install the pinned Prism and schemathesis and run the contract checks
                       (both unless one is named; needs npm and python3)
+  release-check [--baseline REV]
+                      pack and verify the published crates, check each feature, the minimum Rust,
+                      the docs, licenses and sources (cargo-deny) and the public API against a
+                      baseline (cargo-semver-checks); installs the pinned cargo tools
+  semver [--baseline REV]
+                      only the public-API check: fails on a breaking change without a version bump
 ";
 
 fn main() -> ExitCode {
@@ -75,11 +86,23 @@ fn run(args: &[String]) -> Result<()> {
         ["contract"] => contract::run(contract::Checks::All),
         ["contract", "prism"] => contract::run(contract::Checks::Prism),
         ["contract", "schemathesis"] => contract::run(contract::Checks::Schemathesis),
+        ["release-check", rest @ ..] => release::release_check(&release_options(rest)?),
+        ["semver", rest @ ..] => release::semver_only(&release_options(rest)?),
         ["help" | "--help" | "-h"] | [] => {
             print!("{USAGE}");
             Ok(())
         }
         _ => bail!("unknown command {args:?}\n\n{USAGE}"),
+    }
+}
+
+fn release_options(args: &[&str]) -> Result<release::Options> {
+    match args {
+        [] => Ok(release::Options::default()),
+        ["--baseline", rev] => Ok(release::Options {
+            baseline: Some((*rev).to_owned()),
+        }),
+        _ => bail!("unknown arguments {args:?}\n\n{USAGE}"),
     }
 }
 

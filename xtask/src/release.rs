@@ -29,8 +29,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-/// The crates published to the registry, in the order they depend on each other.
-pub const PUBLISHED: [&str; 4] = ["tallyfy-client", "tallyfy", "tallyfy-fake", "tallyfy-cli"];
+/// The crates published to the registry, in the order they must be published: each after the
+/// ones it depends on, dev-dependencies included (the registry wants those too; `tallyfy`'s tests
+/// use `tallyfy-fake`).
+pub const PUBLISHED: [&str; 4] = ["tallyfy-client", "tallyfy-fake", "tallyfy", "tallyfy-cli"];
 
 /// The crates whose public API is held to semver.
 const API: [&str; 2] = ["tallyfy-client", "tallyfy"];
@@ -78,10 +80,12 @@ type Check = fn(&Workspace, &Options) -> Result<()>;
 /// Runs every check; fails naming the failed ones.
 pub fn release_check(options: &Options) -> Result<()> {
     let ws = Workspace::read()?;
-    step("pinned cargo tools");
+    step("tools: the pinned cargo-hack, cargo-deny and cargo-semver-checks");
+    let start = Instant::now();
     for tool in &TOOLS {
         ensure_tool(tool)?;
     }
+    let mut timings = vec![("tools", start.elapsed())];
     let checks: [(&str, Check); 9] = [
         ("metadata", metadata),
         ("package", package),
@@ -94,7 +98,6 @@ pub fn release_check(options: &Options) -> Result<()> {
         ("semver", |ws, o| semver(ws, o.baseline.as_deref())),
     ];
     let mut failed = Vec::new();
-    let mut timings = Vec::new();
     for (name, check) in checks {
         step(name);
         let start = Instant::now();
@@ -188,6 +191,13 @@ impl Workspace {
     }
 }
 
+/// Whether the package (cargo metadata's) has a library target.
+fn has_lib(package: &Value) -> bool {
+    package["targets"]
+        .as_array()
+        .is_some_and(|t| t.iter().any(|t| t["kind"][0] == "lib"))
+}
+
 /// Installs `tool` at its pinned version unless that version is installed.
 fn ensure_tool(tool: &Tool) -> Result<()> {
     let installed = cargo()
@@ -266,6 +276,19 @@ fn metadata(ws: &Workspace, _: &Options) -> Result<()> {
         }
         if p["publish"].as_array().is_some_and(Vec::is_empty) {
             problem("is publish = false".into());
+        }
+        if has_lib(p) && p["metadata"]["docs"]["rs"].is_null() {
+            problem("no [package.metadata.docs.rs]".into());
+        }
+        // Each dependency on another published crate comes after it in PUBLISHED.
+        let position = |n: &str| PUBLISHED.iter().position(|p| *p == n);
+        for dep in p["dependencies"].as_array().into_iter().flatten() {
+            let dep = dep["name"].as_str().unwrap_or_default();
+            if let (Some(d), Some(me)) = (position(dep), position(name))
+                && d > me
+            {
+                problem(format!("depends on {dep}, which PUBLISHED lists after it"));
+            }
         }
     }
     for p in &ws.members {
@@ -469,10 +492,7 @@ fn docs(ws: &Workspace, _: &Options) -> Result<()> {
         .args(["doc", "--no-deps", "--locked"]);
     for name in PUBLISHED {
         let p = ws.package(name)?;
-        if p["targets"]
-            .as_array()
-            .is_some_and(|t| t.iter().any(|t| t["kind"][0] == "lib"))
-        {
+        if has_lib(p) {
             cmd.args(["-p", name]);
         }
         let features = &p["metadata"]["docs"]["rs"]["features"];
@@ -631,4 +651,82 @@ fn semver_canary(ws: &Workspace) -> Result<()> {
     }
     println!("reported as breaking, as it must be");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A git repository in a temporary directory, with commits made by `commit`.
+    struct Repo(tempfile::TempDir);
+
+    impl Repo {
+        fn new() -> Self {
+            let repo = Repo(tempfile::tempdir().unwrap());
+            repo.git(&["init", "-q", "-b", "main"]);
+            repo
+        }
+
+        fn git(&self, args: &[&str]) -> String {
+            let out = Command::new("git")
+                .current_dir(self.0.path())
+                .args(["-c", "user.name=t", "-c", "user.email=t@x.io"])
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "git {args:?}: {out:?}");
+            String::from_utf8(out.stdout).unwrap().trim().to_owned()
+        }
+
+        /// A new commit; returns its id.
+        fn commit(&self, message: &str) -> String {
+            self.git(&["commit", "-q", "--allow-empty", "-m", message]);
+            self.git(&["rev-parse", "HEAD"])
+        }
+    }
+
+    #[test]
+    fn on_main_without_a_tag_the_baseline_is_the_parent() {
+        let repo = Repo::new();
+        let first = repo.commit("one");
+        repo.commit("two");
+        assert_eq!(baseline(repo.0.path()).unwrap(), first);
+    }
+
+    #[test]
+    fn on_a_branch_the_baseline_is_where_it_left_main() {
+        let repo = Repo::new();
+        repo.commit("one");
+        let fork = repo.commit("two");
+        repo.git(&["checkout", "-q", "-b", "topic"]);
+        repo.commit("three");
+        repo.commit("four");
+        assert_eq!(baseline(repo.0.path()).unwrap(), fork);
+    }
+
+    #[test]
+    fn the_newest_release_tag_wins() {
+        let repo = Repo::new();
+        repo.commit("one");
+        repo.git(&["tag", "v0.1.0"]);
+        repo.commit("two");
+        repo.git(&["tag", "v0.2.0"]);
+        repo.git(&["tag", "not-a-release"]);
+        repo.commit("three");
+        assert_eq!(baseline(repo.0.path()).unwrap(), "v0.2.0");
+    }
+
+    #[test]
+    fn a_lone_commit_has_no_baseline_and_says_what_to_do() {
+        let repo = Repo::new();
+        repo.commit("one");
+        let e = baseline(repo.0.path()).unwrap_err().to_string();
+        assert!(e.contains("--baseline REV"), "{e}");
+    }
+
+    #[test]
+    fn the_published_crates_have_complete_metadata_in_publishing_order() {
+        let ws = Workspace::read().unwrap();
+        metadata(&ws, &Options::default()).unwrap();
+    }
 }

@@ -3,8 +3,9 @@
 //! one, and prints how long each took.
 //!
 //! - **metadata**: each published crate has a description, the `MIT OR Apache-2.0` license with
-//!   both license files, a README, keywords, categories and a `rust-version`, and no made-up
-//!   repository address; every other member is `publish = false`.
+//!   both license files, a README, a documentation link, keywords, categories, a `rust-version`
+//!   and (a library) `[package.metadata.docs.rs]`, no made-up repository address, and comes after
+//!   what it depends on in [`PUBLISHED`]; every other member is `publish = false`.
 //! - **package**: `cargo package --workspace` packs each published crate and builds it from the
 //!   packed files alone, in dependency order; each package holds its README and license files.
 //! - **tree**: the default build of each published crate has no OpenSSL, the `native-tls` feature
@@ -268,6 +269,14 @@ fn metadata(ws: &Workspace, _: &Options) -> Result<()> {
         }
         if p["categories"].as_array().is_none_or(Vec::is_empty) {
             problem("no categories".into());
+        }
+        if ["documentation", "homepage", "repository"]
+            .iter()
+            .all(|f| p[*f].is_null())
+        {
+            problem(
+                "no documentation, homepage or repository: the registry would link nowhere".into(),
+            );
         }
         if let Some(url) = p["repository"].as_str()
             && (url.contains(".invalid") || url.contains("example."))

@@ -11,7 +11,7 @@
 //! Both checks run even when the first fails, and the command fails when either does. Cargo builds
 //! first; the tools run after it has finished, so the build directory is not held while they run.
 
-use crate::process::cargo;
+use crate::process::{built_executable, cargo};
 use anyhow::{Context, Result, bail};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -174,15 +174,7 @@ fn build_contract_test(root: &Path) -> Result<PathBuf> {
     if !output.status.success() {
         bail!("building the Prism scenario failed ({})", output.status);
     }
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let exe = stdout
-        .lines()
-        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|msg| {
-            msg["reason"] == "compiler-artifact" && msg["target"]["name"] == "contract_prism"
-        })
-        .find_map(|msg| msg["executable"].as_str().map(PathBuf::from));
-    exe.context("cargo built no contract_prism test executable")
+    built_executable(&output.stdout, "contract_prism")
 }
 
 /// `.ci/contract-fake.sh`: installs the pinned schemathesis, builds and starts the fake, runs.

@@ -2,6 +2,7 @@
 //! themselves.
 
 use anyhow::{Context, Result, bail};
+use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 /// The `cargo` that runs this xtask (Cargo sets `CARGO`), or the one on `PATH`.
@@ -41,4 +42,15 @@ pub fn run_output(cmd: &mut Command) -> Result<Vec<u8>> {
         bail!("`{what}` failed ({})", output.status);
     }
     Ok(output.stdout)
+}
+
+/// The executable of the target `name` in the JSON messages of a cargo build run with
+/// `--message-format json-render-diagnostics`.
+pub fn built_executable(messages: &[u8], name: &str) -> Result<PathBuf> {
+    String::from_utf8_lossy(messages)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == name)
+        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
+        .with_context(|| format!("cargo built no {name} executable"))
 }

@@ -22,7 +22,7 @@
 //! The cargo tools are pinned ([`TOOLS`]) and installed with `cargo install --locked` when the
 //! installed one is missing or another version.
 
-use crate::process::{cargo, run, run_output};
+use crate::process::{built_executable, cargo, run, run_output};
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 use std::collections::BTreeSet;
@@ -50,6 +50,13 @@ struct Tool {
     version: &'static str,
 }
 
+/// The pinned cargo-semver-checks, which `cargo xtask semver` needs alone.
+const SEMVER_CHECKS: Tool = Tool {
+    krate: "cargo-semver-checks",
+    subcommand: "semver-checks",
+    version: "0.51.0",
+};
+
 /// The pinned cargo tools.
 const TOOLS: [Tool; 3] = [
     Tool {
@@ -62,11 +69,7 @@ const TOOLS: [Tool; 3] = [
         subcommand: "deny",
         version: "0.20.2",
     },
-    Tool {
-        krate: "cargo-semver-checks",
-        subcommand: "semver-checks",
-        version: "0.51.0",
-    },
+    SEMVER_CHECKS,
 ];
 
 /// The options of `release-check`.
@@ -128,7 +131,7 @@ pub fn release_check(options: &Options) -> Result<()> {
 /// `cargo xtask semver [--baseline REV]`: only the semver check.
 pub fn semver_only(options: &Options) -> Result<()> {
     let ws = Workspace::read()?;
-    ensure_tool(&TOOLS[2])?;
+    ensure_tool(&SEMVER_CHECKS)?;
     semver(&ws, options.baseline.as_deref())
 }
 
@@ -418,12 +421,7 @@ fn lean_cli(ws: &Workspace, _: &Options) -> Result<()> {
         "--message-format",
         "json-render-diagnostics",
     ]))?;
-    let exe = String::from_utf8_lossy(&out)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "tallyfy")
-        .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-        .context("cargo built no tallyfy executable")?;
+    let exe = built_executable(&out, "tallyfy")?;
     let help = Command::new(&exe).arg("--help").output()?;
     if !help.status.success() {
         bail!("{} --help failed ({})", exe.display(), help.status);

@@ -1,7 +1,6 @@
 //! Runs one parsed command against the API (or the in-process fake) and writes its result.
 
 use crate::args::{Cli, Global, RateSetting, TopCommand};
-use crate::exit;
 use crate::out::{Failure, Out};
 use tallyfy::{Client, Timeouts};
 
@@ -24,7 +23,7 @@ async fn start_fake(cli: &Global) -> Result<(Client, FakeGuard), Failure> {
         .seed_processes(15)
         .start()
         .await
-        .map_err(|e| Failure::new(exit::OTHER, format!("starting the fake: {e}")))?;
+        .map_err(|e| Failure::new(crate::exit::OTHER, format!("starting the fake: {e}")))?;
     let client = configured(cli)
         .token(fake.token())
         .org(fake.org_id())
